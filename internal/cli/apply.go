@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/promote"
+)
+
+type applyOptions struct {
+	sel selection
+	out output
+}
+
+func newApplyCmd(f *Factory) *cobra.Command {
+	o := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply --to ENV",
+		Short: "Write a promotion into the working directory",
+		Long: `Apply plans like plan does and writes the changes into the working
+directory: only the bytes of changed values are edited, comments and
+formatting are kept. Nothing is committed. When any change cannot be
+made, no file is written.`,
+		Example: `  promote apply --to prod
+  promote apply --to prod --app web && git diff`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runApply(f, o)
+		},
+	}
+	o.sel.register(cmd)
+	o.out.register(cmd, "text", "json", "markdown")
+	return cmd
+}
+
+func runApply(f *Factory, o *applyOptions) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return err
+	}
+	cfg, tree, err := ws.Disk()
+	if err != nil {
+		return err
+	}
+	trees := promote.Trees{Source: tree, Target: tree}
+	plan, err := promote.NewPlan(cfg, o.sel.request(), trees)
+	if err != nil {
+		return err
+	}
+	edits, err := promote.Apply(plan, trees)
+	if err != nil {
+		return err
+	}
+	if err := writeEdits(ws.Dir, edits); err != nil {
+		return err
+	}
+	if err := writePlan(f, o.out.format, plan); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.Stderr, "wrote %d %s\n", len(edits), plural(len(edits), "file"))
+	return nil
+}
+
+// writeEdits writes each edit through an os.Root, so no path can leave
+// dir, replacing files by rename so none is seen half-written.
+func writeEdits(dir string, edits []promote.Edit) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer root.Close()
+	for _, e := range edits {
+		if err := writeEdit(root, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeEdit(root *os.Root, e promote.Edit) error {
+	mode := os.FileMode(0o644)
+	if info, err := root.Stat(e.Path); err == nil {
+		mode = info.Mode().Perm()
+	}
+	if err := root.MkdirAll(path.Dir(e.Path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	tmp := path.Join(path.Dir(e.Path), "."+path.Base(e.Path)+".promote-tmp")
+	if err := root.WriteFile(tmp, e.Data, mode); err != nil {
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	if err := root.Rename(tmp, e.Path); err != nil {
+		_ = root.Remove(tmp)
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/local"
+	"github.com/gitops-promote/promote/internal/workspace"
+)
+
+// Factory holds what commands need from the outside world, built lazily
+// so that tests can replace any of it.
+type Factory struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Terminal is true when Stdout is a terminal (colour allowed).
+	Terminal bool
+
+	// Dir is -C; ConfigFile is --config.
+	Dir, ConfigFile string
+
+	// NewForge builds the named forge; nil uses the built-in ones.
+	NewForge func(name string, w *workspace.Workspace) (forge.Forge, error)
+
+	ws *workspace.Workspace
+}
+
+// Workspace locates promote.yaml once per command.
+func (f *Factory) Workspace() (*workspace.Workspace, error) {
+	if f.ws != nil {
+		return f.ws, nil
+	}
+	dir := f.Dir
+	if dir == "" {
+		dir = "."
+	}
+	ws, err := workspace.Locate(dir, f.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	f.ws = ws
+	return ws, nil
+}
+
+// Forge returns the forge called name.
+func (f *Factory) Forge(name string) (forge.Forge, error) {
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	if f.NewForge != nil {
+		return f.NewForge(name, ws)
+	}
+	switch name {
+	case "local":
+		repo, err := ws.Repo()
+		if err != nil {
+			return nil, err
+		}
+		return local.New(repo), nil
+	}
+	return nil, fmt.Errorf("--forge %q: unknown forge (available: local)", name)
+}
+
+// color reports whether output may carry escape codes.
+func (f *Factory) color() bool {
+	return f.Terminal && f.Getenv("NO_COLOR") == "" && f.Getenv("TERM") != "dumb"
+}

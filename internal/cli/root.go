@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// NewRootCmd builds the promote command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "promote",
+		Short: "Promote releases between GitOps environments by pull request",
+		Long: `promote moves releases through environments (dev → staging → prod) in a
+GitOps repository. It reads what runs in one environment, computes the
+smallest edit that makes the next run the same, and proposes it as one
+reviewable commit.
+
+Configuration is read from promote.yaml in the current directory or a
+parent, up to the repository's top.`,
+		Example: `  promote plan --to prod
+  promote apply --to prod
+  promote run --to prod --forge local
+  promote -C environments plan --to prod -o json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVarP(&f.Dir, "chdir", "C", "", "run as if started in `DIR`")
+	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
+	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
+	return root
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/promote"
+)
+
+type validateOptions struct {
+	out output
+	ref string
+}
+
+func newValidateCmd(f *Factory) *cobra.Command {
+	o := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check promote.yaml and every environment's kustomizations",
+		Long: `Validate parses promote.yaml and, for every environment (and app), checks
+that its directory exists, its kustomizations parse with one entry per
+image, and the files: globs of the edge into it match files in its
+source. It exits 1 when anything is wrong.`,
+		Example: `  promote validate
+  promote validate -o json
+  promote validate --ref main`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runValidate(f, o)
+		},
+	}
+	o.out.register(cmd, "text", "json")
+	cmd.Flags().StringVar(&o.ref, "ref", "", "validate the commit `REV` instead of the working directory")
+	return cmd
+}
+
+func runValidate(f *Factory, o *validateOptions) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	cfg, tree, err := loadTree(f, o.ref)
+	if err != nil {
+		return err
+	}
+	checks := promote.Validate(cfg, tree)
+	failed := 0
+	for _, c := range checks {
+		if !c.OK {
+			failed++
+		}
+	}
+	if o.out.format == "json" {
+		if err := writeJSON(f.Stdout, checks); err != nil {
+			return err
+		}
+	} else {
+		writeChecks(f, checks)
+	}
+	if failed > 0 {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d %s failed", failed, len(checks), plural(len(checks), "check"))}
+	}
+	return nil
+}
+
+func writeChecks(f *Factory, checks []promote.Check) {
+	tw := tabwriter.NewWriter(f.Stdout, 0, 4, 2, ' ', 0)
+	for _, c := range checks {
+		status := "ok"
+		if !c.OK {
+			status = "FAIL"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, plural(c.Images, "image"))
+		for _, e := range c.Errors {
+			fmt.Fprintf(tw, "\t  %s\n", e)
+		}
+	}
+	tw.Flush()
+}
+
+func envApp(env, app string) string {
+	if app == "" {
+		return env
+	}
+	return env + "/" + app
+}

@@ -1,0 +1,52 @@
+package forge
+
+import "context"
+
+// Action says what publishing a proposal did.
+type Action string
+
+// Actions reported in results.
+const (
+	Created   Action = "created"
+	Updated   Action = "updated"
+	Unchanged Action = "unchanged"
+	Closed    Action = "closed"
+	None      Action = "none"
+)
+
+// Proposal is a promotion commit on its branch, ready for review.
+type Proposal struct {
+	// Branch is the promotion branch, e.g. promote/staging-to-prod.
+	Branch string
+	// Base is the branch the proposal targets.
+	Base string
+	// BaseCommit is the base tip the commit was built on.
+	BaseCommit string
+	// Commit is the promotion commit.
+	Commit string
+	// Title and Body describe the proposal.
+	Title, Body string
+	// From, To and App identify the promotion.
+	From, To, App string
+}
+
+// Result is what a forge reports after publishing or withdrawing.
+type Result struct {
+	Action Action `json:"action"`
+	URL    string `json:"url,omitempty"`
+	Number int    `json:"number,omitempty"`
+	Branch string `json:"branch"`
+	Commit string `json:"commit,omitempty"`
+}
+
+// Forge publishes proposals.
+type Forge interface {
+	// Name is the forge's name: local, github or gitlab.
+	Name() string
+	// Propose publishes the proposal's branch and opens or updates its
+	// request. Publishing the same proposal twice changes nothing.
+	Propose(ctx context.Context, p Proposal) (Result, error)
+	// Withdraw closes the open proposal on p.Branch, if any, because the
+	// target already matches its source.
+	Withdraw(ctx context.Context, p Proposal) (Result, error)
+}

@@ -1,0 +1,179 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitops-promote/promote/internal/gitrepo"
+	"github.com/gitops-promote/promote/promote"
+)
+
+// Workspace is where a command runs: the directory holding promote.yaml
+// (the root every configured path is relative to) and its repository.
+type Workspace struct {
+	// Dir is the absolute directory of the configuration; empty for a
+	// bare repository, whose configuration is read from commits.
+	Dir string
+	// ConfigFile is the configuration given with --config, or empty.
+	ConfigFile string
+
+	start string
+	repo  *gitrepo.Repo
+}
+
+// Locate finds the workspace for a command started in dir. configFile is
+// the --config flag (relative to dir), or empty to search dir and its
+// parents up to the repository's top for promote.yaml.
+func Locate(dir, configFile string) (*Workspace, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", dir, err)
+	}
+	if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("-C %s: not a directory", dir)
+	}
+	w := &Workspace{start: abs}
+	if configFile != "" {
+		if !filepath.IsAbs(configFile) {
+			configFile = filepath.Join(abs, configFile)
+		}
+		w.ConfigFile, w.Dir = configFile, filepath.Dir(configFile)
+		return w, nil
+	}
+	if w.Dir = search(abs); w.Dir != "" {
+		return w, nil
+	}
+	if repo, err := gitrepo.Open(abs); err == nil && repo.Root() == "" {
+		w.repo = repo
+		return w, nil
+	}
+	return nil, fmt.Errorf("no %s in %s or its parents up to the repository's top: create one or pass --config", promote.ConfigFile, abs)
+}
+
+// search walks up from dir to the first directory holding promote.yaml,
+// stopping after a directory that holds .git.
+func search(dir string) string {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, promote.ConfigFile)); err == nil {
+			return dir
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// Repo opens the Git repository around the workspace.
+func (w *Workspace) Repo() (*gitrepo.Repo, error) {
+	if w.repo != nil {
+		return w.repo, nil
+	}
+	dir := w.Dir
+	if dir == "" {
+		dir = w.start
+	}
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	w.repo = repo
+	return repo, nil
+}
+
+// Prefix is the workspace directory relative to the repository's top, "."
+// when they are the same.
+func (w *Workspace) Prefix() (string, error) {
+	repo, err := w.Repo()
+	if err != nil {
+		return "", err
+	}
+	if w.Dir == "" || repo.Root() == "" {
+		return ".", nil
+	}
+	root, err := filepath.EvalSymlinks(repo.Root())
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.EvalSymlinks(w.Dir)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator) {
+		return "", fmt.Errorf("%s is outside the repository at %s", w.Dir, repo.Root())
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// Disk returns the configuration and the working directory as a tree.
+func (w *Workspace) Disk() (*promote.Config, fs.FS, error) {
+	if w.Dir == "" {
+		return nil, nil, errors.New("a bare repository has no working tree: use run, or plan with --ref")
+	}
+	fsys := os.DirFS(w.Dir)
+	cfg, err := w.config(fsys)
+	return cfg, fsys, err
+}
+
+// AtCommit returns the configuration and the workspace's tree at commit.
+// The configuration comes from --config when given, else from the commit.
+func (w *Workspace) AtCommit(commit plumbing.Hash) (*promote.Config, fs.FS, error) {
+	repo, err := w.Repo()
+	if err != nil {
+		return nil, nil, err
+	}
+	prefix, err := w.Prefix()
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := repo.TreeFS(commit)
+	if err != nil {
+		return nil, nil, err
+	}
+	sub, err := fs.Sub(tree, prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := w.config(sub)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("commit %s has no %s: %w", commit.String()[:12], path.Join(prefix, promote.ConfigFile), err)
+	}
+	return cfg, sub, err
+}
+
+func (w *Workspace) config(fsys fs.FS) (*promote.Config, error) {
+	if w.ConfigFile != "" {
+		data, err := os.ReadFile(w.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		return promote.ParseConfig(w.ConfigFile, data)
+	}
+	data, err := fs.ReadFile(fsys, promote.ConfigFile)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return promote.ParseConfig(w.displayConfig(), data)
+}
+
+// displayConfig names the configuration file in messages.
+func (w *Workspace) displayConfig() string {
+	if w.Dir == "" {
+		return promote.ConfigFile
+	}
+	if rel, err := filepath.Rel(w.start, filepath.Join(w.Dir, promote.ConfigFile)); err == nil {
+		return rel
+	}
+	return filepath.Join(w.Dir, promote.ConfigFile)
+}
