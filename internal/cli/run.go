@@ -62,7 +62,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := proposal.Run(cmd.Context(), proposal.Options{Workspace: ws, Request: o.sel.request(), Base: base, Forge: fg, DryRun: o.dryRun})
+	res, err := proposal.Run(cmd.Context(), proposal.Options{Workspace: ws, Plan: proposal.Promotion(o.sel.request()), Base: base, Forge: fg, DryRun: o.dryRun})
 	if err != nil {
 		return err
 	}

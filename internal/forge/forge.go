@@ -50,3 +50,10 @@ type Forge interface {
 	// target already matches its source.
 	Withdraw(ctx context.Context, p Proposal) (Result, error)
 }
+
+// BaseFetcher is implemented by forges whose base branch lives in a
+// remote: a proposal is built on the remote base's tip, which FetchBase
+// brings into the local object database and returns (a commit hash).
+type BaseFetcher interface {
+	FetchBase(ctx context.Context, base string) (string, error)
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -17,15 +19,35 @@ import (
 // maxAttempts bounds re-planning after a lost race for a branch.
 const maxAttempts = 3
 
+// PlanFunc computes a plan from the configuration and tree at the base
+// tip (tip is that commit).
+type PlanFunc func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, error)
+
+// Reviewer vets a non-empty plan and its edits before anything is
+// written, and may return a markdown section for the proposal body (a
+// rendered diff, for example). An error stops the proposal: nothing is
+// written.
+type Reviewer func(ctx context.Context, cfg *promote.Config, plan *promote.Plan, trees promote.Trees, edits []promote.Edit) (string, error)
+
 // Options say what to propose and where.
 type Options struct {
 	Workspace *workspace.Workspace
-	Request   promote.Request
+	// Plan computes the plan; Promotion(req) promotes along an edge.
+	Plan PlanFunc
 	// Base is the branch the proposal builds on and targets.
 	Base  string
 	Forge forge.Forge
+	// Reviewers run, in order, on every non-empty plan.
+	Reviewers []Reviewer
 	// DryRun plans and renders without writing objects or refs.
 	DryRun bool
+}
+
+// Promotion plans the promotion req describes.
+func Promotion(req promote.Request) PlanFunc {
+	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, error) {
+		return promote.NewPlan(cfg, req, promote.Trees{Source: tree, Target: tree})
+	}
 }
 
 // Result is the outcome of a proposal.
@@ -65,40 +87,66 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
-	tip, err := repo.BranchTip(o.Base)
+	tip, err := baseTip(ctx, o, repo)
 	if err != nil {
-		return nil, fmt.Errorf("base branch: %w", err)
+		return nil, err
 	}
 	cfg, tree, err := o.Workspace.AtCommit(tip)
 	if err != nil {
 		return nil, err
 	}
-	trees := promote.Trees{Source: tree, Target: tree}
-	plan, err := promote.NewPlan(cfg, o.Request, trees)
+	plan, err := o.Plan(cfg, tree, tip)
 	if err != nil {
 		return nil, err
 	}
-	plan.SourceCommit = tip.String()
+	if plan.SourceCommit == "" {
+		plan.SourceCommit = tip.String()
+	}
 	res := &Result{Plan: plan, Base: o.Base, Title: plan.Title(), Body: plan.Markdown()}
-	res.Warnings, err = uncommitted(o.Workspace, repo, plan)
-	if err != nil {
+	res.Branch = Branch(plan)
+	if res.Warnings, err = uncommitted(o.Workspace, repo, plan); err != nil {
 		return nil, err
 	}
-	res.Branch = Branch(plan)
-	prop := forge.Proposal{Branch: res.Branch, Base: o.Base, BaseCommit: tip.String(), Title: res.Title,
-		Body: res.Body, From: plan.From, To: plan.To}
+	prop := forge.Proposal{Branch: res.Branch, Base: o.Base, BaseCommit: tip.String(), Title: res.Title, From: plan.From, To: plan.To}
 	if len(plan.Apps) == 1 {
 		prop.App = plan.Apps[0]
 	}
+	if plan.Empty() {
+		prop.Body = res.Body
+		if o.DryRun {
+			res.Action = forge.None
+			return res, nil
+		}
+		res.Result, err = o.Forge.Withdraw(ctx, prop)
+		return res, err
+	}
+	return propose(ctx, o, repo, cfg, promote.Trees{Source: tree, Target: tree}, res, prop)
+}
+
+// propose applies the plan, lets the reviewers vet it, writes the commit
+// and publishes it.
+func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Config, trees promote.Trees, res *Result, prop forge.Proposal) (*Result, error) {
+	edits, err := promote.Apply(res.Plan, trees)
+	if err != nil {
+		return nil, err
+	}
+	sections := []string{res.Body}
+	for _, review := range o.Reviewers {
+		s, err := review(ctx, cfg, res.Plan, trees, edits)
+		if err != nil {
+			return nil, err
+		}
+		if s != "" {
+			sections = append(sections, s)
+		}
+	}
+	res.Body = strings.Join(sections, "\n")
+	prop.Body = res.Body
 	if o.DryRun {
 		res.Action = forge.None
 		return res, nil
 	}
-	if plan.Empty() {
-		res.Result, err = o.Forge.Withdraw(ctx, prop)
-		return res, err
-	}
-	commit, err := writeCommit(o, repo, plan, trees, tip)
+	commit, err := writeCommit(o.Workspace, repo, res.Plan, edits, plumbing.NewHash(prop.BaseCommit))
 	if err != nil {
 		return nil, err
 	}
@@ -107,13 +155,26 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	return res, err
 }
 
-// writeCommit applies the plan and writes the promotion commit on tip.
-func writeCommit(o Options, repo *gitrepo.Repo, plan *promote.Plan, trees promote.Trees, tip plumbing.Hash) (plumbing.Hash, error) {
-	edits, err := promote.Apply(plan, trees)
-	if err != nil {
-		return plumbing.ZeroHash, err
+// baseTip is the commit proposals build on: the remote base's tip for
+// forges with a remote, the local branch's otherwise.
+func baseTip(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, error) {
+	if f, ok := o.Forge.(forge.BaseFetcher); ok {
+		h, err := f.FetchBase(ctx, o.Base)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", o.Base, err)
+		}
+		return plumbing.NewHash(h), nil
 	}
-	prefix, err := o.Workspace.Prefix()
+	tip, err := repo.BranchTip(o.Base)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("base branch: %w", err)
+	}
+	return tip, nil
+}
+
+// writeCommit writes the promotion commit with the edits on tip.
+func writeCommit(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan, edits []promote.Edit, tip plumbing.Hash) (plumbing.Hash, error) {
+	prefix, err := w.Prefix()
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -145,7 +206,7 @@ func uncommitted(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan)
 	}
 	var out []string
 	for _, f := range dirty {
-		out = append(out, fmt.Sprintf("%s has uncommitted edits that are not part of the proposal (it is built from %s)", f, "committed files"))
+		out = append(out, f+" has uncommitted edits that are not part of the proposal (it is built from commits)")
 	}
 	return out, nil
 }
