@@ -1,0 +1,301 @@
+package gitrepo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// maxCachedTrees bounds the decoded tree cache; it is emptied when full.
+const maxCachedTrees = 1 << 18
+
+// emptyTree is the hash of the tree with no entries.
+var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+
+// treeEntry is one decoded entry of a tree object.
+type treeEntry struct {
+	name string
+	mode filemode.FileMode
+	hash plumbing.Hash
+}
+
+// isDir reports whether the entry is a subtree (submodules are not).
+func (e treeEntry) isDir() bool { return e.mode == filemode.Dir }
+
+// isFile reports whether the entry is a blob: a regular or executable file
+// or a symbolic link.
+func (e treeEntry) isFile() bool { return e.mode != filemode.Dir && e.mode != filemode.Submodule }
+
+// treeCache holds decoded trees by hash. Entries are immutable once cached.
+type treeCache struct {
+	trees   map[plumbing.Hash][]treeEntry
+	decoded int // number of trees decoded, for tests and benchmarks
+	encoded int // number of trees encoded by CommitFiles, likewise
+}
+
+// tree returns the decoded entries of the tree hash, in Git order; r.mu
+// must be held. The returned slice must not be modified.
+func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
+	if entries, ok := r.trees.trees[hash]; ok {
+		return entries, nil
+	}
+	if hash == emptyTree {
+		return nil, nil
+	}
+	raw, err := r.readObject(plumbing.TreeObject, hash)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := decodeTree(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode tree %s: %w", hash, err)
+	}
+	if r.trees.trees == nil || len(r.trees.trees) >= maxCachedTrees {
+		r.trees.trees = make(map[plumbing.Hash][]treeEntry)
+	}
+	r.trees.trees[hash] = entries
+	r.trees.decoded++
+	return entries, nil
+}
+
+// decodeTree parses a raw tree object. Names share one string allocation.
+func decodeTree(raw []byte) ([]treeEntry, error) {
+	s := string(raw)
+	entries := make([]treeEntry, 0, strings.Count(s, "\x00"))
+	for len(s) > 0 {
+		sp := strings.IndexByte(s, ' ')
+		if sp < 0 {
+			return nil, errors.New("malformed entry mode")
+		}
+		mode, err := strconv.ParseUint(s[:sp], 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("malformed entry mode %q", s[:sp])
+		}
+		s = s[sp+1:]
+		nul := strings.IndexByte(s, 0)
+		if nul < 0 || len(s) < nul+1+len(plumbing.ZeroHash) {
+			return nil, errors.New("truncated entry")
+		}
+		e := treeEntry{name: s[:nul], mode: filemode.FileMode(mode)}
+		copy(e.hash[:], s[nul+1:])
+		entries = append(entries, e)
+		s = s[nul+1+len(plumbing.ZeroHash):]
+	}
+	if !slices.IsSortedFunc(entries, compareEntries) {
+		slices.SortStableFunc(entries, compareEntries)
+	}
+	return entries, nil
+}
+
+// encodeTree serializes entries, which must be in Git order.
+func encodeTree(entries []treeEntry) []byte {
+	size := 0
+	for _, e := range entries {
+		size += 8 + len(e.name) + len(e.hash)
+	}
+	buf := make([]byte, 0, size)
+	for _, e := range entries {
+		buf = strconv.AppendUint(buf, uint64(e.mode), 8)
+		buf = append(buf, ' ')
+		buf = append(buf, e.name...)
+		buf = append(buf, 0)
+		buf = append(buf, e.hash[:]...)
+	}
+	return buf
+}
+
+// compareEntries orders tree entries like Git: by name, with subtree names
+// compared as if they ended in "/".
+func compareEntries(a, b treeEntry) int {
+	return compareNames(a.name, a.isDir(), b.name, b.isDir())
+}
+
+// compareNames compares two entry names in Git tree order.
+func compareNames(a string, aDir bool, b string, bDir bool) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	ca, cb := nameByte(a, n, aDir), nameByte(b, n, bDir)
+	switch {
+	case ca < cb:
+		return -1
+	case ca > cb:
+		return 1
+	}
+	return 0
+}
+
+// nameByte returns the byte at i of a name, or the implicit terminator:
+// '/' for a subtree, 0 for anything else.
+func nameByte(s string, i int, dir bool) byte {
+	switch {
+	case i < len(s):
+		return s[i]
+	case dir:
+		return '/'
+	}
+	return 0
+}
+
+// findEntry returns the index of the entry called name in Git-ordered
+// entries, or -1.
+func findEntry(entries []treeEntry, name string) int {
+	for _, dir := range []bool{false, true} {
+		i := sort.Search(len(entries), func(i int) bool {
+			e := entries[i]
+			return compareNames(e.name, e.isDir(), name, dir) >= 0
+		})
+		if i < len(entries) && entries[i].name == name && entries[i].isDir() == dir {
+			return i
+		}
+	}
+	return -1
+}
+
+// lookupPath walks the slash-separated path from the tree root; r.mu must
+// be held. It returns false when the path does not exist.
+func (r *Repo) lookupPath(root plumbing.Hash, p string) (treeEntry, bool, error) {
+	e := treeEntry{name: ".", mode: filemode.Dir, hash: root}
+	if p == "." || p == "" {
+		return e, true, nil
+	}
+	for part := range strings.SplitSeq(p, "/") {
+		if !e.isDir() {
+			return treeEntry{}, false, nil
+		}
+		entries, err := r.tree(e.hash)
+		if err != nil {
+			return treeEntry{}, false, err
+		}
+		i := findEntry(entries, part)
+		if i < 0 {
+			return treeEntry{}, false, nil
+		}
+		e = entries[i]
+	}
+	return e, true, nil
+}
+
+// readObject returns the content of an object of type typ; r.mu must be held.
+func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
+	obj, err := r.repo.Storer.EncodedObject(typ, hash)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
+	}
+	defer rd.Close()
+	buf := bytes.NewBuffer(make([]byte, 0, obj.Size()))
+	if _, err := io.Copy(buf, rd); err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// objectSize returns the size of a blob without reading it when the
+// storage allows; r.mu must be held.
+func (r *Repo) objectSize(hash plumbing.Hash) (int64, error) {
+	type sizer interface {
+		EncodedObjectSize(plumbing.Hash) (int64, error)
+	}
+	if s, ok := r.repo.Storer.(sizer); ok {
+		if n, err := s.EncodedObjectSize(hash); err == nil {
+			return n, nil
+		}
+	}
+	obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, hash)
+	if err != nil {
+		return 0, fmt.Errorf("read object %s: %w", hash, err)
+	}
+	return obj.Size(), nil
+}
+
+// packThreshold is the number of new objects from which CommitFiles writes
+// one packfile instead of loose objects (Git's transfer.unpackLimit).
+const packThreshold = 100
+
+// objectBatch collects the new objects of one commit before they are
+// written together.
+type objectBatch struct {
+	objs  map[plumbing.Hash]plumbing.EncodedObject
+	order []plumbing.Hash
+}
+
+// add stages an object unless the batch or the repository already has it,
+// and returns its hash; r.mu must be held.
+func (r *Repo) add(b *objectBatch, typ plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	hash := plumbing.ComputeHash(typ, data)
+	if _, ok := b.objs[hash]; ok || r.repo.Storer.HasEncodedObject(hash) == nil {
+		return hash, nil
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(typ)
+	if _, err := obj.Write(data); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("stage %s: %w", typ, err)
+	}
+	b.put(hash, obj)
+	return hash, nil
+}
+
+// put stages obj under hash.
+func (b *objectBatch) put(hash plumbing.Hash, obj plumbing.EncodedObject) {
+	if b.objs == nil {
+		b.objs = make(map[plumbing.Hash]plumbing.EncodedObject)
+	}
+	if _, ok := b.objs[hash]; !ok {
+		b.objs[hash] = obj
+		b.order = append(b.order, hash)
+	}
+}
+
+// flush writes the staged objects: as one packfile when there are many and
+// the storage supports it, as loose objects otherwise; r.mu must be held.
+func (r *Repo) flush(b *objectBatch) error {
+	if pw, ok := r.repo.Storer.(storer.PackfileWriter); ok && len(b.order) >= packThreshold {
+		return writePack(pw, b)
+	}
+	for _, h := range b.order {
+		if _, err := r.repo.Storer.SetEncodedObject(b.objs[h]); err != nil {
+			return fmt.Errorf("write object %s: %w", h, err)
+		}
+	}
+	return nil
+}
+
+// writePack writes the objects of b, undeltified, as a new packfile and
+// its index.
+func writePack(pw storer.PackfileWriter, b *objectBatch) (err error) {
+	mem := memory.NewStorage()
+	for _, h := range b.order {
+		if _, err := mem.SetEncodedObject(b.objs[h]); err != nil {
+			return fmt.Errorf("write pack: %w", err)
+		}
+	}
+	w, err := pw.PackfileWriter()
+	if err != nil {
+		return fmt.Errorf("write pack: %w", err)
+	}
+	defer func() {
+		if cerr := w.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("write pack: %w", cerr)
+		}
+	}()
+	if _, err := packfile.NewEncoder(w, mem, false).Encode(b.order, 0); err != nil {
+		return fmt.Errorf("write pack: %w", err)
+	}
+	return nil
+}
