@@ -1,0 +1,40 @@
+// Command gen writes a generated GitOps monorepo for benchmarks and the
+// comparison script:
+//
+//	go run ./internal/testrepo/gen -apps 1000 -ahead 1 -git DIR
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/gitops-promote/promote/internal/testrepo"
+)
+
+func main() {
+	apps := flag.Int("apps", 100, "number of apps")
+	ahead := flag.Float64("ahead", 1, "fraction of apps whose staging is ahead of prod")
+	seed := flag.Uint64("seed", 1, "random seed")
+	withGit := flag.Bool("git", false, "also make the directory a Git repository with one commit on main")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: gen [flags] DIR\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	files := testrepo.Files(testrepo.Options{Apps: *apps, Ahead: *ahead, Seed: *seed})
+	var err error
+	if *withGit {
+		_, err = testrepo.InitGit(flag.Arg(0), files)
+	} else {
+		err = testrepo.Write(flag.Arg(0), files)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gen: %v\n", err)
+		os.Exit(1)
+	}
+}

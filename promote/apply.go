@@ -1,0 +1,88 @@
+package promote
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/yamledit"
+)
+
+// Edit is the new content of one file, relative to the repository root.
+type Edit struct {
+	Path string
+	Data []byte
+}
+
+// Apply computes the edits that carry out plan: image changes are made
+// byte-minimally in the target's kustomizations and promoted files are
+// copied from the source. It reads trees and writes nothing; the caller
+// writes the edits to a directory or a commit. The edits are ordered as
+// the plan's files.
+func Apply(p *Plan, trees Trees) ([]Edit, error) {
+	var edits []Edit
+	index := map[string]int{}
+	for _, c := range p.Changes {
+		i, seen := index[c.File]
+		if !seen {
+			data, err := initialContent(c, trees)
+			if err != nil {
+				return nil, err
+			}
+			i = len(edits)
+			index[c.File] = i
+			edits = append(edits, Edit{Path: c.File, Data: data})
+		}
+		if c.Kind != KindImage {
+			continue
+		}
+		data, err := editImage(edits[i].Data, c)
+		if err != nil {
+			return nil, err
+		}
+		edits[i].Data = data
+	}
+	return edits, nil
+}
+
+// initialContent is the file a change starts from: the source file for a
+// copy, the target file for an image edit.
+func initialContent(c Change, trees Trees) ([]byte, error) {
+	fsys, name := trees.Target, c.File
+	if c.Kind == KindFile {
+		fsys, name = trees.Source, c.Source
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return data, nil
+}
+
+func editImage(data []byte, c Change) ([]byte, error) {
+	var ops []yamledit.Op
+	if c.Image.Old == nil {
+		ops = append(ops, kustomize.AddImageOp(c.Image.New))
+	} else {
+		ops = kustomize.SetImageOps(*c.Image.Old, c.Image.New)
+	}
+	out, err := yamledit.Apply(data, 0, ops...)
+	if err != nil {
+		var ye *yamledit.Error
+		if errors.As(err, &ye) && ye.Line > 0 {
+			return nil, fmt.Errorf("%s:%d: set image %s: %s", c.File, ye.Line, c.Name, ye.Msg)
+		}
+		return nil, fmt.Errorf("%s: set image %s: %w", c.File, c.Name, err)
+	}
+	return out, nil
+}
+
+// shortHash identifies file content in plans: the first 12 hex digits of
+// its SHA-256.
+func shortHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:6])
+}

@@ -1,0 +1,340 @@
+package promote
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ConfigFile is the name of the configuration file looked up in a
+// repository.
+const ConfigFile = "promote.yaml"
+
+// Config is the content of promote.yaml.
+type Config struct {
+	// Environments lists the environments and, through From, the pipeline.
+	Environments []Environment `yaml:"environments" json:"environments"`
+	// Promote says what travels along every edge unless an environment
+	// overrides it.
+	Promote Promotables `yaml:"promote" json:"promote"`
+	// Apps, when set, makes the repository a monorepo with one overlay per
+	// app and environment.
+	Apps *Apps `yaml:"apps,omitempty" json:"apps,omitempty"`
+
+	// File is the path the configuration was read from, for messages.
+	File string `yaml:"-" json:"-"`
+}
+
+// Environment is one stage of the pipeline.
+type Environment struct {
+	// Name identifies the environment (dev, staging, prod).
+	Name string `yaml:"name" json:"name"`
+	// Path is the environment's directory relative to the configuration
+	// file. With Apps set it may be omitted; the app template is used.
+	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+	// From names the environment this one is promoted from.
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
+	// Promote overrides the top-level promotables for the edge into this
+	// environment.
+	Promote *Promotables `yaml:"promote,omitempty" json:"promote,omitempty"`
+	// RequireSourceClean refuses promotions into this environment while
+	// its source is not clean (see CheckPolicy), unless forced.
+	RequireSourceClean bool `yaml:"requireSourceClean,omitempty" json:"requireSourceClean,omitempty"`
+	// Freeze lists windows in which promotions into this environment are
+	// refused unless forced.
+	Freeze []Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+
+	line int
+}
+
+// Promotables says which values travel along an edge.
+type Promotables struct {
+	// Images promotes kustomize images: entries (name, newName, newTag,
+	// digest). Defaults to true.
+	Images *bool `yaml:"images,omitempty" json:"images,omitempty"`
+	// Files lists globs, relative to the environment directory, of files
+	// copied whole from source to target.
+	Files []string `yaml:"files,omitempty" json:"files,omitempty"`
+}
+
+// Apps describes a monorepo layout.
+type Apps struct {
+	// Path is a template such as apps/{app}/overlays/{env}; {app} must be
+	// a whole path segment and {env} is replaced by the environment name.
+	Path string `yaml:"path" json:"path"`
+}
+
+// ImagesEnabled reports whether images travel.
+func (p Promotables) ImagesEnabled() bool { return p.Images == nil || *p.Images }
+
+// ConfigError is a problem in promote.yaml. Line is 1-based, 0 when unknown.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ParseConfig parses and validates promote.yaml. name is used in errors.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	cfg := &Config{File: name}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ConfigError{File: name, Msg: "file is empty: expected a mapping with environments:"}
+		}
+		return nil, yamlConfigError(name, err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlConfigError(name, err)
+	}
+	recordLines(cfg, &root)
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// yamlConfigError turns a yaml.v3 error ("yaml: line 3: ...") into a
+// ConfigError with the line split out.
+func yamlConfigError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	msg = strings.Replace(msg, "in type promote.", "in ", 1)
+	return &ConfigError{File: name, Line: line, Msg: msg}
+}
+
+// recordLines remembers each environment's line for later messages.
+func recordLines(cfg *Config, root *yaml.Node) {
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "environments" || m.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, item := range m.Content[i+1].Content {
+			if j < len(cfg.Environments) {
+				cfg.Environments[j].line = item.Line
+			}
+		}
+	}
+}
+
+func (c *Config) errorf(line int, format string, args ...any) error {
+	return &ConfigError{File: c.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *Config) validate() error {
+	if len(c.Environments) == 0 {
+		return c.errorf(0, "no environments: expected a list under environments:")
+	}
+	if err := c.validatePromotables(&c.Promote, 0, "promote"); err != nil {
+		return err
+	}
+	if c.Apps != nil {
+		if err := c.validateAppsPath(); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for i := range c.Environments {
+		e := &c.Environments[i]
+		if err := c.validateEnvironment(e, seen); err != nil {
+			return err
+		}
+		seen[e.Name] = true
+	}
+	for _, e := range c.Environments {
+		if e.From != "" && !seen[e.From] {
+			return c.errorf(e.line, "environment %q: from: %q names no environment (have %s)", e.Name, e.From, strings.Join(c.names(), ", "))
+		}
+	}
+	return c.checkCycles()
+}
+
+func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error {
+	switch {
+	case e.Name == "":
+		return c.errorf(e.line, "environment without name: expected name:")
+	case !validName(e.Name):
+		return c.errorf(e.line, "environment name %q: expected letters, digits, '.', '_' or '-'", e.Name)
+	case seen[e.Name]:
+		return c.errorf(e.line, "environment %q is defined twice", e.Name)
+	case e.From == e.Name:
+		return c.errorf(e.line, "environment %q: from: names itself", e.Name)
+	case e.Path == "" && c.Apps == nil:
+		return c.errorf(e.line, "environment %q: expected path: (the environment's directory)", e.Name)
+	}
+	if e.Path != "" {
+		if err := checkRelPath(e.Path); err != nil {
+			return c.errorf(e.line, "environment %q: path %q: %v", e.Name, e.Path, err)
+		}
+	}
+	if err := c.validateFreeze(e); err != nil {
+		return err
+	}
+	if e.Promote != nil {
+		return c.validatePromotables(e.Promote, e.line, "environment "+e.Name+": promote")
+	}
+	return nil
+}
+
+func (c *Config) validatePromotables(p *Promotables, line int, where string) error {
+	for _, g := range p.Files {
+		if _, err := path.Match(g, ""); err != nil || g == "" {
+			return c.errorf(line, "%s: files: %q is not a valid glob", where, g)
+		}
+		if err := checkRelPath(strings.ReplaceAll(g, "*", "x")); err != nil {
+			return c.errorf(line, "%s: files: %q: %v", where, g, err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateAppsPath() error {
+	p := c.Apps.Path
+	if !strings.Contains(p, "{app}") || !strings.Contains(p, "{env}") {
+		return c.errorf(0, "apps: path %q: expected a template containing {app} and {env}", p)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if strings.Contains(seg, "{app}") && seg != "{app}" {
+			return c.errorf(0, "apps: path %q: {app} must be a whole path segment", p)
+		}
+	}
+	if strings.Count(p, "{app}") > 1 {
+		return c.errorf(0, "apps: path %q: {app} may appear once", p)
+	}
+	if err := checkRelPath(strings.NewReplacer("{app}", "a", "{env}", "e").Replace(p)); err != nil {
+		return c.errorf(0, "apps: path %q: %v", p, err)
+	}
+	return nil
+}
+
+// checkRelPath accepts clean, relative, slash-separated paths that stay
+// inside the repository.
+func checkRelPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("empty path")
+	case strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':'):
+		return errors.New("must be relative to the repository, not absolute")
+	case strings.Contains(p, "\\"):
+		return errors.New("use '/' as separator")
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." {
+			return errors.New("must not contain '..' (it would leave the repository)")
+		}
+		if seg == ".git" {
+			return errors.New("must not point into .git")
+		}
+	}
+	if path.Clean(p) != strings.TrimSuffix(p, "/") && path.Clean(p) != p {
+		return fmt.Errorf("not a clean path (did you mean %q?)", path.Clean(p))
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		ok := r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return s != "." && s != ".."
+}
+
+func (c *Config) names() []string {
+	out := make([]string, len(c.Environments))
+	for i, e := range c.Environments {
+		out[i] = e.Name
+	}
+	return out
+}
+
+// checkCycles follows from: links; a pipeline must be a DAG.
+func (c *Config) checkCycles() error {
+	for _, e := range c.Environments {
+		visited := map[string]bool{e.Name: true}
+		chain := []string{e.Name}
+		for cur := e; cur.From != ""; {
+			next, _ := c.Env(cur.From)
+			chain = append(chain, next.Name)
+			if visited[next.Name] {
+				return c.errorf(e.line, "pipeline has a cycle: %s", strings.Join(chain, " <- "))
+			}
+			visited[next.Name] = true
+			cur = next
+		}
+	}
+	return nil
+}
+
+// Env returns the environment called name.
+func (c *Config) Env(name string) (Environment, bool) {
+	for _, e := range c.Environments {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Environment{}, false
+}
+
+// Lookup returns the environment called name or an error listing the
+// known ones.
+func (c *Config) Lookup(name string) (Environment, error) {
+	if e, ok := c.Env(name); ok {
+		return e, nil
+	}
+	return Environment{}, fmt.Errorf("unknown environment %q (%s defines %s)", name, c.File, strings.Join(c.names(), ", "))
+}
+
+// Targets returns the environments promoted from name, in config order.
+func (c *Config) Targets(name string) []Environment {
+	var out []Environment
+	for _, e := range c.Environments {
+		if e.From == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// PromotablesFor returns what travels along the edge into env.
+func (c *Config) PromotablesFor(env Environment) Promotables {
+	if env.Promote != nil {
+		return *env.Promote
+	}
+	return c.Promote
+}
+
+// Dir returns the directory of env (for app, when the config has apps).
+func (c *Config) Dir(env Environment, app string) string {
+	if c.Apps == nil || app == "" {
+		return env.Path
+	}
+	return strings.NewReplacer("{app}", app, "{env}", env.Name).Replace(c.Apps.Path)
+}

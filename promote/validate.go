@@ -1,0 +1,98 @@
+package promote
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/gitops-promote/promote/internal/kustomize"
+)
+
+// Check is the validation result of one environment (and app).
+type Check struct {
+	Env    string   `json:"env"`
+	App    string   `json:"app,omitempty"`
+	Dir    string   `json:"dir"`
+	OK     bool     `json:"ok"`
+	Images int      `json:"images"`
+	Errors []string `json:"errors,omitempty"`
+	// Resources counts the manifests kustomize builds; BuildError is the
+	// build's failure and BuildFile the file it names, if any.
+	Resources  int    `json:"resources"`
+	BuildError string `json:"buildError,omitempty"`
+	BuildFile  string `json:"buildFile,omitempty"`
+	// Notes are parts not rendered (remote bases, Helm charts: they need
+	// the network).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Validate checks every environment (and app) of cfg in fsys: its
+// directory exists, its kustomizations parse, image entries are unique,
+// it builds with kustomize (in process, without the network), and the
+// files: globs of the edge into it match files in its source.
+func Validate(cfg *Config, fsys fs.FS) []Check {
+	var out []Check
+	for _, env := range cfg.Environments {
+		apps := []string{""}
+		if cfg.Apps != nil {
+			found, err := DiscoverApps(cfg, env, fsys)
+			if err != nil {
+				out = append(out, Check{Env: env.Name, Dir: cfg.Apps.Path, Errors: []string{err.Error()}})
+				continue
+			}
+			apps = found
+		}
+		for _, app := range apps {
+			out = append(out, validateDir(cfg, env, app, fsys))
+		}
+	}
+	return out
+}
+
+func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
+	c := Check{Env: env.Name, App: app, Dir: cfg.Dir(env, app)}
+	if err := requireDir(fsys, c.Dir, env.Name); err != nil {
+		c.Errors = append(c.Errors, err.Error())
+		return c
+	}
+	ks, err := kustomize.Collect(fsys, c.Dir)
+	if err != nil {
+		c.Errors = append(c.Errors, err.Error())
+	}
+	for _, k := range ks {
+		c.Images += len(k.Images)
+	}
+	if err == nil {
+		c.build(fsys)
+	}
+	if env.From != "" {
+		src, _ := cfg.Env(env.From)
+		srcDir := cfg.Dir(src, app)
+		for _, g := range cfg.PromotablesFor(env).Files {
+			if _, err := matchFiles(fsys, srcDir, g); err != nil && exists(fsys, srcDir) {
+				c.Errors = append(c.Errors, "edge "+src.Name+" → "+env.Name+": "+err.Error())
+			}
+		}
+	}
+	c.OK = len(c.Errors) == 0
+	return c
+}
+
+// build renders the check's directory with kustomize and records the
+// resource count, or the build error and the file it names.
+func (c *Check) build(fsys fs.FS) {
+	r, err := kustomize.Render(fsys, c.Dir)
+	var be *kustomize.BuildError
+	switch {
+	case errors.As(err, &be):
+		c.BuildError, c.BuildFile = be.Error(), be.File
+		c.Errors = append(c.Errors, be.Error())
+		return
+	case err != nil:
+		c.Errors = append(c.Errors, err.Error())
+		return
+	}
+	c.Resources = len(r.Resources)
+	for _, n := range r.NotRendered {
+		c.Notes = append(c.Notes, n.String())
+	}
+}
