@@ -13,6 +13,7 @@ type planOptions struct {
 	out      output
 	ref      string
 	exitCode bool
+	rendered bool
 }
 
 func newPlanCmd(f *Factory) *cobra.Command {
@@ -26,7 +27,8 @@ working directory, or a commit with --ref, and writes nothing.`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
-  promote plan --to prod --exit-code   # exit 2 when there is something to promote`,
+  promote plan --to prod --exit-code   # exit 2 when there is something to promote
+  promote plan --to prod --rendered    # and the diff of kustomize build, per resource`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPlan(f, o)
@@ -36,6 +38,7 @@ working directory, or a commit with --ref, and writes nothing.`,
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 0 when not")
+	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	return cmd
 }
 
@@ -50,6 +53,9 @@ func runPlan(f *Factory, o *planOptions) error {
 	plan, err := promote.NewPlan(cfg, o.sel.request(), promote.Trees{Source: tree, Target: tree})
 	if err != nil {
 		return err
+	}
+	if o.rendered {
+		return writeRenderedPlan(f, o, cfg, plan, promote.Trees{Source: tree, Target: tree})
 	}
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err

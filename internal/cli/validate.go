@@ -21,8 +21,11 @@ func newValidateCmd(f *Factory) *cobra.Command {
 		Short: "Check promote.yaml and every environment's kustomizations",
 		Long: `Validate parses promote.yaml and, for every environment (and app), checks
 that its directory exists, its kustomizations parse with one entry per
-image, and the files: globs of the edge into it match files in its
-source. It exits 1 when anything is wrong.`,
+image, it builds with kustomize (in process: no kustomize binary, no
+network; remote bases and Helm charts are reported as not rendered), and
+the files: globs of the edge into it match files in its source. It exits
+1 when anything is wrong. -o json reports each environment (and app) with
+ok, its image and resource counts, and its errors.`,
 		Example: `  promote validate
   promote validate -o json
   promote validate --ref main`,
@@ -71,9 +74,12 @@ func writeChecks(f *Factory, checks []promote.Check) {
 		if !c.OK {
 			status = "FAIL"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, plural(c.Images, "image"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, plural(c.Images, "image"), c.Resources, plural(c.Resources, "resource"))
 		for _, e := range c.Errors {
 			fmt.Fprintf(tw, "\t  %s\n", e)
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(tw, "\t  note: %s\n", n)
 		}
 	}
 	tw.Flush()

@@ -1,0 +1,88 @@
+package kustomize
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// environment200 is an overlay on a base of 50 apps, each a Deployment,
+// a Service, a ServiceAccount and a generated ConfigMap: 200 resources,
+// with a namespace, an image entry per app and a patch per app.
+func environment200() fstest.MapFS {
+	fsys := fstest.MapFS{}
+	var base, overlay strings.Builder
+	base.WriteString("resources:\n")
+	overlay.WriteString("namespace: prod\nresources:\n- ../base\nimages:\n")
+	var patches strings.Builder
+	patches.WriteString("patches:\n")
+	var gens strings.Builder
+	gens.WriteString("configMapGenerator:\n")
+	for i := range 50 {
+		app := fmt.Sprintf("app-%02d", i)
+		fmt.Fprintf(&base, "- %s.yaml\n", app)
+		fsys["base/"+app+".yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(appManifests, app))}
+		fmt.Fprintf(&overlay, "- name: registry.example/%s\n  newTag: \"1.%d.0\"\n", app, i)
+		fmt.Fprintf(&patches, "- target: {kind: Deployment, name: %s}\n  patch: '[{\"op\": \"replace\", \"path\": \"/spec/replicas\", \"value\": 3}]'\n", app)
+		fmt.Fprintf(&gens, "- name: %s-config\n  literals: [LOG_LEVEL=info, APP=%s]\n", app, app)
+	}
+	fsys["base/kustomization.yaml"] = &fstest.MapFile{Data: []byte(base.String())}
+	fsys["prod/kustomization.yaml"] = &fstest.MapFile{Data: []byte(overlay.String() + patches.String() + gens.String())}
+	return fsys
+}
+
+const appManifests = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %[1]s
+  labels: {app: %[1]s}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: %[1]s}
+  template:
+    metadata:
+      labels: {app: %[1]s}
+    spec:
+      serviceAccountName: %[1]s
+      containers:
+      - name: %[1]s
+        image: registry.example/%[1]s
+        envFrom:
+        - configMapRef: {name: %[1]s-config}
+        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: %[1]s
+spec:
+  selector: {app: %[1]s}
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: %[1]s
+`
+
+// BenchmarkRender200 builds a 200-resource environment in process.
+func BenchmarkRender200(b *testing.B) {
+	fsys := environment200()
+	r, err := Render(fsys, "prod")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Resources) != 200 {
+		b.Fatalf("rendered %d resources, want 200", len(r.Resources))
+	}
+	for b.Loop() {
+		if _, err := Render(fsys, "prod"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

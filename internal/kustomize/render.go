@@ -1,0 +1,189 @@
+package kustomize
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+)
+
+// ResourceID identifies a rendered resource.
+type ResourceID struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// String renders the ID as "apiVersion/kind namespace/name" (the
+// namespace left out for cluster-scoped resources).
+func (id ResourceID) String() string {
+	s := id.APIVersion + "/" + id.Kind + " "
+	if id.Namespace != "" {
+		s += id.Namespace + "/"
+	}
+	return s + id.Name
+}
+
+// Resource is one rendered manifest.
+type Resource struct {
+	ID ResourceID
+	// YAML is the manifest as kustomize build prints it.
+	YAML []byte
+}
+
+// NotRendered is an entry of a kustomization left out of a render because
+// building it would need the network: a remote base or file, or a Helm
+// chart.
+type NotRendered struct {
+	// File is the kustomization, Field its key (resources, helmCharts...).
+	File  string `json:"file"`
+	Field string `json:"field"`
+	// Entry is the URL or chart left out.
+	Entry string `json:"entry"`
+}
+
+// String describes the entry for messages.
+func (n NotRendered) String() string {
+	return fmt.Sprintf("%s: %s: %s not rendered: needs network", n.File, n.Field, n.Entry)
+}
+
+// Rendering is the result of building one directory.
+type Rendering struct {
+	// Dir is the directory built, relative to the tree's root.
+	Dir string
+	// Resources are the manifests in kustomize's output order.
+	Resources []Resource
+	// NotRendered lists what was left out (remote bases, Helm charts).
+	NotRendered []NotRendered
+}
+
+// BuildError is kustomize's failure to build a directory.
+type BuildError struct {
+	// Dir is the directory built.
+	Dir string
+	// File is the tree file kustomize's message names, when it names one.
+	File string
+	// Msg is kustomize's message, with paths relative to the tree's root.
+	Msg string
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("kustomize build %s: %s", e.Dir, e.Msg)
+}
+
+// Render builds the kustomization in dir of fsys with krusty, in process:
+// no kustomize binary, no checkout and no network. Load restrictions and
+// plugins are kustomize's defaults (files must stay under each
+// kustomization's root; no exec or container plugins). Remote bases and
+// files (URLs in resources:, components:, patches...) and Helm charts are
+// dropped from an in-memory copy of their kustomization before building
+// and listed in NotRendered; the rest is rendered. A failed build is a
+// *BuildError.
+func Render(fsys fs.FS, dir string) (*Rendering, error) {
+	dir = path.Clean(dir)
+	t := NewTreeFileSystem(fsys)
+	var dropped droppedSet
+	t.rewrite = func(name string, data []byte) ([]byte, error) {
+		if !slices.Contains(FileNames, path.Base(name)) {
+			return data, nil
+		}
+		out, nr := stripNetwork(name, data)
+		dropped.add(nr)
+		return out, nil
+	}
+	m, err := kustomizer().Run(t, dir)
+	if err != nil {
+		return nil, buildError(fsys, dir, err)
+	}
+	r := &Rendering{Dir: dir, NotRendered: dropped.list()}
+	for _, res := range m.Resources() {
+		y, err := res.AsYAML()
+		if err != nil {
+			return nil, &BuildError{Dir: dir, Msg: fmt.Sprintf("encode %s: %v", idOf(res), err)}
+		}
+		r.Resources = append(r.Resources, Resource{ID: idOf(res), YAML: y})
+	}
+	return r, nil
+}
+
+// kustomizer is built per render: krusty's Kustomizer keeps state per run.
+func kustomizer() *krusty.Kustomizer {
+	return krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+}
+
+func idOf(r *resource.Resource) ResourceID {
+	id := r.CurId()
+	return ResourceID{APIVersion: id.ApiVersion(), Kind: id.Kind, Namespace: r.GetNamespace(), Name: r.GetName()}
+}
+
+// droppedSet collects NotRendered entries once each (kustomize may read a
+// kustomization several times).
+type droppedSet struct {
+	mu   sync.Mutex
+	seen map[NotRendered]bool
+	out  []NotRendered
+}
+
+func (d *droppedSet) add(nr []NotRendered) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, n := range nr {
+		if d.seen == nil {
+			d.seen = map[NotRendered]bool{}
+		}
+		if !d.seen[n] {
+			d.seen[n] = true
+			d.out = append(d.out, n)
+		}
+	}
+}
+
+func (d *droppedSet) list() []NotRendered {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.out)
+}
+
+// absPath matches the absolute tree paths kustomize puts in messages;
+// relPath the relative ones (with a directory) a TreeFileSystem reports.
+var (
+	absPath = regexp.MustCompile(`(^|[\s'"(=:])/([^\s'"():,]*)`)
+	relPath = regexp.MustCompile(`(?:^|[\s'"(=:])([A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)+)`)
+)
+
+// buildError turns kustomize's error into a BuildError whose message
+// names tree paths relative to the root, and finds the file it is about.
+func buildError(fsys fs.FS, dir string, err error) *BuildError {
+	msg := absPath.ReplaceAllString(err.Error(), "${1}${2}")
+	return &BuildError{Dir: dir, Msg: msg, File: blamedFile(fsys, dir, msg)}
+}
+
+// blamedFile is the first existing file msg names; else the
+// kustomization next to the first missing path it names (the one that
+// refers to it); else the kustomization of dir.
+func blamedFile(fsys fs.FS, dir, msg string) string {
+	missing := ""
+	for _, m := range relPath.FindAllStringSubmatch(msg, -1) {
+		name := path.Clean(m[1])
+		info, err := fs.Stat(fsys, name)
+		switch {
+		case err == nil && !info.IsDir():
+			return name
+		case err != nil && missing == "":
+			missing = name
+		}
+	}
+	if missing != "" {
+		if f, _ := Find(fsys, path.Dir(missing)); f != "" {
+			return f
+		}
+	}
+	f, _ := Find(fsys, dir)
+	return f
+}

@@ -1,0 +1,189 @@
+package renderdiff
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// DefaultBudget is the markdown size Markdown aims for by default: the
+// rendered diff shares a pull request body with the plan, and GitHub
+// refuses bodies over 65,536 characters.
+const DefaultBudget = 50_000
+
+// noteReserve is kept free for the note saying what was cut.
+const noteReserve = 400
+
+// MarkdownOptions tune Markdown.
+type MarkdownOptions struct {
+	// Budget is the most bytes to write; 0 means DefaultBudget.
+	Budget int
+	// Hint is appended to the note when something was cut (for example
+	// "run `promote plan --to prod --rendered` to see everything").
+	Hint string
+}
+
+// Markdown renders reports for a proposal body: a heading, then per
+// directory its summary line ("3 resources changed, 1 added"), its notes
+// and one collapsed <details> block per resource. Blocks that do not fit
+// the budget are shortened or left out, and a note says what was cut.
+func Markdown(reports []*Report, o MarkdownOptions) string {
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	w := &mdWriter{limit: o.Budget - noteReserve, perEntry: max(o.Budget/4, 1000)}
+	w.b.WriteString("### Rendered manifests\n\n")
+	if len(reports) == 0 {
+		w.b.WriteString("Nothing was rendered: the target does not build.\n")
+	}
+	same := 0
+	for _, r := range reports {
+		if len(reports) > 1 && len(r.Entries) == 0 && len(r.Notes) == 0 {
+			same++
+			continue
+		}
+		w.report(r, len(reports) > 1)
+	}
+	w.b.WriteString(sameNote(same, len(reports)))
+	w.note(o.Hint)
+	return w.b.String()
+}
+
+type mdWriter struct {
+	b        strings.Builder
+	limit    int
+	perEntry int
+	// left are entries not shown; shortened diffs that were cut.
+	left, shortened int
+}
+
+func (w *mdWriter) room() int { return w.limit - w.b.Len() }
+
+func (w *mdWriter) report(r *Report, named bool) {
+	if named {
+		fmt.Fprintf(&w.b, "**`%s`**: %s\n\n", r.Dir, r.Summary)
+	} else {
+		fmt.Fprintf(&w.b, "%s\n\n", capitalize(r.Summary))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&w.b, "> %s\n", n)
+	}
+	if len(r.Notes) > 0 {
+		w.b.WriteString("\n")
+	}
+	for _, e := range r.Entries {
+		w.entry(e)
+	}
+}
+
+func (w *mdWriter) entry(e Entry) {
+	head := fmt.Sprintf("<details><summary>%s</summary>\n\n", entryTitle(e))
+	fence := fenceFor(e.Diff)
+	open, end := fence+"diff\n", fence+"\n\n</details>\n\n"
+	overhead := len(head) + len(open) + len(end)
+	if w.left > 0 || w.room() < overhead+200 {
+		w.left++
+		return
+	}
+	diff, cut := trimLines(e.Diff, min(w.room(), w.perEntry)-overhead-60)
+	if cut > 0 {
+		w.shortened++
+		diff += fmt.Sprintf("... %d more %s not shown\n", cut, plural(cut, "line"))
+	}
+	w.b.WriteString(head + open + diff + end)
+}
+
+// note says what was cut, if anything.
+func (w *mdWriter) note(hint string) {
+	if w.left == 0 && w.shortened == 0 {
+		return
+	}
+	var parts []string
+	if w.left > 0 {
+		parts = append(parts, count(w.left, "resource")+" not shown")
+	}
+	if w.shortened > 0 {
+		parts = append(parts, count(w.shortened, "diff")+" shortened")
+	}
+	fmt.Fprintf(&w.b, "> **Trimmed to fit the pull request body:** %s.", strings.Join(parts, ", "))
+	if hint != "" {
+		fmt.Fprintf(&w.b, " %s", hint)
+	}
+	w.b.WriteString("\n")
+}
+
+// entryTitle is the <summary> of an entry.
+func entryTitle(e Entry) string {
+	if e.Status == Replaced {
+		return fmt.Sprintf("<code>%s</code> replaced by <code>%s</code> (generated name changed)",
+			html.EscapeString(e.OldID), html.EscapeString(nameOf(e.ID)))
+	}
+	return fmt.Sprintf("<code>%s</code> %s", html.EscapeString(e.ID), e.Status)
+}
+
+// nameOf is the namespace/name part of an ID.
+func nameOf(id string) string {
+	if _, n, ok := strings.Cut(id, " "); ok {
+		return n
+	}
+	return id
+}
+
+// fenceFor is a code fence longer than any run of backticks in s.
+func fenceFor(s string) string {
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
+}
+
+// trimLines keeps the whole lines of s that fit in n bytes and returns
+// how many lines were cut.
+func trimLines(s string, n int) (string, int) {
+	if len(s) <= n {
+		return s, 0
+	}
+	n = max(n, 0)
+	i := strings.LastIndexByte(s[:n], '\n') + 1
+	return s[:i], strings.Count(s[i:], "\n") + boolInt(!strings.HasSuffix(s, "\n"))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// sameNote sums up the directories whose render did not change.
+func sameNote(same, total int) string {
+	switch {
+	case same == 0:
+		return ""
+	case same == total:
+		return fmt.Sprintf("No resources changed in the %d directories.\n\n", total)
+	case same == 1:
+		return "1 other directory renders the same before and after.\n\n"
+	}
+	return fmt.Sprintf("%d other directories render the same before and after.\n\n", same)
+}
