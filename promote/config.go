@@ -25,6 +25,8 @@ type Config struct {
 	// Apps, when set, makes the repository a monorepo with one overlay per
 	// app and environment.
 	Apps *Apps `yaml:"apps,omitempty" json:"apps,omitempty"`
+	// ChatOps configures chat commands in comments.
+	ChatOps *ChatOps `yaml:"chatops,omitempty" json:"chatops,omitempty"`
 
 	// File is the path the configuration was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -48,6 +50,15 @@ type Environment struct {
 	// Freeze lists windows in which promotions into this environment are
 	// refused unless forced.
 	Freeze []Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+	// PullRequest configures the pull or merge requests that promote
+	// into this environment: reviewers, labels, draft, auto-merge.
+	PullRequest *RequestSettings `yaml:"pullRequest,omitempty" json:"pullRequest,omitempty"`
+	// Approvers, when set, are the users and org/team names allowed to
+	// promote into or roll back this environment by chat command.
+	Approvers []string `yaml:"approvers,omitempty" json:"approvers,omitempty"`
+	// AutoPromote opens the promotion into this environment as soon as a
+	// promotion into its source is merged (promote serve, promote chatops).
+	AutoPromote bool `yaml:"autoPromote,omitempty" json:"autoPromote,omitempty"`
 
 	line int
 }
@@ -158,6 +169,9 @@ func (c *Config) validate() error {
 			return err
 		}
 	}
+	if err := c.validateChatOps(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i := range c.Environments {
 		e := &c.Environments[i]
@@ -193,6 +207,12 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 		}
 	}
 	if err := c.validateFreeze(e); err != nil {
+		return err
+	}
+	if err := c.validatePullRequest(e); err != nil {
+		return err
+	}
+	if err := c.validateApprovers(e); err != nil {
 		return err
 	}
 	if e.Promote != nil {

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"fmt"
 	"io"
+	"time"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	"github.com/gitops-promote/promote/internal/forge/local"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
 
@@ -21,8 +21,16 @@ type Factory struct {
 	// Dir is -C; ConfigFile is --config.
 	Dir, ConfigFile string
 
+	// Now is the clock (freeze windows); nil uses time.Now.
+	Now func() time.Time
+
 	// NewForge builds the named forge; nil uses the built-in ones.
 	NewForge func(name string, w *workspace.Workspace) (forge.Forge, error)
+	// ForgeOptions reach GitHub and GitLab (set by --repo, --gitlab-url,
+	// the GitHub App flags...; tests set Retry and Transport).
+	ForgeOptions connect.Options
+	// StderrTerminal is true when Stderr is a terminal (git progress).
+	StderrTerminal bool
 
 	ws *workspace.Workspace
 }
@@ -53,15 +61,14 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 	if f.NewForge != nil {
 		return f.NewForge(name, ws)
 	}
-	switch name {
-	case "local":
-		repo, err := ws.Repo()
-		if err != nil {
-			return nil, err
-		}
-		return local.New(repo), nil
+	repo, err := ws.Repo()
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("--forge %q: unknown forge (available: local)", name)
+	opts := f.ForgeOptions
+	opts.Forge, opts.Getenv, opts.Stderr = name, f.Getenv, f.Stderr
+	opts.Progress = opts.Progress || f.StderrTerminal
+	return connect.Open(repo, opts)
 }
 
 // color reports whether output may carry escape codes.

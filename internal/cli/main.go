@@ -43,6 +43,8 @@ func Main() int {
 		Stderr:   os.Stderr,
 		Getenv:   os.Getenv,
 		Terminal: term.IsTerminal(int(os.Stdout.Fd())),
+
+		StderrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	return Run(ctx, f, os.Args[1:])
 }

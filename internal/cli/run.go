@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +19,13 @@ type runOptions struct {
 	forgeName string
 	base      string
 	dryRun    bool
+	// timeout bounds the whole run: pushes, API calls and their retries.
+	timeout time.Duration
+	// skipValidation, force and reason override the validation gate and
+	// the pipeline policy.
+	skipValidation bool
+	force          bool
+	reason         string
 }
 
 func newRunCmd(f *Factory) *cobra.Command {
@@ -29,10 +38,22 @@ commit on top of it and proposes it. With --forge local the proposal is
 the branch promote/<from>-to-<to> (promote/<app>/<from>-to-<to> for one
 app) in this repository; the working tree, index and HEAD are untouched.
 Running it again with nothing new changes nothing. When the target
-already matches, a stale promotion branch is removed.`,
+already matches, a stale promotion branch is removed.
+
+With --forge github or gitlab (auto picks them from the origin remote or
+CI, and local when there is no remote) the plan is made on origin's base
+branch, the branch is pushed to origin and one pull or merge request is
+opened, or updated when it exists; when the target already matches, the
+open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
+(or a GitHub App), GITLAB_TOKEN.`,
 		Example: `  promote run --to prod --forge local
+  GITHUB_TOKEN=... promote run --to prod -o json
+  GITLAB_TOKEN=... promote run --to prod --forge gitlab --gitlab-url https://gitlab.example.com
+  promote run --to prod --github-app-id 12345 --github-app-key app.pem
   promote run --to prod --app web --base main -o json
-  promote run --to prod --dry-run -o markdown`,
+  promote run --to prod --dry-run -o markdown
+  promote run --from dev --to prod --force --reason "hotfix for INC-42"
+  promote run --to prod --skip-validation`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRun(cmd, f, o)
@@ -40,9 +61,13 @@ already matches, a stale promotion branch is removed.`,
 	}
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "local", "where to propose: local")
+	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)")
+	addForgeFlags(cmd, f, &o.timeout)
 	cmd.Flags().StringVar(&o.base, "base", "", "`BRANCH` to build on and target (default: the current branch)")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "plan and print the proposal without writing anything")
+	cmd.Flags().BoolVar(&o.skipValidation, "skip-validation", false, "propose even when the target does not build after the change (the body says so)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "propose despite the pipeline policy (an edge not configured, a freeze window, an unclean source); needs --reason")
+	cmd.Flags().StringVar(&o.reason, "reason", "", "why the promotion is forced (`TEXT`, one line): goes into the body and a Promote-Forced trailer")
 	return cmd
 }
 
@@ -62,9 +87,15 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := proposal.Run(cmd.Context(), proposal.Options{Workspace: ws, Plan: proposal.Promotion(o.sel.request()), Base: base, Forge: fg, DryRun: o.dryRun})
-	if err != nil {
+	opts := proposal.Options{Workspace: ws, Plan: proposal.Promotion(o.sel.request()), Base: base, Forge: fg, DryRun: o.dryRun}
+	if err := o.review(f, &opts); err != nil {
 		return err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	res, err := proposal.Run(ctx, opts)
+	if err != nil {
+		return policyHint(err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
@@ -99,13 +130,29 @@ func writeRunResult(f *Factory, format string, res *proposal.Result) error {
 		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
 	default:
 		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
+		if res.URL != "" {
+			fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
+		}
 	}
 	fmt.Fprintln(f.Stderr, describe(res))
 	return nil
 }
 
-// describe says what happened to the proposal, for stderr.
+// describe says what happened to the proposal, and where its request
+// is, for stderr.
 func describe(res *proposal.Result) string {
+	msg := describeAction(res)
+	if res.URL == "" {
+		return msg
+	}
+	if res.Action == forge.Closed {
+		return fmt.Sprintf("%s; closed request #%d: %s", msg, res.Number, res.URL)
+	}
+	return fmt.Sprintf("%s; request #%d: %s", msg, res.Number, res.URL)
+}
+
+// describeAction says what happened to the proposal.
+func describeAction(res *proposal.Result) string {
 	short := res.Commit
 	if len(short) > 12 {
 		short = short[:12]

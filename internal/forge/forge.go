@@ -28,6 +28,25 @@ type Proposal struct {
 	Title, Body string
 	// From, To and App identify the promotion.
 	From, To, App string
+	// Request holds the target environment's settings for the pull or
+	// merge request: labels, reviewers, assignees, draft, auto-merge.
+	Request RequestOptions
+}
+
+// RequestOptions are an environment's settings for the requests that
+// promote to it (promote.yaml: environments[].pullRequest).
+type RequestOptions struct {
+	// Labels are added besides promotion and env/<to>.
+	Labels []string
+	// Reviewers and TeamReviewers are asked to review a new request
+	// (teams are GitHub only).
+	Reviewers, TeamReviewers []string
+	// Assignees are assigned to a new request.
+	Assignees []string
+	// Draft opens new requests as drafts.
+	Draft bool
+	// AutoMerge merges the request once its checks pass.
+	AutoMerge bool
 }
 
 // Result is what a forge reports after publishing or withdrawing.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -34,6 +35,10 @@ type Options struct {
 	Workspace *workspace.Workspace
 	// Plan computes the plan; Promotion(req) promotes along an edge.
 	Plan PlanFunc
+	// PlanTrees, when set, is used instead of Plan: it also returns the
+	// trees the plan reads (a rollback's source is the environment's past
+	// tree, not the tip's), which applying the plan and the reviewers use.
+	PlanTrees PlanTreesFunc
 	// Base is the branch the proposal builds on and targets.
 	Base  string
 	Forge forge.Forge
@@ -41,6 +46,19 @@ type Options struct {
 	Reviewers []Reviewer
 	// DryRun plans and renders without writing objects or refs.
 	DryRun bool
+}
+
+// PlanTreesFunc computes a plan and the trees it reads from the
+// configuration and tree at the base tip.
+type PlanTreesFunc func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error)
+
+// plan runs PlanTrees, or Plan on the tip's tree.
+func (o Options) plan(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+	if o.PlanTrees != nil {
+		return o.PlanTrees(cfg, tree, tip)
+	}
+	p, err := o.Plan(cfg, tree, tip)
+	return p, promote.Trees{Source: tree, Target: tree}, err
 }
 
 // Promotion plans the promotion req describes.
@@ -63,9 +81,13 @@ type Result struct {
 }
 
 // Branch names the promotion branch: promote/<from>-to-<to>, or
-// promote/<app>/<from>-to-<to> when exactly one app is selected.
+// promote/<app>/<from>-to-<to> when exactly one app is selected; for a
+// rollback promote/rollback-<env> (promote/<app>/rollback-<env>).
 func Branch(p *promote.Plan) string {
 	edge := p.From + "-to-" + p.To
+	if p.Rollback {
+		edge = "rollback-" + p.To
+	}
 	if len(p.Apps) == 1 {
 		return path.Join("promote", p.Apps[0], edge)
 	}
@@ -95,7 +117,7 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	plan, err := o.Plan(cfg, tree, tip)
+	plan, trees, err := o.plan(cfg, tree, tip)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +129,8 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	if res.Warnings, err = uncommitted(o.Workspace, repo, plan); err != nil {
 		return nil, err
 	}
-	prop := forge.Proposal{Branch: res.Branch, Base: o.Base, BaseCommit: tip.String(), Title: res.Title, From: plan.From, To: plan.To}
+	prop := forge.Proposal{Branch: res.Branch, Base: o.Base, BaseCommit: tip.String(), Title: res.Title, From: plan.From, To: plan.To, Request: requestOptions(cfg, plan.To)}
+	prop.Request.Labels = slices.Concat(prop.Request.Labels, plan.Labels()) // "rollback" for rollbacks
 	if len(plan.Apps) == 1 {
 		prop.App = plan.Apps[0]
 	}
@@ -120,7 +143,7 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 		res.Result, err = o.Forge.Withdraw(ctx, prop)
 		return res, err
 	}
-	return propose(ctx, o, repo, cfg, promote.Trees{Source: tree, Target: tree}, res, prop)
+	return propose(ctx, o, repo, cfg, trees, res, prop)
 }
 
 // propose applies the plan, lets the reviewers vet it, writes the commit
@@ -209,4 +232,17 @@ func uncommitted(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan)
 		out = append(out, f+" has uncommitted edits that are not part of the proposal (it is built from commits)")
 	}
 	return out, nil
+}
+
+// requestOptions are the target environment's pullRequest settings.
+func requestOptions(cfg *promote.Config, to string) forge.RequestOptions {
+	env, ok := cfg.Env(to)
+	if !ok || env.PullRequest == nil {
+		return forge.RequestOptions{}
+	}
+	pr := env.PullRequest
+	return forge.RequestOptions{
+		Labels: pr.Labels, Reviewers: pr.Reviewers, TeamReviewers: pr.TeamReviewers,
+		Assignees: pr.Assignees, Draft: pr.Draft, AutoMerge: pr.AutoMerge,
+	}
 }

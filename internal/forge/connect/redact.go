@@ -1,0 +1,33 @@
+package connect
+
+import (
+	"context"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/secret"
+)
+
+// redacting wraps a forge so that no error it returns carries a secret.
+type redacting struct {
+	forge.Forge
+	fetcher forge.BaseFetcher
+	secrets *secret.Set
+}
+
+// Propose implements forge.Forge.
+func (r *redacting) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	res, err := r.Forge.Propose(ctx, p)
+	return res, r.secrets.Error(err)
+}
+
+// Withdraw implements forge.Forge.
+func (r *redacting) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	res, err := r.Forge.Withdraw(ctx, p)
+	return res, r.secrets.Error(err)
+}
+
+// FetchBase implements forge.BaseFetcher.
+func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) {
+	h, err := r.fetcher.FetchBase(ctx, base)
+	return h, r.secrets.Error(err)
+}

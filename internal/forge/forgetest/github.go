@@ -1,0 +1,464 @@
+package forgetest
+
+import (
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Pull is a pull request on the fake GitHub.
+type Pull struct {
+	Number                                      int
+	NodeID, Title, Body, Head, Base, State      string
+	Draft, AutoMerge                            bool
+	Labels, Assignees, Reviewers, TeamReviewers []string
+	// Comments are the comments posted on it, in order.
+	Comments []string
+}
+
+// GitHub is a fake GitHub REST and GraphQL API for one repository. Head
+// branches are checked against the repository on Git.
+type GitHub struct {
+	recorder
+	// URL is the API's base URL (GITHUB_API_URL).
+	URL string
+	// Token is the token requests must carry (Bearer or token scheme).
+	Token string
+	// Owner and Repo name the repository.
+	Owner, Repo string
+	// AutoMergeAllowed says whether the repository allows auto-merge.
+	AutoMergeAllowed bool
+	// NoDrafts makes draft pull requests unavailable.
+	NoDrafts bool
+	// AppID, AppKey and InstallationToken make the fake accept GitHub App
+	// JWTs signed with AppKey and hand out InstallationToken.
+	AppID             int64
+	AppKey            *rsa.PublicKey
+	InstallationToken string
+
+	git    *GitServer
+	t      testing.TB
+	oapi   *OpenAPI
+	mu     sync.Mutex
+	pulls  []*Pull
+	labels map[string]bool
+	routes []route
+}
+
+// NewGitHub starts a fake GitHub for owner/repo whose git side is
+// git's repository owner/repo, accepting token. Every request is checked
+// against GitHub's OpenAPI description when it is installed (see
+// GitHubOpenAPI); a request it does not allow fails t.
+func NewGitHub(t testing.TB, git *GitServer, owner, repo, token string) *GitHub {
+	t.Helper()
+	g := &GitHub{Token: token, Owner: owner, Repo: repo, git: git, t: t, labels: map[string]bool{}, oapi: GitHubOpenAPI(t)}
+	g.routes = g.makeRoutes()
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+	g.URL = srv.URL + "/"
+	return g
+}
+
+// Pulls returns copies of the pull requests, in creation order.
+func (g *GitHub) Pulls() []Pull {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]Pull, len(g.pulls))
+	for i, p := range g.pulls {
+		out[i] = *p
+		out[i].Labels = slices.Clone(p.Labels)
+		out[i].Comments = slices.Clone(p.Comments)
+	}
+	return out
+}
+
+// Open returns the open pull requests.
+func (g *GitHub) Open() []Pull {
+	var out []Pull
+	for _, p := range g.Pulls() {
+		if p.State == "open" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// RepoLabels returns the labels the repository has.
+func (g *GitHub) RepoLabels() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for l := range g.labels {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AddPull adds an open pull request as if someone had opened it.
+func (g *GitHub) AddPull(p Pull) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p.Number = len(g.pulls) + 1
+	p.NodeID = fmt.Sprintf("PR_node%d", p.Number)
+	if p.State == "" {
+		p.State = "open"
+	}
+	g.pulls = append(g.pulls, &p)
+	return p.Number
+}
+
+// ServeHTTP implements http.Handler.
+func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, scripted := g.record(r)
+	g.check(r, body)
+	if !g.authorized(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+		return
+	}
+	if scripted != nil {
+		scripted.write(w)
+		return
+	}
+	if !dispatch(g.routes, w, r, body) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+// check validates a request against the OpenAPI description (REST) or
+// the shape GraphQL requests have.
+func (g *GitHub) check(r *http.Request, body []byte) {
+	if r.URL.Path == "/graphql" {
+		g.checkGraphQL(body)
+		return
+	}
+	if g.oapi != nil {
+		if err := g.oapi.Validate(r, body); err != nil {
+			g.t.Errorf("GitHub's OpenAPI description does not allow %s %s: %v", r.Method, r.URL.RequestURI(), err)
+		}
+	}
+}
+
+func (g *GitHub) checkGraphQL(body []byte) {
+	var req struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || !strings.HasPrefix(strings.TrimSpace(req.Query), "mutation") && !strings.HasPrefix(strings.TrimSpace(req.Query), "query") {
+		g.t.Errorf("GraphQL request is not {query, variables}: %s", body)
+	}
+}
+
+// authorized accepts the token, or an app JWT on the app endpoints.
+func (g *GitHub) authorized(r *http.Request) bool {
+	auth := r.Header.Get("Authorization")
+	scheme, cred, _ := strings.Cut(auth, " ")
+	if !strings.EqualFold(scheme, "bearer") && !strings.EqualFold(scheme, "token") {
+		return false
+	}
+	if g.appEndpoint(r) {
+		return g.validJWT(cred)
+	}
+	return cred == g.Token || (g.InstallationToken != "" && cred == g.InstallationToken)
+}
+
+func (g *GitHub) appEndpoint(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/app/") || strings.HasSuffix(r.URL.Path, "/installation")
+}
+
+// validJWT checks an app JWT: RS256 with the app's key, issued by AppID,
+// valid now.
+func (g *GitHub) validJWT(s string) bool {
+	if g.AppKey == nil {
+		return false
+	}
+	tok, err := jwt.Parse(s, func(*jwt.Token) (any, error) { return g.AppKey, nil }, jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuedAt())
+	if err != nil || !tok.Valid {
+		return false
+	}
+	iss, _ := tok.Claims.GetIssuer()
+	return iss == strconv.FormatInt(g.AppID, 10)
+}
+
+func (g *GitHub) makeRoutes() []route {
+	repo := "^/repos/" + regexp.QuoteMeta(g.Owner) + "/" + regexp.QuoteMeta(g.Repo)
+	re := regexp.MustCompile
+	return []route{
+		{"GET", re(repo + "/pulls$"), g.listPulls},
+		{"POST", re(repo + "/pulls$"), g.createPull},
+		{"PATCH", re(repo + `/pulls/(\d+)$`), g.updatePull},
+		{"POST", re(repo + `/pulls/(\d+)/requested_reviewers$`), g.requestReviewers},
+		{"PATCH", re(repo + `/issues/(\d+)$`), g.updateIssue},
+		{"POST", re(repo + `/issues/(\d+)/labels$`), g.addLabels},
+		{"POST", re(repo + `/issues/(\d+)/comments$`), g.comment},
+		{"GET", re(repo + `/installation$`), g.installation},
+		{"POST", re(`^/app/installations/(\d+)/access_tokens$`), g.accessToken},
+		{"POST", re(`^/graphql$`), g.graphQL},
+	}
+}
+
+// pullJSON renders a pull request as the REST API does (the fields
+// go-github reads).
+func (g *GitHub) pullJSON(p *Pull) map[string]any {
+	labels := []map[string]any{}
+	for _, l := range p.Labels {
+		labels = append(labels, map[string]any{"name": l})
+	}
+	users := func(names []string) []map[string]any {
+		out := []map[string]any{}
+		for _, n := range names {
+			out = append(out, map[string]any{"login": n})
+		}
+		return out
+	}
+	var auto any
+	if p.AutoMerge {
+		auto = map[string]any{"merge_method": "merge", "enabled_by": map[string]any{"login": "promote"}}
+	}
+	return map[string]any{
+		"number": p.Number, "node_id": p.NodeID, "title": p.Title, "body": p.Body, "state": p.State, "draft": p.Draft,
+		"html_url": fmt.Sprintf("https://github.example/%s/%s/pull/%d", g.Owner, g.Repo, p.Number),
+		"head":     map[string]any{"ref": p.Head, "label": g.Owner + ":" + p.Head},
+		"base":     map[string]any{"ref": p.Base},
+		"labels":   labels, "assignees": users(p.Assignees), "requested_reviewers": users(p.Reviewers),
+		"auto_merge": auto,
+	}
+}
+
+func (g *GitHub) pull(w http.ResponseWriter, num string) *Pull {
+	n, _ := strconv.Atoi(num)
+	if n < 1 || n > len(g.pulls) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return nil
+	}
+	return g.pulls[n-1]
+}
+
+func (g *GitHub) listPulls(w http.ResponseWriter, r *http.Request, _ []string, _ []byte) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := []map[string]any{}
+	for _, p := range g.pulls {
+		switch {
+		case state != "all" && p.State != state,
+			q.Get("head") != "" && q.Get("head") != g.Owner+":"+p.Head,
+			q.Get("base") != "" && q.Get("base") != p.Base:
+			continue
+		}
+		out = append(out, g.pullJSON(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func validationFailed(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
+		"message": "Validation Failed", "documentation_url": "https://docs.github.com/rest",
+		"errors": []map[string]any{{"resource": "PullRequest", "code": "custom", "message": msg}},
+	})
+}
+
+func (g *GitHub) createPull(w http.ResponseWriter, _ *http.Request, _ []string, body []byte) {
+	var in struct {
+		Title, Head, Base, Body string
+		Draft                   bool
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "Problems parsing JSON"})
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.git.Branch(g.t, g.Owner+"/"+g.Repo, in.Head) == "":
+		validationFailed(w, "head: branch "+in.Head+" does not exist")
+		return
+	case g.git.Branch(g.t, g.Owner+"/"+g.Repo, in.Base) == "":
+		validationFailed(w, "base: branch "+in.Base+" does not exist")
+		return
+	case in.Draft && g.NoDrafts:
+		validationFailed(w, "Draft pull requests are not supported in this repository.")
+		return
+	}
+	for _, p := range g.pulls {
+		if p.State == "open" && p.Head == in.Head {
+			validationFailed(w, fmt.Sprintf("A pull request already exists for %s:%s.", g.Owner, in.Head))
+			return
+		}
+	}
+	p := &Pull{Number: len(g.pulls) + 1, Title: in.Title, Head: in.Head, Base: in.Base, Body: in.Body, Draft: in.Draft, State: "open"}
+	p.NodeID = fmt.Sprintf("PR_node%d", p.Number)
+	g.pulls = append(g.pulls, p)
+	writeJSON(w, http.StatusCreated, g.pullJSON(p))
+}
+
+func (g *GitHub) updatePull(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
+	var in map[string]any
+	_ = json.Unmarshal(body, &in)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p := g.pull(w, m[1])
+	if p == nil {
+		return
+	}
+	for k, v := range in {
+		s, _ := v.(string)
+		switch k {
+		case "title":
+			p.Title = s
+		case "body":
+			p.Body = s
+		case "base":
+			p.Base = s
+		case "state":
+			p.State = s
+		}
+	}
+	writeJSON(w, http.StatusOK, g.pullJSON(p))
+}
+
+func (g *GitHub) requestReviewers(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
+	var in struct {
+		Reviewers     []string `json:"reviewers"`
+		TeamReviewers []string `json:"team_reviewers"`
+	}
+	_ = json.Unmarshal(body, &in)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p := g.pull(w, m[1]); p != nil {
+		p.Reviewers = append(p.Reviewers, in.Reviewers...)
+		p.TeamReviewers = append(p.TeamReviewers, in.TeamReviewers...)
+		writeJSON(w, http.StatusCreated, g.pullJSON(p))
+	}
+}
+
+// issueJSON renders a pull request as the issues API does.
+func (g *GitHub) issueJSON(p *Pull) map[string]any {
+	j := g.pullJSON(p)
+	delete(j, "head")
+	delete(j, "base")
+	return j
+}
+
+func (g *GitHub) updateIssue(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
+	var in struct {
+		Labels    *[]string `json:"labels"`
+		Assignees *[]string `json:"assignees"`
+		State     *string   `json:"state"`
+	}
+	_ = json.Unmarshal(body, &in)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p := g.pull(w, m[1])
+	if p == nil {
+		return
+	}
+	if in.Labels != nil {
+		p.Labels = nil
+		g.addLabelsLocked(p, *in.Labels)
+	}
+	if in.Assignees != nil {
+		p.Assignees = *in.Assignees
+	}
+	if in.State != nil {
+		p.State = *in.State
+	}
+	writeJSON(w, http.StatusOK, g.issueJSON(p))
+}
+
+// addLabelsLocked adds labels to p, creating those the repository lacks
+// (as GitHub does).
+func (g *GitHub) addLabelsLocked(p *Pull, labels []string) {
+	for _, l := range labels {
+		g.labels[l] = true
+		if !slices.Contains(p.Labels, l) {
+			p.Labels = append(p.Labels, l)
+		}
+	}
+}
+
+func (g *GitHub) addLabels(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
+	var in struct {
+		Labels []string `json:"labels"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		_ = json.Unmarshal(body, &in.Labels)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p := g.pull(w, m[1])
+	if p == nil {
+		return
+	}
+	g.addLabelsLocked(p, in.Labels)
+	writeJSON(w, http.StatusOK, g.issueJSON(p)["labels"])
+}
+
+func (g *GitHub) comment(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
+	var in struct {
+		Body string `json:"body"`
+	}
+	_ = json.Unmarshal(body, &in)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p := g.pull(w, m[1]); p != nil {
+		p.Comments = append(p.Comments, in.Body)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": len(p.Comments), "body": in.Body})
+	}
+}
+
+func (g *GitHub) installation(w http.ResponseWriter, _ *http.Request, _ []string, _ []byte) {
+	writeJSON(w, http.StatusOK, map[string]any{"id": 4242, "app_id": g.AppID})
+}
+
+func (g *GitHub) accessToken(w http.ResponseWriter, _ *http.Request, m []string, _ []byte) {
+	if m[1] != "4242" {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": g.InstallationToken, "expires_at": "2099-01-01T00:00:00Z"})
+}
+
+func (g *GitHub) graphQL(w http.ResponseWriter, _ *http.Request, _ []string, body []byte) {
+	var in struct {
+		Query     string `json:"query"`
+		Variables struct {
+			ID string `json:"id"`
+		} `json:"variables"`
+	}
+	_ = json.Unmarshal(body, &in)
+	if !strings.Contains(in.Query, "enablePullRequestAutoMerge") {
+		writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]string{{"message": "unsupported query"}}})
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.pulls {
+		if p.NodeID != in.Variables.ID {
+			continue
+		}
+		if !g.AutoMergeAllowed {
+			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"enablePullRequestAutoMerge": nil},
+				"errors": []map[string]string{{"message": "Auto merge is not allowed for this repository"}}})
+			return
+		}
+		p.AutoMerge = true
+		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"enablePullRequestAutoMerge": map[string]any{"pullRequest": map[string]any{"number": p.Number}}}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]string{{"message": "Could not resolve to a node with the global id of '" + in.Variables.ID + "'"}}})
+}

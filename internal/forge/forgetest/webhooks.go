@@ -1,0 +1,105 @@
+package forgetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// WebhookExamplesEnv names the environment variable that points at the
+// @octokit/webhooks-examples package (its directory or its
+// api.github.com/index.json); .ci/run sets it.
+const WebhookExamplesEnv = "PROMOTE_WEBHOOKS_EXAMPLES"
+
+// WebhookExamplesFile locates api.github.com/index.json of
+// @octokit/webhooks-examples: $WebhookExamplesEnv, else
+// ~/.cache/promote-webhooks/node_modules/@octokit/webhooks-examples.
+func WebhookExamplesFile() (string, error) {
+	p := os.Getenv(WebhookExamplesEnv)
+	if p == "" {
+		home, _ := os.UserHomeDir()
+		p = filepath.Join(home, ".cache", "promote-webhooks", "node_modules", "@octokit", "webhooks-examples")
+	}
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		p = filepath.Join(p, "api.github.com", "index.json")
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("GitHub's webhook examples (npm @octokit/webhooks-examples) not found at %s: run .ci/run or npm install --prefix ~/.cache/promote-webhooks @octokit/webhooks-examples, or set %s", p, WebhookExamplesEnv)
+	}
+	return p, nil
+}
+
+// WebhookExamples returns the example payloads of GitHub's event (such
+// as issue_comment), each as a JSON object, in the package's order. When
+// the package is not installed the test is skipped, except in CI
+// (CI=true), where that fails it.
+func WebhookExamples(t testing.TB, event string) []map[string]any {
+	t.Helper()
+	file, err := WebhookExamplesFile()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %v", err)
+		}
+		t.Skip(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index []struct {
+		Name     string           `json:"name"`
+		Examples []map[string]any `json:"examples"`
+	}
+	if err := json.Unmarshal(data, &index); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	for _, e := range index {
+		if e.Name == event {
+			if len(e.Examples) == 0 {
+				t.Fatalf("%s: no examples of %s", file, event)
+			}
+			return e.Examples
+		}
+	}
+	t.Fatalf("%s: no event %s", file, event)
+	return nil
+}
+
+// WebhookExample returns the first example of event whose action is
+// action ("" for any), as a JSON object to adjust and marshal.
+func WebhookExample(t testing.TB, event, action string) map[string]any {
+	t.Helper()
+	for _, ex := range WebhookExamples(t, event) {
+		if a, _ := ex["action"].(string); action == "" || a == action {
+			return ex
+		}
+	}
+	t.Fatalf("no %s example with action %q", event, action)
+	return nil
+}
+
+// Set changes the value at path (keys of nested objects) of a JSON
+// object, creating objects on the way.
+func Set(obj map[string]any, value any, path ...string) {
+	for _, k := range path[:len(path)-1] {
+		next, ok := obj[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			obj[k] = next
+		}
+		obj = next
+	}
+	obj[path[len(path)-1]] = value
+}
+
+// Marshal renders v as JSON, failing t on error.
+func Marshal(t testing.TB, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

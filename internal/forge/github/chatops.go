@@ -1,0 +1,68 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	gh "github.com/google/go-github/v89/github"
+
+	"github.com/gitops-promote/promote/internal/chatops"
+)
+
+var _ chatops.Forge = (*Forge)(nil)
+
+// Permission implements chatops.Access: the user's role on the
+// repository (maintain is reported by role_name), none when GitHub does
+// not know the user as a collaborator.
+func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission, error) {
+	lvl, _, err := f.API.Repositories.GetPermissionLevel(ctx, f.Owner, f.Repo, user)
+	if status(err) == http.StatusNotFound {
+		return chatops.PermNone, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("permission of %s on %s/%s: %w", user, f.Owner, f.Repo, err)
+	}
+	switch strings.ToLower(lvl.GetRoleName()) {
+	case "maintain":
+		return chatops.PermMaintain, nil
+	case "triage":
+		return chatops.PermTriage, nil
+	}
+	return chatops.Permission(strings.ToLower(lvl.GetPermission())), nil
+}
+
+// Member implements chatops.Access: whether user is an active member of
+// team, given as org/team-slug.
+func (f *Forge) Member(ctx context.Context, user, team string) (bool, error) {
+	org, slug, ok := strings.Cut(team, "/")
+	if !ok || org == "" || slug == "" {
+		return false, fmt.Errorf("team %q: expected org/team", team)
+	}
+	m, _, err := f.API.Teams.GetTeamMembershipBySlug(ctx, org, slug, user)
+	if status(err) == http.StatusNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("membership of %s in %s: %w (the token needs read access to the organization's members)", user, team, err)
+	}
+	return m.GetState() == "active", nil
+}
+
+// React implements chatops.Forge: a reaction on an issue or pull request
+// comment.
+func (f *Forge) React(ctx context.Context, _ chatops.Thread, id int64, r chatops.Reaction) error {
+	if _, _, err := f.API.Reactions.CreateIssueCommentReaction(ctx, f.Owner, f.Repo, id, string(r)); err != nil {
+		return fmt.Errorf("react %s to comment %d: %w", r, id, err)
+	}
+	return nil
+}
+
+// Reply implements chatops.Forge: a comment on the issue or pull request.
+func (f *Forge) Reply(ctx context.Context, t chatops.Thread, body string) error {
+	if _, _, err := f.API.Issues.CreateComment(ctx, f.Owner, f.Repo, t.Number, &gh.IssueComment{Body: &body}); err != nil {
+		return fmt.Errorf("comment on #%d: %w", t.Number, err)
+	}
+	return nil
+}

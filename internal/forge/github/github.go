@@ -1,0 +1,336 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	gh "github.com/google/go-github/v89/github"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/remote"
+)
+
+// Forge publishes proposals as pull requests on one GitHub repository.
+type Forge struct {
+	// Owner and Repo name the repository.
+	Owner, Repo string
+	// API is the REST client, authenticated.
+	API *gh.Client
+	// GraphQL is the GraphQL endpoint and HTTP the authenticated client
+	// that reaches it (for auto-merge).
+	GraphQL string
+	HTTP    *http.Client
+	// Remote is origin, where promotion branches are pushed.
+	Remote *remote.Remote
+	// Notify is told what the user should know that is not an error
+	// (auto-merge not allowed, a reviewer that could not be asked).
+	Notify func(string)
+}
+
+// maxListPages caps the pages of open pull requests searched for markers.
+const maxListPages = 3
+
+// Name implements forge.Forge.
+func (f *Forge) Name() string { return "github" }
+
+// FetchBase implements forge.BaseFetcher: the base branch's tip on origin.
+func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
+	return f.Remote.FetchBase(ctx, base)
+}
+
+func (f *Forge) notify(format string, args ...any) {
+	if f.Notify != nil {
+		f.Notify(fmt.Sprintf(format, args...))
+	}
+}
+
+// Propose implements forge.Forge: push the branch, then open or update
+// the pull request; open requests for the same target on other branches
+// are closed as superseded.
+func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	res := forge.Result{Branch: p.Branch, Commit: p.Commit}
+	pub, err := f.Remote.Publish(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	res.Commit = pub.Commit
+	pr, others, err := f.find(ctx, p)
+	if err != nil {
+		return res, leftBehind(err, p, pub, "")
+	}
+	if pr == nil {
+		if pr, err = f.open(ctx, p); err != nil {
+			return res, leftBehind(err, p, pub, "no pull request yet; ")
+		}
+		res.Action = forge.Created
+		f.supersede(ctx, others, pr)
+	} else {
+		changed, err := f.update(ctx, pr, p)
+		if err != nil {
+			return res, fmt.Errorf("update pull request #%d: %w", pr.GetNumber(), err)
+		}
+		res.Action = forge.Unchanged
+		if changed || pub.Pushed {
+			res.Action = forge.Updated
+		}
+	}
+	res.URL, res.Number = pr.GetHTMLURL(), pr.GetNumber()
+	return res, nil
+}
+
+// leftBehind says what a failed run leaves on the forge: the pushed
+// branch and, in state, what is known of the request.
+func leftBehind(err error, p forge.Proposal, pub remote.Publication, state string) error {
+	return fmt.Errorf("pull request for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", p.Branch, err, p.Branch, pub.Commit, state)
+}
+
+// find returns the open pull request whose head is p.Branch, or else the
+// open ones whose marker names the same target and app (to supersede).
+func (f *Forge) find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*gh.PullRequest, error) {
+	prs, _, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, &gh.PullRequestListOptions{State: "open", Head: f.Owner + ":" + p.Branch})
+	if err != nil {
+		return nil, nil, fmt.Errorf("look up the pull request for %s: %w", p.Branch, err)
+	}
+	if len(prs) > 0 {
+		return prs[0], nil, nil
+	}
+	var others []*gh.PullRequest
+	opts := &gh.PullRequestListOptions{State: "open", Base: p.Base, ListOptions: gh.ListOptions{PerPage: 100}}
+	for page := 1; page <= maxListPages; page++ {
+		opts.Page = page
+		prs, resp, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("look up open pull requests into %s: %w", p.Base, err)
+		}
+		for _, pr := range prs {
+			if _, to, app, ok := forge.ParseMarker(pr.GetBody()); ok && to == p.To && app == p.App && pr.GetHead().GetRef() != p.Branch {
+				others = append(others, pr)
+			}
+		}
+		if resp == nil || resp.NextPage == 0 {
+			break
+		}
+	}
+	return nil, others, nil
+}
+
+// open creates the pull request, then labels it, assigns and asks for
+// reviews and auto-merge as configured.
+func (f *Forge) open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
+	body := forge.RequestBody(p, forge.GitHubBodyLimit)
+	draft := p.Request.Draft
+	pr, err := f.create(ctx, p, body, draft)
+	if draft && isDraftUnsupported(err) {
+		f.notify("draft pull requests are not available on %s/%s: opening a ready one", f.Owner, f.Repo)
+		pr, err = f.create(ctx, p, body, false)
+	}
+	if isAlreadyExists(err) {
+		pr, err := f.existing(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		_, err = f.update(ctx, pr, p)
+		return pr, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := f.decorate(ctx, pr, p); err != nil {
+		return pr, fmt.Errorf("pull request #%d was opened, but: %w (run promote again to finish)", pr.GetNumber(), err)
+	}
+	f.requestReviews(ctx, pr, p)
+	if p.Request.AutoMerge {
+		f.autoMerge(ctx, pr)
+	}
+	return pr, nil
+}
+
+func (f *Forge) create(ctx context.Context, p forge.Proposal, body string, draft bool) (*gh.PullRequest, error) {
+	pr, _, err := f.API.PullRequests.Create(ctx, f.Owner, f.Repo, &gh.NewPullRequest{
+		Title: &p.Title, Head: &p.Branch, Base: &p.Base, Body: &body, Draft: &draft,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	return pr, nil
+}
+
+// existing returns the open pull request for p.Branch, after a create
+// that found one (an earlier attempt of the same call, or another run).
+func (f *Forge) existing(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
+	pr, _, err := f.find(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if pr == nil {
+		return nil, fmt.Errorf("GitHub says a pull request for %s exists, but none is open", p.Branch)
+	}
+	return pr, nil
+}
+
+// decorate sets the labels and assignees of a new pull request in one
+// call (GitHub creates labels that do not exist yet).
+func (f *Forge) decorate(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) error {
+	labels := forge.Labels(p)
+	req := &gh.IssueRequest{Labels: &labels}
+	if len(p.Request.Assignees) > 0 {
+		req.Assignees = &p.Request.Assignees
+	}
+	issue, _, err := f.API.Issues.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), req)
+	if err != nil && req.Assignees != nil && status(err) == http.StatusUnprocessableEntity {
+		f.notify("could not assign %s to pull request #%d: %v", strings.Join(p.Request.Assignees, ", "), pr.GetNumber(), err)
+		issue, _, err = f.API.Issues.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), &gh.IssueRequest{Labels: &labels})
+	}
+	if err != nil {
+		return fmt.Errorf("label it %s: %w", strings.Join(labels, ", "), err)
+	}
+	pr.Labels = issue.Labels
+	return nil
+}
+
+// requestReviews asks the configured reviewers; failing that is a note,
+// not an error: the pull request is still useful.
+func (f *Forge) requestReviews(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) {
+	if len(p.Request.Reviewers) == 0 && len(p.Request.TeamReviewers) == 0 {
+		return
+	}
+	_, _, err := f.API.PullRequests.RequestReviewers(ctx, f.Owner, f.Repo, pr.GetNumber(), gh.ReviewersRequest{
+		Reviewers: p.Request.Reviewers, TeamReviewers: p.Request.TeamReviewers,
+	})
+	if err != nil {
+		f.notify("could not request reviews on pull request #%d: %v", pr.GetNumber(), err)
+	}
+}
+
+// update brings an open pull request in line with p: title, body and
+// base when they differ, missing labels, auto-merge. It reports whether
+// it wrote anything.
+func (f *Forge) update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) (bool, error) {
+	changed := false
+	edit := &gh.PullRequest{}
+	if !forge.SameText(pr.GetTitle(), p.Title) {
+		edit.Title, changed = &p.Title, true
+	}
+	if body := forge.RequestBody(p, forge.GitHubBodyLimit); !forge.SameText(pr.GetBody(), body) {
+		edit.Body, changed = &body, true
+	}
+	if pr.GetBase().GetRef() != p.Base {
+		edit.Base, changed = &gh.PullRequestBranch{Ref: &p.Base}, true
+	}
+	if changed {
+		if _, _, err := f.API.PullRequests.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), edit); err != nil {
+			return false, err
+		}
+	}
+	if missing := missingLabels(pr, forge.Labels(p)); len(missing) > 0 {
+		if _, _, err := f.API.Issues.AddLabelsToIssue(ctx, f.Owner, f.Repo, pr.GetNumber(), missing); err != nil {
+			return changed, fmt.Errorf("add labels %s: %w", strings.Join(missing, ", "), err)
+		}
+		changed = true
+	}
+	if p.Request.AutoMerge && pr.AutoMerge == nil {
+		changed = f.autoMerge(ctx, pr) || changed
+	}
+	return changed, nil
+}
+
+func missingLabels(pr *gh.PullRequest, want []string) []string {
+	have := map[string]bool{}
+	for _, l := range pr.Labels {
+		have[strings.ToLower(l.GetName())] = true
+	}
+	var out []string
+	for _, l := range want {
+		if !have[strings.ToLower(l)] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// supersede closes the other open requests for the same target, saying
+// which request replaces them.
+func (f *Forge) supersede(ctx context.Context, others []*gh.PullRequest, by *gh.PullRequest) {
+	for _, o := range others {
+		msg := fmt.Sprintf("Superseded by #%d, which promotes the same target from branch `%s`.", by.GetNumber(), by.GetHead().GetRef())
+		if err := f.close(ctx, o, msg); err != nil {
+			f.notify("could not close superseded pull request #%d: %v", o.GetNumber(), err)
+		}
+	}
+}
+
+// close comments on a pull request and closes it.
+func (f *Forge) close(ctx context.Context, pr *gh.PullRequest, comment string) error {
+	if _, _, err := f.API.Issues.CreateComment(ctx, f.Owner, f.Repo, pr.GetNumber(), &gh.IssueComment{Body: &comment}); err != nil {
+		return fmt.Errorf("comment on pull request #%d: %w", pr.GetNumber(), err)
+	}
+	closed := "closed"
+	if _, _, err := f.API.PullRequests.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), &gh.PullRequest{State: &closed}); err != nil {
+		return fmt.Errorf("close pull request #%d: %w", pr.GetNumber(), err)
+	}
+	return nil
+}
+
+// Withdraw implements forge.Forge: the target already matches, so the
+// open pull requests promoting to it are closed with a comment and the
+// promotion branch is deleted.
+func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	res := forge.Result{Branch: p.Branch, Action: forge.None}
+	pr, others, err := f.find(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	if pr != nil {
+		others = append([]*gh.PullRequest{pr}, others...)
+	}
+	msg := fmt.Sprintf("%s already runs what %s runs, so this promotion is no longer needed. Closed by promote.", p.To, p.From)
+	for _, o := range others {
+		if err := f.close(ctx, o, msg); err != nil {
+			return res, err
+		}
+		if res.Action == forge.None {
+			res.Action, res.URL, res.Number = forge.Closed, o.GetHTMLURL(), o.GetNumber()
+		}
+	}
+	deleted, err := f.Remote.Remove(ctx, p.Branch)
+	if err != nil {
+		return res, err
+	}
+	if deleted {
+		res.Action = forge.Closed
+	}
+	return res, nil
+}
+
+// status is the HTTP status of a go-github error, 0 when there is none.
+func status(err error) int {
+	var er *gh.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.StatusCode
+	}
+	return 0
+}
+
+func mentions(err error, words ...string) bool {
+	if err == nil {
+		return false
+	}
+	msg := strings.ToLower(err.Error())
+	for _, w := range words {
+		if strings.Contains(msg, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlreadyExists(err error) bool {
+	return status(err) == http.StatusUnprocessableEntity && mentions(err, "already exists")
+}
+
+func isDraftUnsupported(err error) bool {
+	return status(err) == http.StatusUnprocessableEntity && mentions(err, "draft")
+}

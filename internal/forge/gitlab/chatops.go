@@ -1,0 +1,104 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/gitops-promote/promote/internal/chatops"
+)
+
+var _ chatops.Forge = (*Forge)(nil)
+
+// userID looks a user up by name; ok is false when there is none.
+func (f *Forge) userID(ctx context.Context, name string) (int64, bool, error) {
+	users, _, err := f.API.Users.ListUsers(&gl.ListUsersOptions{Username: &name}, gl.WithContext(ctx))
+	if err != nil {
+		return 0, false, fmt.Errorf("look up user %s: %w", name, err)
+	}
+	if len(users) == 0 {
+		return 0, false, nil
+	}
+	return users[0].ID, true, nil
+}
+
+// level maps GitLab's access levels onto permissions: developer is
+// write, maintainer maintain, owner admin, guest and reporter read.
+func level(l gl.AccessLevelValue) chatops.Permission {
+	switch {
+	case l >= gl.OwnerPermissions:
+		return chatops.PermAdmin
+	case l >= gl.MaintainerPermissions:
+		return chatops.PermMaintain
+	case l >= gl.DeveloperPermissions:
+		return chatops.PermWrite
+	case l > 0:
+		return chatops.PermRead
+	}
+	return chatops.PermNone
+}
+
+// Permission implements chatops.Access: the user's access level on the
+// project, inherited memberships included.
+func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission, error) {
+	id, ok, err := f.userID(ctx, user)
+	if err != nil || !ok {
+		return chatops.PermNone, err
+	}
+	m, _, err := f.API.ProjectMembers.GetInheritedProjectMember(f.Project, id, gl.WithContext(ctx))
+	if status(err) == http.StatusNotFound {
+		return chatops.PermNone, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("membership of %s in %s: %w", user, f.Project, err)
+	}
+	return level(m.AccessLevel), nil
+}
+
+// Member implements chatops.Access: whether user is a member of the
+// group (a path, group/subgroup), inherited memberships included.
+func (f *Forge) Member(ctx context.Context, user, group string) (bool, error) {
+	id, ok, err := f.userID(ctx, user)
+	if err != nil || !ok {
+		return false, err
+	}
+	m, _, err := f.API.GroupMembers.GetInheritedGroupMember(group, id, gl.WithContext(ctx))
+	if status(err) == http.StatusNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("membership of %s in group %s: %w", user, group, err)
+	}
+	return m.State == "" || m.State == "active", nil
+}
+
+// React implements chatops.Forge: an emoji reaction on the note.
+func (f *Forge) React(ctx context.Context, t chatops.Thread, id int64, r chatops.Reaction) error {
+	opt := &gl.CreateAwardEmojiOptions{Name: string(r)}
+	var err error
+	if t.Kind == chatops.ThreadMergeRequest {
+		_, _, err = f.API.AwardEmoji.CreateMergeRequestAwardEmojiOnNote(f.Project, int64(t.Number), id, opt, gl.WithContext(ctx))
+	} else {
+		_, _, err = f.API.AwardEmoji.CreateIssuesAwardEmojiOnNote(f.Project, int64(t.Number), id, opt, gl.WithContext(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("react %s to note %d: %w", r, id, err)
+	}
+	return nil
+}
+
+// Reply implements chatops.Forge: a note on the merge request or issue.
+func (f *Forge) Reply(ctx context.Context, t chatops.Thread, body string) error {
+	var err error
+	if t.Kind == chatops.ThreadMergeRequest {
+		_, _, err = f.API.Notes.CreateMergeRequestNote(f.Project, int64(t.Number), &gl.CreateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
+	} else {
+		_, _, err = f.API.Notes.CreateIssueNote(f.Project, int64(t.Number), &gl.CreateIssueNoteOptions{Body: &body}, gl.WithContext(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("note on %s %d: %w", t.Kind, t.Number, err)
+	}
+	return nil
+}

@@ -1,0 +1,8 @@
+// Package remote is promote's side of the origin repository: it reads the
+// origin remote's URL (https and ssh forms) to tell which forge hosts it
+// and which owner/repo or project path it is, and it fetches the base
+// branch and pushes promotion branches with go-git over HTTPS (token) or
+// SSH (agent or key file). Pushes are compare-and-swap: only promote/...
+// branches are ever force-updated, and only when the remote still holds
+// the value the push expects.
+package remote

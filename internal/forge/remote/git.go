@@ -1,0 +1,299 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/gitops-promote/promote/internal/forge/retry"
+	"github.com/gitops-promote/promote/internal/gitrepo"
+)
+
+// BranchPrefix is the prefix of every branch promote may force-update.
+const BranchPrefix = "promote/"
+
+// Remote is the origin repository, reached with go-git.
+type Remote struct {
+	// Repo is the local repository objects are fetched into and pushed
+	// from.
+	Repo *gitrepo.Repo
+	// Name is the remote's name, used for tracking references
+	// (refs/remotes/<Name>/...); default origin.
+	Name string
+	// Loc is where the remote lives.
+	Loc Location
+	// Creds authenticate fetches and pushes.
+	Creds Credentials
+	// HTTP sends smart-HTTP requests; nil uses a client retrying with
+	// Retry over http.DefaultTransport.
+	HTTP *http.Client
+	// Retry retries operations that fail for reasons that pass.
+	Retry retry.Policy
+	// Progress receives git's progress messages; nil discards them.
+	Progress io.Writer
+}
+
+// Refs is a remote's branches: full reference name → commit.
+type Refs map[plumbing.ReferenceName]plumbing.Hash
+
+// Branch returns the commit of refs/heads/<name>, zero when absent.
+func (r Refs) Branch(name string) plumbing.Hash {
+	return r[plumbing.NewBranchReferenceName(name)]
+}
+
+func (r *Remote) name() string {
+	if r.Name == "" {
+		return "origin"
+	}
+	return r.Name
+}
+
+// client returns the git transport for the remote's URL.
+func (r *Remote) client() (transport.Transport, *transport.Endpoint, error) {
+	ep, err := transport.NewEndpoint(r.Loc.URL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("remote %s: %w", r.Loc.URL, err)
+	}
+	if ep.Protocol == "http" || ep.Protocol == "https" {
+		hc := r.HTTP
+		if hc == nil {
+			hc = &http.Client{Transport: &retry.Transport{Policy: r.Retry}}
+		}
+		return githttp.NewClient(hc), ep, nil
+	}
+	c, err := client.NewClient(ep)
+	if err != nil {
+		return nil, nil, fmt.Errorf("remote %s: %w", r.Loc.URL, err)
+	}
+	return c, ep, nil
+}
+
+// transient reports whether a git operation may succeed if tried again.
+func transient(err error) bool {
+	var he *githttp.Err
+	if errors.As(err, &he) && he.Response != nil {
+		return retry.TransientStatus(he.Response.StatusCode)
+	}
+	return retry.Transient(err)
+}
+
+// do runs op with retries and describes failures with the remote's URL.
+func (r *Remote) do(ctx context.Context, what string, op func(context.Context) error) error {
+	what = fmt.Sprintf("%s %s", what, r.Loc.URL)
+	err := r.Retry.Do(ctx, what, transient, op)
+	if err != nil && !strings.Contains(err.Error(), r.Loc.URL) {
+		err = fmt.Errorf("%s: %w", what, err)
+	}
+	return explainAuth(err)
+}
+
+// explainAuth adds what to do to authentication failures.
+func explainAuth(err error) error {
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired):
+		return fmt.Errorf("%w (is the token set and valid?)", err)
+	case errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("%w (the token needs permission to push: contents write)", err)
+	}
+	return err
+}
+
+// List returns the remote's branches (like git ls-remote --heads).
+func (r *Remote) List(ctx context.Context) (Refs, error) {
+	var refs Refs
+	err := r.do(ctx, "list branches of", func(ctx context.Context) error {
+		sess, err := r.uploadSession(ctx)
+		if err != nil {
+			return err
+		}
+		defer sess.Close()
+		adv, err := sess.AdvertisedReferencesContext(ctx)
+		if err != nil {
+			return err
+		}
+		refs, err = advertised(adv)
+		return err
+	})
+	return refs, err
+}
+
+func (r *Remote) uploadSession(ctx context.Context) (transport.UploadPackSession, error) {
+	tr, ep, err := r.client()
+	if err != nil {
+		return nil, err
+	}
+	auth, err := r.Creds.Auth(ctx, r.Loc)
+	if err != nil {
+		return nil, err
+	}
+	return tr.NewUploadPackSession(ep, auth)
+}
+
+func (r *Remote) receiveSession(ctx context.Context) (transport.ReceivePackSession, error) {
+	tr, ep, err := r.client()
+	if err != nil {
+		return nil, err
+	}
+	auth, err := r.Creds.Auth(ctx, r.Loc)
+	if err != nil {
+		return nil, err
+	}
+	return tr.NewReceivePackSession(ep, auth)
+}
+
+// advertised collects the hash references of an advertisement.
+func advertised(adv *packp.AdvRefs) (Refs, error) {
+	all, err := adv.AllReferences()
+	if err != nil {
+		return nil, err
+	}
+	refs := Refs{}
+	for name, ref := range all {
+		if ref.Type() == plumbing.HashReference {
+			refs[name] = ref.Hash()
+		}
+	}
+	return refs, nil
+}
+
+// sidebandReader demultiplexes progress messages from data when the
+// request asked for a side band.
+func sidebandReader(caps *capability.List, rd io.Reader, progress io.Writer) io.Reader {
+	var t sideband.Type
+	switch {
+	case caps.Supports(capability.Sideband64k):
+		t = sideband.Sideband64k
+	case caps.Supports(capability.Sideband):
+		t = sideband.Sideband
+	default:
+		return rd
+	}
+	d := sideband.NewDemuxer(t, rd)
+	if progress != nil {
+		d.Progress = progress
+	}
+	return d
+}
+
+// Fetch brings the remote's branch into the local object database, sets
+// refs/remotes/<remote>/<branch> to it and returns its commit. A branch
+// the remote does not have is an error wrapping gitrepo.ErrNoBranch.
+func (r *Remote) Fetch(ctx context.Context, branch string) (plumbing.Hash, error) {
+	var tip plumbing.Hash
+	err := r.do(ctx, "fetch "+branch+" from", func(ctx context.Context) error {
+		var err error
+		tip, err = r.fetchOnce(ctx, plumbing.NewBranchReferenceName(branch))
+		return err
+	})
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	tracking := plumbing.NewRemoteReferenceName(r.name(), branch)
+	if err := r.Repo.Git().Storer.SetReference(plumbing.NewHashReference(tracking, tip)); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("set %s: %w", tracking, err)
+	}
+	return tip, nil
+}
+
+func (r *Remote) fetchOnce(ctx context.Context, name plumbing.ReferenceName) (plumbing.Hash, error) {
+	sess, err := r.uploadSession(ctx)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer sess.Close()
+	adv, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	refs, err := advertised(adv)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	tip := refs[name]
+	if tip.IsZero() {
+		return plumbing.ZeroHash, fmt.Errorf("origin has no branch %s: %w", name.Short(), gitrepo.ErrNoBranch)
+	}
+	if r.has(tip) {
+		return tip, nil
+	}
+	return tip, r.download(ctx, sess, adv, tip)
+}
+
+// download asks the remote for want and everything it needs that the
+// local repository lacks, and stores the pack.
+func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash) error {
+	st := r.Repo.Git().Storer
+	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
+	req.Wants = []plumbing.Hash{want}
+	req.Haves = r.haves()
+	shallows, err := st.Shallow()
+	if err != nil {
+		return err
+	}
+	req.Shallows = shallows
+	if r.Progress == nil && adv.Capabilities.Supports(capability.NoProgress) {
+		_ = req.Capabilities.Set(capability.NoProgress)
+	}
+	rd, err := sess.UploadPack(ctx, req)
+	if errors.Is(err, transport.ErrEmptyUploadPackRequest) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	if err := packfile.UpdateObjectStorage(st, sidebandReader(req.Capabilities, rd, r.Progress)); err != nil {
+		return fmt.Errorf("store fetched objects: %w", err)
+	}
+	if !r.has(want) {
+		return fmt.Errorf("the remote sent no commit %s", want)
+	}
+	return nil
+}
+
+// maxHaves caps the commits offered to the server as common ground.
+const maxHaves = 64
+
+// haves lists local branch and remote-tracking tips, which the server
+// uses to send only what is missing.
+func (r *Remote) haves() []plumbing.Hash {
+	iter, err := r.Repo.Git().Storer.IterReferences()
+	if err != nil {
+		return nil
+	}
+	defer iter.Close()
+	seen := map[plumbing.Hash]bool{}
+	var out []plumbing.Hash
+	_ = iter.ForEach(func(ref *plumbing.Reference) error {
+		n := ref.Name()
+		if ref.Type() != plumbing.HashReference || !(n.IsBranch() || n.IsRemote()) || seen[ref.Hash()] || !r.has(ref.Hash()) {
+			return nil
+		}
+		seen[ref.Hash()] = true
+		out = append(out, ref.Hash())
+		if len(out) == maxHaves {
+			return errStop
+		}
+		return nil
+	})
+	return out
+}
+
+var errStop = errors.New("stop")
+
+// has reports whether the local object database holds h.
+func (r *Remote) has(h plumbing.Hash) bool {
+	return r.Repo.Git().Storer.HasEncodedObject(h) == nil
+}
