@@ -26,5 +26,6 @@ parent, up to the repository's top.`,
 	root.PersistentFlags().StringVarP(&f.Dir, "chdir", "C", "", "run as if started in `DIR`")
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
+	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
 	return root
 }

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"path"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/internal/gitrepo"
+	"github.com/gitops-promote/promote/internal/workspace"
+	"github.com/gitops-promote/promote/promote"
+)
+
+type historyOptions struct {
+	env        string
+	apps       []string
+	limit      int
+	ref        string
+	allParents bool
+	out        output
+}
+
+func newHistoryCmd(f *Factory) *cobra.Command {
+	o := &historyOptions{}
+	cmd := &cobra.Command{
+		Use:   "history --env ENV",
+		Short: "List the changes to an environment's promotables, newest first",
+		Long: `History walks the first-parent history of a branch (default: HEAD) and
+lists each commit that changed the environment's promotables (kustomize
+images, promoted files): when, which commit, who, from which environment
+and source commit (Promote-* trailers), the pull or merge request, and
+each value old → new. It compares the environment's directory at each
+commit with its first parent, so it works whatever merge strategy was
+used (merge commit, squash, rebase). Commits that changed only other files
+of the environment are not listed.`,
+		Example: `  promote history --env prod
+  promote history --env prod -n 5 --ref origin/main
+  promote history --env prod --app web -o json
+  promote history --env prod --all-parents   # also the commits of merged branches`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runHistory(f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
+	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	cmd.Flags().IntVarP(&o.limit, "max-count", "n", 20, "list at most `N` changes (0: all)")
+	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "walk the history of `REV`")
+	cmd.Flags().BoolVar(&o.allParents, "all-parents", false, "visit every commit reachable, not only the first-parent chain")
+	o.out.register(cmd, "text", "json", "markdown")
+	_ = cmd.MarkFlagRequired("env")
+	return cmd
+}
+
+// historyResult is the JSON of history.
+type historyResult struct {
+	Environment string                 `json:"environment"`
+	Ref         string                 `json:"ref"`
+	Commit      string                 `json:"commit"`
+	Entries     []promote.HistoryEntry `json:"entries"`
+}
+
+func runHistory(f *Factory, o *historyOptions) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	if o.limit < 0 {
+		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
+	}
+	ws, repo, err := openRepo(f)
+	if err != nil {
+		return err
+	}
+	tip, err := repo.Resolve(o.ref)
+	if err != nil {
+		return fmt.Errorf("--ref: %w", err)
+	}
+	cfg, _, err := ws.AtCommit(tip)
+	if err != nil {
+		return err
+	}
+	env, err := cfg.Lookup(o.env)
+	if err != nil {
+		return err
+	}
+	walk := envCommits(ws, repo, cfg, env, o.apps, tip, o.allParents)
+	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
+	if err != nil {
+		return err
+	}
+	res := historyResult{Environment: env.Name, Ref: o.ref, Commit: tip.String(), Entries: entries}
+	switch o.out.format {
+	case "json":
+		return writeJSON(f.Stdout, res)
+	case "markdown":
+		writeHistoryMarkdown(f.Stdout, res)
+	default:
+		writeHistoryText(f.Stdout, res)
+	}
+	return nil
+}
+
+// openRepo returns the workspace and its repository.
+func openRepo(f *Factory) (*workspace.Workspace, *gitrepo.Repo, error) {
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, nil, err
+	}
+	repo, err := ws.Repo()
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, repo, nil
+}
+
+// envCommits walks the commits reachable from tip that changed env's
+// directories (those of apps, when given), newest first, with the
+// workspace's trees before and after each.
+func envCommits(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Config, env promote.Environment, apps []string, tip plumbing.Hash, allParents bool) iter.Seq2[promote.EnvCommit, error] {
+	return func(yield func(promote.EnvCommit, error) bool) {
+		prefix, err := ws.Prefix()
+		if err != nil {
+			yield(promote.EnvCommit{}, err)
+			return
+		}
+		var pats []string
+		for _, p := range cfg.EnvPatterns(env, apps) {
+			pats = append(pats, path.Join(prefix, p))
+		}
+		for pc, err := range repo.PathLog(tip, gitrepo.LogOptions{Patterns: pats, AllParents: allParents}) {
+			var ec promote.EnvCommit
+			if err == nil {
+				ec, err = envCommit(repo, prefix, cfg, env, pc)
+			}
+			if !yield(ec, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// envCommit reads the trees and messages of a commit the walk found.
+func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promote.Environment, pc gitrepo.PathChange) (promote.EnvCommit, error) {
+	ec := promote.EnvCommit{
+		Commit: pc.Hash.String(), Author: pc.Author.Name, Email: pc.Author.Email,
+		Date: pc.Committer.When, Message: pc.Message,
+	}
+	var err error
+	if ec.After, err = subTree(repo, pc.Hash, prefix); err != nil {
+		return ec, err
+	}
+	if !pc.Parent.IsZero() {
+		ec.Parent = pc.Parent.String()
+		if ec.Before, err = subTree(repo, pc.Parent, prefix); err != nil {
+			return ec, err
+		}
+	}
+	if len(pc.Parents) > 1 {
+		if merged, err := repo.Commit(pc.Parents[1]); err == nil {
+			ec.MergedMessage = merged.Message
+		}
+	}
+	for _, p := range pc.Paths {
+		rel := p
+		if prefix != "." {
+			rel = strings.TrimPrefix(p, prefix+"/")
+		}
+		if app, ok := cfg.AppOfDir(env, rel); ok && app != "" {
+			ec.Apps = append(ec.Apps, app)
+		}
+	}
+	return ec, nil
+}
+
+// subTree is the tree of commit at the workspace prefix.
+func subTree(repo *gitrepo.Repo, commit plumbing.Hash, prefix string) (fs.FS, error) {
+	tree, err := repo.TreeFS(commit)
+	if err != nil {
+		return nil, err
+	}
+	return fs.Sub(tree, prefix)
+}
+
+func writeHistoryText(w io.Writer, res historyResult) {
+	if len(res.Entries) == 0 {
+		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
+		return
+	}
+	for i, e := range res.Entries {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s %s %s  %s\n", short(e.Commit), e.Date.Format("2006-01-02 15:04 -0700"), e.Author, e.Subject)
+		if about := entryProvenance(e); about != "" {
+			fmt.Fprintf(w, "  %s\n", about)
+		}
+		for _, c := range e.Changes {
+			fmt.Fprintf(w, "  %s\n", historyChange(c))
+		}
+		for _, n := range e.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+}
+
+// entryProvenance says where a change came from: the source environment
+// and commit, the rollback target, the pull request.
+func entryProvenance(e promote.HistoryEntry) string {
+	var parts []string
+	switch {
+	case e.RollbackTo != "":
+		parts = append(parts, "rollback to "+short(e.RollbackTo))
+	case e.From != "" && e.SourceCommit != "":
+		parts = append(parts, fmt.Sprintf("from %s at %s", e.From, short(e.SourceCommit)))
+	case e.From != "":
+		parts = append(parts, "from "+e.From)
+	}
+	if e.PR != nil {
+		parts = append(parts, "PR "+e.PR.Ref)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// historyChange renders a change as "image NAME OLD → NEW".
+func historyChange(c promote.Change) string {
+	app := ""
+	if c.App != "" {
+		app = "[" + c.App + "] "
+	}
+	kind := "image"
+	if c.Kind == promote.KindFile {
+		kind = "file "
+	}
+	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, orNone(c.Old, "(none)"), orNone(c.New, "(removed)"))
+}
+
+func orNone(v, none string) string {
+	if v == "" {
+		return none
+	}
+	return v
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func writeHistoryMarkdown(w io.Writer, res historyResult) {
+	fmt.Fprintf(w, "## History of %s\n\n", res.Environment)
+	if len(res.Entries) == 0 {
+		fmt.Fprintf(w, "No change to its promotables in the history of `%s`.\n", res.Ref)
+		return
+	}
+	fmt.Fprintln(w, "| commit | date | author | from | change |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, e := range res.Entries {
+		for _, c := range e.Changes {
+			fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", short(e.Commit), e.Date.Format("2006-01-02 15:04"),
+				mdEscape(e.Author), mdEscape(entryProvenance(e)), mdEscape(historyChange(c)))
+		}
+	}
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

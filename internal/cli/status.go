@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/promote"
+)
+
+type statusOptions struct {
+	ref      string
+	exitCode bool
+	out      output
+}
+
+func newStatusCmd(f *Factory) *cobra.Command {
+	o := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show what every environment runs and which lag their source",
+		Long: `Status lists, for every environment (and app, in monorepos), each image it
+runs with its tag and digest, then for each pipeline edge whether the
+target is behind its source: whether a promotion would change it, and
+which images. It reads the working directory, or a commit with --ref.`,
+		Example: `  promote status
+  promote status --ref origin/main -o json
+  promote status -o markdown >> "$GITHUB_STEP_SUMMARY"
+  promote status --exit-code   # exit 2 when an environment lags its source`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStatus(f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.ref, "ref", "", "read the commit `REV` instead of the working directory")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when an environment lags its source, 0 when none does")
+	o.out.register(cmd, "text", "json", "markdown")
+	return cmd
+}
+
+func runStatus(f *Factory, o *statusOptions) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	cfg, tree, err := loadTree(f, o.ref)
+	if err != nil {
+		return err
+	}
+	st := promote.NewStatus(cfg, tree)
+	apps := cfg.Apps != nil
+	switch o.out.format {
+	case "json":
+		if err := writeJSON(f.Stdout, st); err != nil {
+			return err
+		}
+	case "markdown":
+		writeStatusMarkdown(f.Stdout, st, apps)
+	default:
+		writeStatusText(f.Stdout, st, apps)
+	}
+	if err := st.Err(); err != nil {
+		return err
+	}
+	if o.exitCode && st.Lagging() {
+		return &ExitError{Code: ExitChanges}
+	}
+	return nil
+}
+
+// statusRow is one image of one environment (and app).
+type statusRow struct{ env, app, image, tag, digest string }
+
+func statusRows(st *promote.Status) []statusRow {
+	var rows []statusRow
+	for _, e := range st.Environments {
+		for _, s := range e.Apps {
+			for _, img := range s.Images {
+				name := img.Name
+				if img.NewName != "" {
+					name += " → " + img.NewName
+				}
+				rows = append(rows, statusRow{e.Name, s.App, name, img.NewTag, promote.ShortDigest(img.Digest)})
+			}
+		}
+	}
+	return rows
+}
+
+func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := []string{"ENVIRONMENT", "APP", "IMAGE", "TAG", "DIGEST"}
+	if !apps {
+		header = append(header[:1], header[2:]...)
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range statusRows(st) {
+		cells := []string{r.env, r.app, r.image, orNone(r.tag, "-"), orNone(r.digest, "-")}
+		if !apps {
+			cells = append(cells[:1], cells[2:]...)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	_ = tw.Flush()
+	if len(st.Pipeline) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PIPELINE\tSTATE\tBEHIND BY")
+	for _, e := range st.Pipeline {
+		fmt.Fprintf(tw, "%s → %s\t%s\t%s\n", e.From, e.To, edgeState(e), behindBy(e))
+	}
+	_ = tw.Flush()
+}
+
+func edgeState(e promote.EdgeStatus) string {
+	switch {
+	case e.Error != "":
+		return "error"
+	case e.Behind:
+		return "behind"
+	}
+	return "up to date"
+}
+
+// behindBy lists what a promotion would change: images old → new and the
+// files it would copy.
+func behindBy(e promote.EdgeStatus) string {
+	if e.Error != "" {
+		return e.Error
+	}
+	var parts []string
+	for _, c := range e.Changes {
+		app := ""
+		if c.App != "" {
+			app = "[" + c.App + "] "
+		}
+		if c.Kind == promote.KindFile {
+			parts = append(parts, app+"file "+c.Name)
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, orNone(c.Old, "(none)"), c.New))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeStatusMarkdown(w io.Writer, st *promote.Status, apps bool) {
+	fmt.Fprintln(w, "## Environments")
+	fmt.Fprintln(w)
+	if apps {
+		fmt.Fprintln(w, "| environment | app | image | tag | digest |\n|---|---|---|---|---|")
+	} else {
+		fmt.Fprintln(w, "| environment | image | tag | digest |\n|---|---|---|---|")
+	}
+	for _, r := range statusRows(st) {
+		if apps {
+			fmt.Fprintf(w, "| %s | %s ", r.env, mdEscape(r.app))
+		} else {
+			fmt.Fprintf(w, "| %s ", r.env)
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s |\n", mdEscape(r.image), mdCode(r.tag), mdCode(r.digest))
+	}
+	if len(st.Pipeline) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n## Pipeline")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| edge | state | behind by |\n|---|---|---|")
+	for _, e := range st.Pipeline {
+		fmt.Fprintf(w, "| %s → %s | %s | %s |\n", e.From, e.To, edgeState(e), mdEscape(behindBy(e)))
+	}
+}
+
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + mdEscape(s) + "`"
+}
