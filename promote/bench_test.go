@@ -1,15 +1,20 @@
 package promote
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/gitops-promote/promote/internal/testrepo"
 )
 
+// benchSizes are the monorepo sizes the scale benchmarks run at.
+var benchSizes = []int{100, 1000, 10000}
+
 // generated writes a monorepo of apps apps, staging ahead of prod for
 // all, to a temporary directory.
 func generated(b *testing.B, apps int) (*Config, Trees) {
+	b.Helper()
 	dir := b.TempDir()
 	files := testrepo.Files(testrepo.Options{Apps: apps, Ahead: 1, Seed: 1})
 	if err := testrepo.Write(dir, files); err != nil {
@@ -23,22 +28,56 @@ func generated(b *testing.B, apps int) (*Config, Trees) {
 	return cfg, Trees{Source: fsys, Target: fsys}
 }
 
-// BenchmarkPlanApply plans and applies a promotion of every app of a
-// 1,000-app monorepo on disk from staging to prod.
-func BenchmarkPlanApply(b *testing.B) {
-	cfg, trees := generated(b, 1000)
-	b.ReportAllocs()
-	for b.Loop() {
-		p, err := NewPlan(cfg, Request{To: "prod"}, trees)
-		if err != nil {
-			b.Fatal(err)
-		}
-		edits, err := Apply(p, trees)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(edits) != 1000 {
-			b.Fatalf("%d files edited, want 1000", len(edits))
-		}
+func atSizes(b *testing.B, run func(b *testing.B, cfg *Config, trees Trees, apps int)) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
+			cfg, trees := generated(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			run(b, cfg, trees, n)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/app")
+		})
 	}
+}
+
+// BenchmarkPlan plans a promotion of every app from staging to prod.
+func BenchmarkPlan(b *testing.B) {
+	atSizes(b, func(b *testing.B, cfg *Config, trees Trees, apps int) {
+		for b.Loop() {
+			p, err := NewPlan(cfg, Request{To: "prod"}, trees)
+			if err != nil || len(p.Dirs) != 2*apps {
+				b.Fatalf("plan of %d dirs: %v", len(p.Dirs), err)
+			}
+		}
+	})
+}
+
+// BenchmarkPlanApply plans and applies (computes every edited file) a
+// promotion of every app: what `promote apply` does before writing.
+func BenchmarkPlanApply(b *testing.B) {
+	atSizes(b, func(b *testing.B, cfg *Config, trees Trees, apps int) {
+		for b.Loop() {
+			p, err := NewPlan(cfg, Request{To: "prod"}, trees)
+			if err != nil {
+				b.Fatal(err)
+			}
+			edits, err := Apply(p, trees)
+			if err != nil || len(edits) != apps {
+				b.Fatalf("%d files edited, want %d: %v", len(edits), apps, err)
+			}
+		}
+	})
+}
+
+// BenchmarkStatus reads what runs in every environment and app and which
+// edges lag.
+func BenchmarkStatus(b *testing.B) {
+	atSizes(b, func(b *testing.B, cfg *Config, trees Trees, apps int) {
+		for b.Loop() {
+			st := NewStatus(cfg, trees.Source)
+			if st == nil {
+				b.Fatal("no status")
+			}
+		}
+	})
 }

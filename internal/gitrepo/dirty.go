@@ -24,9 +24,10 @@ import (
 // differ from the HEAD commit's tree: modified content, file type or
 // executable bit (unless core.fileMode is false), untracked files not
 // ignored by .gitignore files or .git/info/exclude, and deleted files. It
-// reads only the directories under the prefixes, hashing files as Git
-// blobs; the index is not consulted, so content filters (core.autocrlf,
-// clean filters) are not applied. Nested repositories and submodules are
+// reads only the directories under the prefixes. A file whose size and
+// modification time match its index entry, and whose index entry matches
+// HEAD, is taken as unchanged, as git does; other files are hashed as Git
+// blobs. Content filters (core.autocrlf, clean filters) are not applied. Nested repositories and submodules are
 // skipped. It returns nil for a bare repository.
 func (r *Repo) DirtyFiles(prefixes []string) ([]string, error) {
 	if r.root == "" {
@@ -36,7 +37,7 @@ func (r *Repo) DirtyFiles(prefixes []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &dirtyScan{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer(), seen: map[string]bool{}}
+	s := &dirtyScan{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer(), idx: r.statCache(), seen: map[string]bool{}}
 	for _, p := range prefixes {
 		if err := s.scanPrefix(p); err != nil {
 			return nil, err
@@ -82,6 +83,7 @@ type dirtyScan struct {
 	head     plumbing.Hash
 	fileMode bool
 	ign      *ignorer
+	idx      statCache
 	seen     map[string]bool
 	out      []string
 }
@@ -160,13 +162,15 @@ func (s *dirtyScan) compare(rel string, te *treeEntry, fi fs.FileInfo, ignored b
 // compareDir compares a working tree directory with te.
 func (s *dirtyScan) compareDir(rel string, te *treeEntry, ignored bool) error {
 	abs := filepath.Join(s.r.root, filepath.FromSlash(rel))
-	if rel != "" {
-		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
-			return nil // nested repository or submodule
-		}
-	}
 	if te != nil && te.mode == filemode.Submodule {
 		return nil
+	}
+	wt, err := os.ReadDir(abs)
+	if err != nil {
+		return fmt.Errorf("dirty files: %w", err)
+	}
+	if rel != "" && hasEntry(wt, ".git") {
+		return nil // nested repository or submodule
 	}
 	if te != nil && te.isFile() {
 		s.add(rel) // file replaced by a directory
@@ -178,15 +182,21 @@ func (s *dirtyScan) compareDir(rel string, te *treeEntry, ignored bool) error {
 	if te == nil && ignored {
 		return nil
 	}
-	if !ignored {
+	if !ignored && hasEntry(wt, ".gitignore") {
 		s.ign.load(rel)
 	}
-	return s.compareChildren(rel, abs, te, ignored)
+	return s.compareChildren(rel, wt, te, ignored)
 }
 
-// compareChildren compares the entries of a working tree directory with
-// those of te (nil when untracked).
-func (s *dirtyScan) compareChildren(rel, abs string, te *treeEntry, ignored bool) error {
+// hasEntry reports whether a sorted directory listing holds name.
+func hasEntry(entries []fs.DirEntry, name string) bool {
+	_, found := slices.BinarySearchFunc(entries, name, func(e fs.DirEntry, n string) int { return strings.Compare(e.Name(), n) })
+	return found
+}
+
+// compareChildren compares the entries wt of a working tree directory
+// with those of te (nil when untracked).
+func (s *dirtyScan) compareChildren(rel string, wt []fs.DirEntry, te *treeEntry, ignored bool) error {
 	var tentries []treeEntry
 	if te != nil {
 		s.r.mu.Lock()
@@ -196,10 +206,6 @@ func (s *dirtyScan) compareChildren(rel, abs string, te *treeEntry, ignored bool
 			return err
 		}
 		tentries = entries
-	}
-	wt, err := os.ReadDir(abs)
-	if err != nil {
-		return fmt.Errorf("dirty files: %w", err)
 	}
 	visited := make([]bool, len(tentries))
 	for _, de := range wt {
@@ -264,6 +270,9 @@ func (s *dirtyScan) fileDiffers(rel string, te treeEntry, fi fs.FileInfo) (bool,
 	}
 	if !isLink && s.fileMode && (fi.Mode()&0o100 != 0) != (te.mode == filemode.Executable) {
 		return true, nil
+	}
+	if s.idx.clean(rel, te.hash, fi) {
+		return false, nil
 	}
 	h, err := hashWorktreeFile(abs, fi, isLink)
 	if errors.Is(err, fs.ErrNotExist) {

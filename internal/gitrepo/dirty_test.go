@@ -139,3 +139,37 @@ func mustDo(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestDirtyFilesIndexStatCache checks the index shortcut never hides an
+// edit: a same-size edit right after staging (racily clean) and a staged
+// but uncommitted change are both reported, and files untouched since
+// staging are not.
+func TestDirtyFilesIndexStatCache(t *testing.T) {
+	dir := newTestRepo(t)
+	// Refresh the index so its stat data is current, then wait so the
+	// entries are older than the index file.
+	runGit(t, dir, "update-index", "--refresh")
+	r := openRepo(t, dir)
+	if got, err := r.DirtyFiles([]string{"."}); err != nil || got != nil {
+		t.Fatalf("clean tree with an index: %v, %v", got, err)
+	}
+	if c := r.statCache(); len(c.entries) == 0 {
+		t.Fatal("the index was not loaded")
+	}
+
+	// Staged, not committed: the worktree matches the index but not HEAD.
+	writeFiles(t, dir, map[string]string{"apps/a/deploy.yaml": "staged edit\n"})
+	runGit(t, dir, "add", "apps/a/deploy.yaml")
+	// Same size, written right after the index: racily clean, so hashed.
+	old, err := os.ReadFile(filepath.Join(dir, "apps/c/config.yaml"))
+	mustDo(t, err)
+	runGit(t, dir, "update-index", "--refresh")
+	writeFiles(t, dir, map[string]string{"apps/c/config.yaml": strings.Repeat("z", len(old))})
+
+	got, err := openRepo(t, dir).DirtyFiles([]string{"apps"})
+	mustDo(t, err)
+	want := []string{"apps/a/deploy.yaml", "apps/c/config.yaml"}
+	if !slices.Equal(got, want) {
+		t.Errorf("DirtyFiles = %q, want %q", got, want)
+	}
+}
