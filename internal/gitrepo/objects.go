@@ -235,11 +235,14 @@ type objectBatch struct {
 	order []plumbing.Hash
 }
 
-// add stages an object unless the batch or the repository already has it,
-// and returns its hash; r.mu must be held.
+// add stages an object unless the batch already has it, and returns its
+// hash; r.mu must be held. Whether the repository has it is checked when
+// the batch is written as loose objects; a packed batch may repeat an
+// object the repository has, which Git allows, and saves a lookup per
+// object.
 func (r *Repo) add(b *objectBatch, typ plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	hash := plumbing.ComputeHash(typ, data)
-	if _, ok := b.objs[hash]; ok || r.repo.Storer.HasEncodedObject(hash) == nil {
+	if _, ok := b.objs[hash]; ok {
 		return hash, nil
 	}
 	obj := &plumbing.MemoryObject{}
@@ -269,6 +272,9 @@ func (r *Repo) flush(b *objectBatch) error {
 		return writePack(pw, b)
 	}
 	for _, h := range b.order {
+		if r.repo.Storer.HasEncodedObject(h) == nil {
+			continue
+		}
 		if _, err := r.repo.Storer.SetEncodedObject(b.objs[h]); err != nil {
 			return fmt.Errorf("write object %s: %w", h, err)
 		}
