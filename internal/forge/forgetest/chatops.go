@@ -195,3 +195,16 @@ func (c *ChatState) gitlabAward(w http.ResponseWriter, _ *http.Request, m []stri
 	n := c.react(id, in.Name)
 	writeJSON(w, http.StatusCreated, map[string]any{"id": n, "name": in.Name})
 }
+
+// AddMergeRequest adds an open merge request as if someone had opened
+// it, and returns its iid.
+func (g *GitLab) AddMergeRequest(m MergeRequest) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	m.IID = len(g.mrs) + 1
+	if m.State == "" {
+		m.State = "opened"
+	}
+	g.mrs = append(g.mrs, &m)
+	return m.IID
+}

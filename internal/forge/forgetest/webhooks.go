@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -44,27 +45,53 @@ func WebhookExamples(t testing.TB, event string) []map[string]any {
 		}
 		t.Skip(err)
 	}
-	data, err := os.ReadFile(file)
+	index, err := loadExamples(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var index []struct {
-		Name     string           `json:"name"`
-		Examples []map[string]any `json:"examples"`
+	raw, ok := index[event]
+	if !ok || len(raw) == 0 {
+		t.Fatalf("%s: no examples of %s", file, event)
 	}
-	if err := json.Unmarshal(data, &index); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	for _, e := range index {
-		if e.Name == event {
-			if len(e.Examples) == 0 {
-				t.Fatalf("%s: no examples of %s", file, event)
-			}
-			return e.Examples
+	out := make([]map[string]any, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r, &out[i]); err != nil {
+			t.Fatalf("%s: %s example %d: %v", file, event, i, err)
 		}
 	}
-	t.Fatalf("%s: no event %s", file, event)
-	return nil
+	return out
+}
+
+var (
+	examplesMu    sync.Mutex
+	examplesCache = map[string]map[string][]json.RawMessage{}
+)
+
+// loadExamples reads the index once per process: event name → raw
+// examples.
+func loadExamples(file string) (map[string][]json.RawMessage, error) {
+	examplesMu.Lock()
+	defer examplesMu.Unlock()
+	if idx, ok := examplesCache[file]; ok {
+		return idx, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var index []struct {
+		Name     string            `json:"name"`
+		Examples []json.RawMessage `json:"examples"`
+	}
+	if err := json.Unmarshal(data, &index); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	idx := map[string][]json.RawMessage{}
+	for _, e := range index {
+		idx[e.Name] = e.Examples
+	}
+	examplesCache[file] = idx
+	return idx, nil
 }
 
 // WebhookExample returns the first example of event whose action is

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -48,7 +49,7 @@ func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission
 		return chatops.PermNone, err
 	}
 	m, _, err := f.API.ProjectMembers.GetInheritedProjectMember(f.Project, id, gl.WithContext(ctx))
-	if status(err) == http.StatusNotFound {
+	if notFound(err) {
 		return chatops.PermNone, nil
 	}
 	if err != nil {
@@ -65,7 +66,7 @@ func (f *Forge) Member(ctx context.Context, user, group string) (bool, error) {
 		return false, err
 	}
 	m, _, err := f.API.GroupMembers.GetInheritedGroupMember(group, id, gl.WithContext(ctx))
-	if status(err) == http.StatusNotFound {
+	if notFound(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -101,4 +102,10 @@ func (f *Forge) Reply(ctx context.Context, t chatops.Thread, body string) error 
 		return fmt.Errorf("note on %s %d: %w", t.Kind, t.Number, err)
 	}
 	return nil
+}
+
+// notFound reports a 404, which client-go returns as ErrNotFound or an
+// ErrorResponse.
+func notFound(err error) bool {
+	return errors.Is(err, gl.ErrNotFound) || status(err) == http.StatusNotFound
 }

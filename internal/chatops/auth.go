@@ -1,0 +1,118 @@
+package chatops
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gitops-promote/promote/promote"
+)
+
+// Permission is a user's role on a repository, as the forge reports it.
+type Permission string
+
+// Permissions, weakest first. GitLab's access levels map onto them:
+// guest and reporter are read, developer write, maintainer maintain,
+// owner admin.
+const (
+	PermNone     Permission = "none"
+	PermRead     Permission = "read"
+	PermTriage   Permission = "triage"
+	PermWrite    Permission = "write"
+	PermMaintain Permission = "maintain"
+	PermAdmin    Permission = "admin"
+)
+
+// CanWrite reports whether p allows pushing: write, maintain or admin.
+func (p Permission) CanWrite() bool {
+	return p == PermWrite || p == PermMaintain || p == PermAdmin
+}
+
+// Actor is the author of a comment.
+type Actor struct {
+	Login string
+	// Bot is set for bot accounts (GitHub type Bot, GitLab bot users,
+	// logins ending in [bot]).
+	Bot bool
+}
+
+// Access answers the questions authorization asks of the forge.
+type Access interface {
+	// Permission is user's role on the repository; PermNone when the
+	// user has no access.
+	Permission(ctx context.Context, user string) (Permission, error)
+	// Member reports whether user is an active member of team: org/team
+	// on GitHub, a group path on GitLab.
+	Member(ctx context.Context, user, team string) (bool, error)
+}
+
+// Refusal says why a command's author may not run it; it is replied to
+// the thread.
+type Refusal struct {
+	Msg string
+}
+
+// Error implements error.
+func (r *Refusal) Error() string { return r.Msg }
+
+// Authorize decides whether a may promote into or roll back env: the
+// author needs write, maintain or admin permission on the repository
+// (bots listed under chatops.bots are vouched for by the configuration
+// instead), and, when env lists approvers, must be one of them or a
+// member of one of the teams listed. It returns a *Refusal when not.
+func Authorize(ctx context.Context, acc Access, cfg *promote.Config, a Actor, env string) error {
+	e, err := cfg.Lookup(env)
+	if err != nil {
+		return &Refusal{Msg: err.Error()}
+	}
+	if !(a.Bot && cfg.BotAllowed(a.Login)) {
+		perm, err := acc.Permission(ctx, a.Login)
+		if err != nil {
+			return fmt.Errorf("check the permission of @%s: %w", a.Login, err)
+		}
+		if !perm.CanWrite() {
+			return &Refusal{Msg: fmt.Sprintf("@%s has %s permission on this repository; changing %s needs write, maintain or admin.", a.Login, perm, env)}
+		}
+	}
+	if len(e.Approvers) == 0 {
+		return nil
+	}
+	ok, err := approver(ctx, acc, e.Approvers, a.Login)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &Refusal{Msg: fmt.Sprintf("@%s is not an approver of %s (approvers: %s).", a.Login, env, strings.Join(e.Approvers, ", "))}
+	}
+	return nil
+}
+
+// approver reports whether login is listed among approvers or is a
+// member of a team listed there.
+func approver(ctx context.Context, acc Access, approvers []string, login string) (bool, error) {
+	var teams []string
+	for _, a := range approvers {
+		if !strings.Contains(a, "/") {
+			if strings.EqualFold(a, login) {
+				return true, nil
+			}
+			continue
+		}
+		teams = append(teams, a)
+	}
+	for _, t := range teams {
+		ok, err := acc.Member(ctx, login, t)
+		if err != nil {
+			return false, fmt.Errorf("check whether @%s is in %s: %w", login, t, err)
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// IsBot tells bots by the forge's flag or a login ending in [bot].
+func IsBot(login string, flagged bool) bool {
+	return flagged || strings.HasSuffix(strings.ToLower(login), "[bot]")
+}

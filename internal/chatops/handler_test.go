@@ -1,0 +1,115 @@
+package chatops_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge/forgetest"
+)
+
+// TestPromoteCommandFromWriter is the issue's first "done when": the
+// example issue_comment with body /promote prod from a user with write
+// permission opens exactly one promotion request and posts one reply
+// linking to it, with eyes then rocket on the comment.
+func TestPromoteCommandFromWriter(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "write")
+	res := e.handle(comment(t, "/promote prod"))
+	if res.Outcome != chatops.Proposed {
+		t.Fatalf("outcome %s (%s), want proposed", res.Outcome, res.Error)
+	}
+	prs := e.promotions()
+	if len(prs) != 1 || prs[0].Head != "promote/staging-to-prod" || prs[0].Base != "master" || prs[0].Title != "promote(prod): web 1.4.2, worker 2.0.1" {
+		t.Fatalf("promotion requests: %+v", prs)
+	}
+	replies := e.replies()
+	if len(replies) != 1 || !strings.Contains(replies[0], "opened [#2](https://github.example/Codertocat/Hello-World/pull/2)") || !strings.Contains(replies[0], "@Codertocat") {
+		t.Fatalf("replies: %q", replies)
+	}
+	if got := e.reactions(); got != "eyes,rocket" {
+		t.Errorf("reactions %s, want eyes,rocket", got)
+	}
+}
+
+// TestPromoteCommandFromReader: a read-only user gets a refusal and no
+// branch is pushed, no request opened.
+func TestPromoteCommandFromReader(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "read")
+	res := e.handle(comment(t, "/promote prod"))
+	if res.Outcome != chatops.Refused {
+		t.Fatalf("outcome %s, want refused", res.Outcome)
+	}
+	if b := e.git.Branch(t, repoPath, "promote/staging-to-prod"); b != "" {
+		t.Errorf("branch pushed for a read-only user: %s", b)
+	}
+	if n := len(e.promotions()); n != 0 {
+		t.Errorf("%d requests opened", n)
+	}
+	replies := e.replies()
+	if len(replies) != 1 || !strings.Contains(replies[0], "@Codertocat has read permission") || !strings.Contains(replies[0], "needs write, maintain or admin") {
+		t.Fatalf("replies: %q", replies)
+	}
+	if got := e.reactions(); got != "eyes,confused" {
+		t.Errorf("reactions %s, want eyes,confused", got)
+	}
+}
+
+// TestIgnoredComments: ordinary comments, edits and deletions of a
+// command cause no request to the forge at all.
+func TestIgnoredComments(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "admin")
+	e.gh.Reset()
+	h := e.handler()
+	for _, ex := range forgetest.WebhookExamples(t, "issue_comment") {
+		action := ex["action"].(string)
+		if action == "created" {
+			// the examples' own bodies are not commands
+		} else {
+			forgetest.Set(ex, "/promote prod", "comment", "body")
+		}
+		ev, err := chatops.ParseGitHub("issue_comment", forgetest.Marshal(t, ex))
+		if err != nil {
+			t.Fatalf("%s example: %v", action, err)
+		}
+		res, err := h.HandleComment(context.Background(), ev.Comment)
+		if err != nil || res.Outcome != chatops.Ignored {
+			t.Errorf("%s example: %+v, %v; want ignored", action, res, err)
+		}
+	}
+	if reqs := e.gh.Requests(); len(reqs) != 0 {
+		t.Errorf("ignored comments reached the forge:\n%s", forgetest.Describe(reqs))
+	}
+}
+
+func TestMalformedCommandGetsTheGrammar(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	res := e.handle(comment(t, "/promote prod --force"))
+	if res.Outcome != chatops.Malformed {
+		t.Fatalf("outcome %s", res.Outcome)
+	}
+	replies := e.replies()
+	if len(replies) != 1 || !strings.Contains(replies[0], `unknown option "--force"`) || !strings.Contains(replies[0], "/rollback <env> [<commit> | <steps>]") {
+		t.Fatalf("replies: %q", replies)
+	}
+	if got := e.reactions(); got != "eyes,confused" {
+		t.Errorf("reactions %s", got)
+	}
+}
+
+func TestHelpAndStatus(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	if res := e.handle(comment(t, "/promote help")); res.Outcome != chatops.Answered {
+		t.Fatalf("help: %+v", res)
+	}
+	if res := e.handle(comment(t, "/promote status")); res.Outcome != chatops.Answered {
+		t.Fatalf("status: %+v", res)
+	}
+	replies := e.replies()
+	if len(replies) != 2 || !strings.Contains(replies[0], "`/promote help`") || !strings.Contains(replies[1], "| staging → prod | behind by 2: ghcr.io/acme/web 1.4.1 → 1.4.2") {
+		t.Fatalf("replies: %q", replies)
+	}
+}

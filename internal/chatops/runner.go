@@ -1,0 +1,97 @@
+package chatops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/workspace"
+	"github.com/gitops-promote/promote/promote"
+)
+
+// Repo is a Runner over a workspace and a forge: every command plans on
+// the tip of Base (the default branch) as fetched from the forge, so
+// the configuration and manifests are the default branch's, whatever is
+// checked out.
+type Repo struct {
+	Workspace *workspace.Workspace
+	Forge     forge.Forge
+	// Base is the default branch.
+	Base string
+	// Plan wraps the promotion plan (with the pipeline policy, say); nil
+	// uses proposal.Promotion.
+	Plan func(promote.Request) proposal.PlanFunc
+	// RollbackPlan plans a rollback; nil makes /rollback fail with a
+	// message.
+	RollbackPlan func(RollbackRequest) proposal.PlanTreesFunc
+	// Reviewers vet every proposal (the validation gate).
+	Reviewers []proposal.Reviewer
+	// StatusMarkdown renders /promote status; nil uses a short table.
+	StatusMarkdown func(*promote.Status) string
+}
+
+// tip is the default branch's tip: fetched for forges with a remote, the
+// local branch otherwise.
+func (r *Repo) tip(ctx context.Context) (plumbing.Hash, error) {
+	if f, ok := r.Forge.(forge.BaseFetcher); ok {
+		h, err := f.FetchBase(ctx, r.Base)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("fetch %s: %w", r.Base, err)
+		}
+		return plumbing.NewHash(h), nil
+	}
+	repo, err := r.Workspace.Repo()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return repo.BranchTip(r.Base)
+}
+
+func (r *Repo) atTip(ctx context.Context) (*promote.Config, fs.FS, error) {
+	tip, err := r.tip(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Workspace.AtCommit(tip)
+}
+
+// Config implements Runner.
+func (r *Repo) Config(ctx context.Context) (*promote.Config, error) {
+	cfg, _, err := r.atTip(ctx)
+	return cfg, err
+}
+
+// Promote implements Runner.
+func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Result, error) {
+	plan := proposal.Promotion(req)
+	if r.Plan != nil {
+		plan = r.Plan(req)
+	}
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+}
+
+// Rollback implements Runner.
+func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
+	if r.RollbackPlan == nil {
+		return nil, errors.New("rollback is not available here")
+	}
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: r.RollbackPlan(req), Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+}
+
+// Status implements Runner.
+func (r *Repo) Status(ctx context.Context) (string, error) {
+	cfg, tree, err := r.atTip(ctx)
+	if err != nil {
+		return "", err
+	}
+	st := promote.NewStatus(cfg, tree)
+	if r.StatusMarkdown != nil {
+		return r.StatusMarkdown(st), nil
+	}
+	return StatusMarkdown(st), nil
+}
