@@ -24,8 +24,12 @@ type runOptions struct {
 	// skipValidation, force and reason override the validation gate and
 	// the pipeline policy.
 	skipValidation bool
+	// noRender skips building the target (validation and rendered diff).
+	noRender bool
 	force          bool
 	reason         string
+	// fetch fetches the environment branches from origin first.
+	fetch bool
 }
 
 func newRunCmd(f *Factory) *cobra.Command {
@@ -38,7 +42,9 @@ commit on top of it and proposes it. With --forge local the proposal is
 the branch promote/<from>-to-<to> (promote/<app>/<from>-to-<to> for one
 app) in this repository; the working tree, index and HEAD are untouched.
 Running it again with nothing new changes nothing. When the target
-already matches, a stale promotion branch is removed.
+already matches, a stale promotion branch is removed. When the target
+environment lives on a branch (branch: in promote.yaml), the proposal
+builds on that branch's tip and targets it.
 
 With --forge github or gitlab (auto picks them from the origin remote or
 CI, and local when there is no remote) the plan is made on origin's base
@@ -53,7 +59,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --app web --base main -o json
   promote run --to prod --dry-run -o markdown
   promote run --from dev --to prod --force --reason "hotfix for INC-42"
-  promote run --to prod --skip-validation`,
+  promote run --to prod --skip-validation
+  promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRun(cmd, f, o)
@@ -66,7 +73,9 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
 	cmd.Flags().StringVar(&o.base, "base", "", "`BRANCH` to build on and target (default: the current branch)")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "plan and print the proposal without writing anything")
 	cmd.Flags().BoolVar(&o.skipValidation, "skip-validation", false, "propose even when the target does not build after the change (the body says so)")
+	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large promotions; the body says so)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "propose despite the pipeline policy (an edge not configured, a freeze window, an unclean source); needs --reason")
+	addFetchFlag(cmd, &o.fetch)
 	cmd.Flags().StringVar(&o.reason, "reason", "", "why the promotion is forced (`TEXT`, one line): goes into the body and a Promote-Forced trailer")
 	return cmd
 }
@@ -93,12 +102,24 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
+	if o.fetch {
+		cfg, err := configForFetch(f, base)
+		if err == nil {
+			err = fetchBranches(ctx, f, cfg, o.fetch)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	res, err := proposal.Run(ctx, opts)
 	if err != nil {
 		return policyHint(err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
+	}
+	if err := reportProposal(f, res); err != nil {
+		return err
 	}
 	return writeRunResult(f, o.out.format, res)
 }

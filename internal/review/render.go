@@ -172,6 +172,9 @@ func Rendered(o Options) proposal.Reviewer {
 			b.WriteString(skippedNote(gate))
 		}
 		hint := fmt.Sprintf("`promote plan --from %s --to %s --rendered` shows everything.", plan.From, plan.To)
+		if plan.Rollback {
+			hint = fmt.Sprintf("`promote rollback --env %s --dry-run` shows the whole body.", plan.To)
+		}
 		b.WriteString(renderdiff.Markdown(Reports(rs), renderdiff.MarkdownOptions{Budget: o.Budget, Hint: hint}))
 		return b.String(), nil
 	}
@@ -184,4 +187,10 @@ func skippedNote(gate error) string {
 		return "> **Validation skipped** (`--skip-validation`); the target builds after this change.\n\n"
 	}
 	return fmt.Sprintf("> [!CAUTION]\n> **Validation skipped** (`--skip-validation`): %s\n\n", strings.ReplaceAll(gate.Error(), "\n", "\n> "))
+}
+
+// NotRendered is the reviewer used when rendering is turned off: it
+// builds nothing and says so in the body.
+func NotRendered(context.Context, *promote.Config, *promote.Plan, promote.Trees, []promote.Edit) (string, error) {
+	return "> **Not rendered** (`--no-render`): the target was not built, so this change is not validated and the rendered diff is not shown.\n", nil
 }
