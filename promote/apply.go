@@ -17,12 +17,17 @@ type Edit struct {
 	Data []byte
 }
 
-// Apply computes the edits that carry out plan: image changes are made
-// byte-minimally in the target's kustomizations and promoted files are
-// copied from the source. It reads trees and writes nothing; the caller
+// Apply computes the edits that carry out plan: values (kustomize image
+// entries, container images, Helm values, chart versions, refs,
+// Terraform values) are changed byte-minimally in the target's files by
+// their kind's editor and promoted files are copied from the source. It reads trees and writes nothing; the caller
 // writes the edits to a directory or a commit. The edits are ordered as
 // the plan's files.
 func Apply(p *Plan, trees Trees) ([]Edit, error) {
+	trees, err := trees.For(p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
 	var edits []Edit
 	index := map[string]int{}
 	for _, c := range p.Changes {
@@ -36,16 +41,27 @@ func Apply(p *Plan, trees Trees) ([]Edit, error) {
 			index[c.File] = i
 			edits = append(edits, Edit{Path: c.File, Data: data})
 		}
-		if c.Kind != KindImage {
-			continue
-		}
-		data, err := editImage(edits[i].Data, c)
+		data, err := editChange(edits[i].Data, c)
 		if err != nil {
 			return nil, err
 		}
 		edits[i].Data = data
 	}
 	return edits, nil
+}
+
+// editChange makes one change in data: a value with its unit's editor,
+// a kustomize image entry with yamledit; a copied file is already whole.
+func editChange(data []byte, c Change) ([]byte, error) {
+	switch {
+	case c.Kind == KindFile:
+		return data, nil
+	case c.At != nil:
+		return editValue(data, c)
+	case c.Kind == KindImage:
+		return editImage(data, c)
+	}
+	return nil, fmt.Errorf("%s: change of kind %q has no locator", c.File, c.Kind)
 }
 
 // initialContent is the file a change starts from: the source file for a

@@ -39,6 +39,10 @@ type Environment struct {
 	// Path is the environment's directory relative to the configuration
 	// file. With Apps set it may be omitted; the app template is used.
 	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+	// Branch, when set, makes the environment live on a branch of its
+	// own: its tree is read from that branch (at Path, default the root)
+	// and proposals into it target that branch.
+	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
 	// From names the environment this one is promoted from.
 	From string `yaml:"from,omitempty" json:"from,omitempty"`
 	// Promote overrides the top-level promotables for the edge into this
@@ -71,6 +75,33 @@ type Promotables struct {
 	// Files lists globs, relative to the environment directory, of files
 	// copied whole from source to target.
 	Files []string `yaml:"files,omitempty" json:"files,omitempty"`
+	// Helm lists Helm values files and the paths in them that travel.
+	Helm []HelmValues `yaml:"helm,omitempty" json:"helm,omitempty"`
+	// Charts promotes chart versions: helmCharts: entries, Argo CD
+	// Applications' targetRevision, Flux HelmReleases' version.
+	Charts bool `yaml:"charts,omitempty" json:"charts,omitempty"`
+	// Refs promotes pinned Git refs: the ?ref= of remote bases and the
+	// spec.ref.tag of Flux GitRepositories.
+	Refs bool `yaml:"refs,omitempty" json:"refs,omitempty"`
+	// Terraform promotes Terraform/OpenTofu variables and module versions.
+	Terraform *TerraformPromotables `yaml:"terraform,omitempty" json:"terraform,omitempty"`
+}
+
+// HelmValues is a Helm values file, relative to the environment
+// directory, and the paths in it that travel: a path naming a scalar
+// (image.tag) copies it; a path naming an image block (image, with
+// repository, tag and digest) copies the block's values together.
+type HelmValues struct {
+	File  string   `yaml:"file" json:"file"`
+	Paths []string `yaml:"paths" json:"paths"`
+}
+
+// TerraformPromotables says which Terraform/OpenTofu values travel.
+type TerraformPromotables struct {
+	// Variables are the variables set in *.tfvars files that travel.
+	Variables []string `yaml:"variables,omitempty" json:"variables,omitempty"`
+	// Modules promotes module sources' ?ref= and module versions.
+	Modules bool `yaml:"modules,omitempty" json:"modules,omitempty"`
 }
 
 // Apps describes a monorepo layout.
@@ -198,8 +229,11 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 		return c.errorf(e.line, "environment %q is defined twice", e.Name)
 	case e.From == e.Name:
 		return c.errorf(e.line, "environment %q: from: names itself", e.Name)
-	case e.Path == "" && c.Apps == nil:
-		return c.errorf(e.line, "environment %q: expected path: (the environment's directory)", e.Name)
+	case e.Path == "" && c.Apps == nil && e.Branch == "":
+		return c.errorf(e.line, "environment %q: expected path: (the environment's directory) or branch:", e.Name)
+	}
+	if err := c.validateBranch(e); err != nil {
+		return err
 	}
 	if e.Path != "" {
 		if err := checkRelPath(e.Path); err != nil {
@@ -229,6 +263,9 @@ func (c *Config) validatePromotables(p *Promotables, line int, where string) err
 		if err := checkRelPath(strings.ReplaceAll(g, "*", "x")); err != nil {
 			return c.errorf(line, "%s: files: %q: %v", where, g, err)
 		}
+	}
+	if err := validateScanned(p); err != nil {
+		return c.errorf(line, "%s: %v", where, err)
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ func (p *Plan) Markdown() string {
 		return b.String()
 	}
 	p.imageTable(&b)
+	p.valueTable(&b)
 	p.fileList(&b)
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "> %s\n", n)
@@ -57,7 +58,34 @@ func (p *Plan) imageTable(b *strings.Builder) {
 		if apps {
 			fmt.Fprintf(b, "| %s ", mdCell(c.App))
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(c.Old, "(added)"), mdValue(c.New, ""))
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
+	}
+	if header {
+		b.WriteString("\n")
+	}
+}
+
+// valueTable lists the changes of kinds other than images and files:
+// Helm values, chart versions, refs, Terraform values.
+func (p *Plan) valueTable(b *strings.Builder) {
+	header := false
+	apps := p.hasApps()
+	for _, c := range p.Changes {
+		if c.Kind == KindImage || c.Kind == KindFile {
+			continue
+		}
+		if !header {
+			header = true
+			if apps {
+				b.WriteString("| app | kind | name | file | old | new |\n|---|---|---|---|---|---|\n")
+			} else {
+				b.WriteString("| kind | name | file | old | new |\n|---|---|---|---|---|\n")
+			}
+		}
+		if apps {
+			fmt.Fprintf(b, "| %s ", mdCell(c.App))
+		}
+		fmt.Fprintf(b, "| %s | `%s` | `%s` | %s | %s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
 	}
 	if header {
 		b.WriteString("\n")
@@ -111,6 +139,7 @@ func (p *Plan) rollbackMarkdown() string {
 		return b.String()
 	}
 	p.imageTable(&b)
+	p.valueTable(&b)
 	header := false
 	for _, c := range p.Changes {
 		if c.Kind != KindFile {

@@ -11,7 +11,9 @@ import (
 	"github.com/gitops-promote/promote/internal/kustomize"
 )
 
-// Change kinds.
+// Change kinds: images (kustomize images: entries and container images
+// in manifests and patches) and files copied whole; see also KindHelm,
+// KindChart, KindRef, KindTerraform and KindModule.
 const (
 	KindImage = "image"
 	KindFile  = "file"
@@ -24,22 +26,26 @@ type Change struct {
 	// File is the edited file, relative to the repository root (the
 	// directory of promote.yaml).
 	File string `json:"file"`
-	// Kind is "image" or "file".
+	// Kind is image, file, helm, chart, ref, terraform or module.
 	Kind string `json:"kind"`
 	// Name is the image name or, for files, the path relative to the
-	// environment directory.
+	// environment directory; for the other kinds the values path, chart,
+	// remote base or Git URL, variable or module.
 	Name string `json:"name"`
-	// Old and New are the values before and after: an image's
-	// newName:newTag@digest (empty when the image is added), or a file's
-	// short content hash (empty when the file is added).
+	// Old and New are the values before and after: a kustomize image's
+	// newName:newTag@digest or a container image's tag@digest (empty when
+	// the image is added), a file's short content hash (empty when the
+	// file is added), or the value of the other kinds.
 	Old string `json:"old"`
 	New string `json:"new"`
-	// Line is the line of the image entry in File, 0 when added.
+	// Line is the line of the value in File, 0 when added.
 	Line int `json:"line,omitempty"`
-	// Image holds the image entry before and after.
+	// Image holds the image before and after (for Helm image blocks too).
 	Image *ImageChange `json:"image,omitempty"`
 	// Source is the file copied, for file changes.
 	Source string `json:"source,omitempty"`
+	// At locates the value for every kind but kustomize images and files.
+	At *Locator `json:"at,omitempty"`
 }
 
 // ImageChange is an image entry before (nil when added) and after.
@@ -91,7 +97,8 @@ type Request struct {
 
 // Trees are the filesystems planning reads: the source environment's and
 // the target's (the same tree for directory environments), both rooted at
-// the repository root.
+// the repository root. A tree that implements EnvTrees is resolved per
+// environment, so that branch environments are read from their branches.
 type Trees struct {
 	Source fs.FS
 	Target fs.FS
@@ -101,6 +108,9 @@ type Trees struct {
 func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 	from, to, err := cfg.Edge(req.From, req.To)
 	if err != nil {
+		return nil, err
+	}
+	if trees, err = trees.For(from.Name, to.Name); err != nil {
 		return nil, err
 	}
 	p := &Plan{From: from.Name, To: to.Name, Apps: req.Apps, Changes: []Change{}}
@@ -153,12 +163,43 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 	if err := requireDir(trees.Target, dst, p.To); err != nil {
 		return err
 	}
+	dirs := newEnvDirs(trees, src, dst)
+	first := len(p.Changes)
 	if prom.ImagesEnabled() {
-		if err := planImages(p, app, trees, src, dst); err != nil {
+		if err := planImages(p, app, dirs); err != nil {
 			return err
 		}
 	}
-	return planFiles(p, app, prom.Files, trees, src, dst)
+	for _, sc := range scanners(prom) {
+		if err := planValues(p, app, sc, dirs); err != nil {
+			return err
+		}
+	}
+	values := len(p.Changes)
+	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
+		return err
+	}
+	dropCopied(p, first, values)
+	return nil
+}
+
+// dropCopied removes the value changes in p.Changes[first:values] whose
+// file is also copied whole: the copy carries the source's values.
+func dropCopied(p *Plan, first, values int) {
+	if values == len(p.Changes) {
+		return
+	}
+	copied := map[string]bool{}
+	for _, c := range p.Changes[values:] {
+		copied[c.File] = true
+	}
+	kept := p.Changes[:first]
+	for _, c := range p.Changes[first:values] {
+		if !copied[c.File] {
+			kept = append(kept, c)
+		}
+	}
+	p.Changes = append(kept, p.Changes[values:]...)
 }
 
 func requireDir(fsys fs.FS, dir, env string) error {
@@ -172,13 +213,26 @@ func requireDir(fsys fs.FS, dir, env string) error {
 	return nil
 }
 
-func planImages(p *Plan, app string, trees Trees, src, dst string) error {
-	srcK, err := kustomize.Collect(trees.Source, src)
+// planImages plans the images: entries of the kustomizations. An
+// environment without a kustomization on either side (plain manifests)
+// has none; one only the source or only the target has is an error.
+func planImages(p *Plan, app string, dirs envDirs) error {
+	srcK, err := dirs.src.Kustomizations()
 	if err != nil {
 		return err
 	}
-	dstK, err := kustomize.Collect(trees.Target, dst)
+	dstK, err := dirs.dst.Kustomizations()
 	if err != nil {
+		return err
+	}
+	switch {
+	case srcK == nil && dstK == nil:
+		return nil
+	case srcK == nil:
+		_, err = kustomize.Collect(dirs.src.FS, dirs.src.Path)
+		return err
+	case dstK == nil:
+		_, err = kustomize.Collect(dirs.dst.FS, dirs.dst.Path)
 		return err
 	}
 	want, order := kustomize.Effective(srcK)
@@ -265,15 +319,20 @@ func planFile(p *Plan, app string, trees Trees, src, dst, rel string) error {
 	return nil
 }
 
-// sortChanges orders changes by app, kind (images first), file and name.
+// sortChanges orders changes by app, kind (images first, files last),
+// file, name and line.
 func sortChanges(cs []Change) {
 	rank := func(kind string) int {
-		if kind == KindImage {
+		switch kind {
+		case KindImage:
 			return 0
+		case KindFile:
+			return 2
 		}
 		return 1
 	}
 	slices.SortStableFunc(cs, func(a, b Change) int {
-		return cmp.Or(cmp.Compare(a.App, b.App), cmp.Compare(rank(a.Kind), rank(b.Kind)), cmp.Compare(a.File, b.File), cmp.Compare(a.Name, b.Name))
+		return cmp.Or(cmp.Compare(a.App, b.App), cmp.Compare(rank(a.Kind), rank(b.Kind)), cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Name, b.Name), cmp.Compare(a.Line, b.Line))
 	})
 }

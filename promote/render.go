@@ -3,6 +3,7 @@ package promote
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -38,18 +39,47 @@ func (p *Plan) Summary() string {
 }
 
 func changeLabel(c Change) string {
-	if c.Kind == KindFile {
+	switch {
+	case c.Kind == KindFile:
 		return path.Base(c.Name)
+	case c.Image != nil:
+		return labelName(c) + " " + Version(c.Image.New.NewTag, c.Image.New.Digest)
 	}
-	return path.Base(c.Name) + " " + Version(c.Image.New.NewTag, c.Image.New.Digest)
+	return labelName(c) + " " + ShortValue(c.New)
 }
 
 // rollbackLabel names a rolled-back change: "web 1.4.2 → 1.4.1".
 func rollbackLabel(c Change) string {
-	if c.Kind == KindFile || c.Image.Old == nil {
+	switch {
+	case c.Kind == KindFile || c.Old == "":
 		return changeLabel(c)
+	case c.Image != nil && c.Image.Old != nil:
+		return labelName(c) + " " + Version(c.Image.Old.NewTag, c.Image.Old.Digest) + " → " + Version(c.Image.New.NewTag, c.Image.New.Digest)
 	}
-	return path.Base(c.Name) + " " + Version(c.Image.Old.NewTag, c.Image.Old.Digest) + " → " + Version(c.Image.New.NewTag, c.Image.New.Digest)
+	return labelName(c) + " " + ShortValue(c.Old) + " → " + ShortValue(c.New)
+}
+
+// labelName is the short name of a change's promotable in titles: an
+// image's or chart's last segment, a remote base's repository.
+func labelName(c Change) string {
+	name := c.Name
+	if c.Image != nil && c.Image.New.Name != "" {
+		name = c.Image.New.Name
+	}
+	if c.Kind == KindRef {
+		repo, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(name, "https://"), "ssh://"), "//")
+		name = strings.TrimSuffix(strings.TrimSuffix(repo, "/"), ".git")
+	}
+	return path.Base(name)
+}
+
+// digestRE matches a digest to shorten.
+var digestRE = regexp.MustCompile(`\b(sha256|sha512):([0-9a-f]{12})[0-9a-f]{20,}`)
+
+// ShortValue shortens every digest in v as ShortDigest does: a value
+// shows its tag and short digest (1.4.2@sha256:1a2b3c4d5e6f).
+func ShortValue(v string) string {
+	return digestRE.ReplaceAllString(v, "$1:$2")
 }
 
 // Labels are the labels a forge puts on the plan's proposal:
@@ -199,7 +229,16 @@ func changeLine(c Change) string {
 	case c.Kind == KindFile:
 		return fmt.Sprintf("%s: replaced, copied from %s", c.File, c.Source)
 	case c.Old == "":
-		return fmt.Sprintf("%s: %s added at %s", c.File, c.Name, c.New)
+		return fmt.Sprintf("%s: %s%s added at %s", c.File, kindWord(c), c.Name, c.New)
 	}
-	return fmt.Sprintf("%s: %s %s → %s", c.File, c.Name, c.Old, c.New)
+	return fmt.Sprintf("%s: %s%s %s → %s", c.File, kindWord(c), c.Name, c.Old, c.New)
+}
+
+// kindWord prefixes the name of kinds other than images and files in
+// messages: "helm image.tag", "chart redis".
+func kindWord(c Change) string {
+	if c.Kind == KindImage || c.Kind == KindFile {
+		return ""
+	}
+	return c.Kind + " "
 }

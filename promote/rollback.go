@@ -45,7 +45,8 @@ func NewRollback(cfg *Config, req RollbackRequest, trees Trees) (*Plan, error) {
 	for _, app := range apps {
 		dir := cfg.Dir(env, app)
 		p.Dirs = append(p.Dirs, dir)
-		appProm := Promotables{Images: prom.Images, Files: globsMatching(trees.Source, dir, prom.Files)}
+		appProm := prom
+		appProm.Files = globsMatching(trees.Source, dir, prom.Files)
 		if err := planDir(p, app, appProm, trees, dir, dir); err != nil {
 			return nil, fmt.Errorf("roll back %s to %s: %w", env.Name, shortCommit(req.To), err)
 		}

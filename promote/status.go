@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/promotable"
 )
 
 // Snapshot is what one environment (one app of it in a monorepo) runs:
@@ -24,6 +25,10 @@ type Snapshot struct {
 	// Files maps each promoted file (relative to Dir) to its short content
 	// hash.
 	Files map[string]string `json:"files,omitempty"`
+	// Values are the other promotables (container images in manifests,
+	// Helm values, chart versions, refs, Terraform values) the edge into
+	// the environment promotes, as they take effect.
+	Values []Value `json:"values,omitempty"`
 }
 
 // ErrNoDir is returned (wrapped) by ReadSnapshot when the environment's
@@ -42,8 +47,9 @@ func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapsh
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
 	prom := cfg.PromotablesFor(env)
+	d := &promotable.Dir{FS: fsys, Path: dir}
 	if prom.ImagesEnabled() {
-		ks, err := kustomize.Collect(fsys, dir)
+		ks, err := d.Kustomizations()
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +64,9 @@ func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapsh
 		return nil, err
 	}
 	s.Files = files
+	if s.Values, err = scanValues(prom, d); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -123,6 +132,7 @@ func diffSnapshots(before, after *Snapshot) []Change {
 		}
 		out = append(out, imageDiff(app, name, old, hadOld, img, hasNew))
 	}
+	out = append(out, diffValues(app, before.Values, after.Values)...)
 	for _, rel := range fileNames(before, after) {
 		old, hash := before.Files[rel], after.Files[rel]
 		if old != hash {
@@ -229,9 +239,13 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 
 func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 	es := EnvStatus{Name: env.Name, From: env.From, Apps: []*Snapshot{}}
+	fsys, err := envTree(fsys, env.Name)
+	if err != nil {
+		es.Error = err.Error()
+		return es
+	}
 	apps := []string{""}
 	if cfg.Apps != nil {
-		var err error
 		if apps, err = DiscoverApps(cfg, env, fsys); err != nil {
 			es.Error = err.Error()
 			return es

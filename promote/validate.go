@@ -5,6 +5,7 @@ import (
 	"io/fs"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/promotable"
 )
 
 // Check is the validation result of one environment (and app).
@@ -34,7 +35,8 @@ func Validate(cfg *Config, fsys fs.FS) []Check {
 	for _, env := range cfg.Environments {
 		apps := []string{""}
 		if cfg.Apps != nil {
-			found, err := DiscoverApps(cfg, env, fsys)
+			envFS, err := envTree(fsys, env.Name)
+			found, err := discoverIn(cfg, env, envFS, err)
 			if err != nil {
 				out = append(out, Check{Env: env.Name, Dir: cfg.Apps.Path, Errors: []string{err.Error()}})
 				continue
@@ -48,27 +50,52 @@ func Validate(cfg *Config, fsys fs.FS) []Check {
 	return out
 }
 
+// discoverIn discovers env's apps in fsys unless reading fsys failed.
+func discoverIn(cfg *Config, env Environment, fsys fs.FS, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	return DiscoverApps(cfg, env, fsys)
+}
+
 func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 	c := Check{Env: env.Name, App: app, Dir: cfg.Dir(env, app)}
+	all := fsys
+	fsys, err := envTree(all, env.Name)
+	if err != nil {
+		c.Errors = append(c.Errors, err.Error())
+		return c
+	}
 	if err := requireDir(fsys, c.Dir, env.Name); err != nil {
 		c.Errors = append(c.Errors, err.Error())
 		return c
 	}
-	ks, err := kustomize.Collect(fsys, c.Dir)
+	d := &promotable.Dir{FS: fsys, Path: c.Dir}
+	ks, err := d.Kustomizations()
 	if err != nil {
 		c.Errors = append(c.Errors, err.Error())
 	}
 	for _, k := range ks {
 		c.Images += len(k.Images)
 	}
-	if err == nil {
+	switch {
+	case err == nil && ks == nil:
+		c.Notes = append(c.Notes, c.Dir+": no kustomization, so it is not built (plain manifests)")
+	case err == nil:
 		c.build(fsys)
 	}
 	if env.From != "" {
+		if _, err := scanValues(cfg.PromotablesFor(env), d); err != nil {
+			c.Errors = append(c.Errors, err.Error())
+		}
 		src, _ := cfg.Env(env.From)
 		srcDir := cfg.Dir(src, app)
+		srcFS, err := envTree(all, src.Name)
+		if err != nil {
+			srcFS = fsys
+		}
 		for _, g := range cfg.PromotablesFor(env).Files {
-			if _, err := matchFiles(fsys, srcDir, g); err != nil && exists(fsys, srcDir) {
+			if _, err := matchFiles(srcFS, srcDir, g); err != nil && exists(srcFS, srcDir) {
 				c.Errors = append(c.Errors, "edge "+src.Name+" → "+env.Name+": "+err.Error())
 			}
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -11,8 +12,9 @@ import (
 )
 
 type applyOptions struct {
-	sel selection
-	out output
+	sel   selection
+	out   output
+	fetch bool
 }
 
 func newApplyCmd(f *Factory) *cobra.Command {
@@ -23,20 +25,24 @@ func newApplyCmd(f *Factory) *cobra.Command {
 		Long: `Apply plans like plan does and writes the changes into the working
 directory: only the bytes of changed values are edited, comments and
 formatting are kept. Nothing is committed. When any change cannot be
-made, no file is written.`,
+made, no file is written. For an environment that lives on a branch
+(branch: in promote.yaml), check that branch out first: the source is
+read from its own branch, the edits go into the working directory.`,
 		Example: `  promote apply --to prod
-  promote apply --to prod --app web && git diff`,
+  promote apply --to prod --app web && git diff
+  git switch env/prod && promote apply --to prod --fetch   # prod lives on branch env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runApply(f, o)
+			return runApply(cmd.Context(), f, o)
 		},
 	}
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
+	addFetchFlag(cmd, &o.fetch)
 	return cmd
 }
 
-func runApply(f *Factory, o *applyOptions) error {
+func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
@@ -46,6 +52,12 @@ func runApply(f *Factory, o *applyOptions) error {
 	}
 	cfg, tree, err := ws.Disk()
 	if err != nil {
+		return err
+	}
+	if err := checkApplyTarget(cfg, tree, o.sel.request()); err != nil {
+		return err
+	}
+	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
 	trees := promote.Trees{Source: tree, Target: tree}

@@ -23,6 +23,9 @@ type historyOptions struct {
 	ref        string
 	allParents bool
 	out        output
+	// refSet is true when --ref was given: a branch environment's history
+	// is otherwise walked from its branch.
+	refSet bool
 }
 
 func newHistoryCmd(f *Factory) *cobra.Command {
@@ -37,13 +40,15 @@ and source commit (Promote-* trailers), the pull or merge request, and
 each value old → new. It compares the environment's directory at each
 commit with its first parent, so it works whatever merge strategy was
 used (merge commit, squash, rebase). Commits that changed only other files
-of the environment are not listed.`,
+of the environment are not listed. An environment that lives on a branch
+(branch: in promote.yaml) is walked from that branch unless --ref is given.`,
 		Example: `  promote history --env prod
   promote history --env prod -n 5 --ref origin/main
   promote history --env prod --app web -o json
   promote history --env prod --all-parents   # also the commits of merged branches`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.refSet = cmd.Flags().Changed("ref")
 			return runHistory(f, o)
 		},
 	}
@@ -80,7 +85,7 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return fmt.Errorf("--ref: %w", err)
 	}
-	cfg, _, err := ws.AtCommit(tip)
+	cfg, tree, err := ws.AtCommit(tip)
 	if err != nil {
 		return err
 	}
@@ -88,12 +93,18 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
+	ref := o.ref
+	if !o.refSet {
+		if tip, ref, err = envWalkTip(tree, env, tip, ref); err != nil {
+			return err
+		}
+	}
 	walk := envCommits(ws, repo, cfg, env, o.apps, tip, o.allParents)
 	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
 	if err != nil {
 		return err
 	}
-	res := historyResult{Environment: env.Name, Ref: o.ref, Commit: tip.String(), Entries: entries}
+	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
@@ -232,10 +243,7 @@ func historyChange(c promote.Change) string {
 	if c.App != "" {
 		app = "[" + c.App + "] "
 	}
-	kind := "image"
-	if c.Kind == promote.KindFile {
-		kind = "file "
-	}
+	kind := fmt.Sprintf("%-5s", c.Kind)
 	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, orNone(c.Old, "(none)"), orNone(c.New, "(removed)"))
 }
 

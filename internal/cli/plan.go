@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io/fs"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ type planOptions struct {
 	ref      string
 	exitCode bool
 	rendered bool
+	fetch    bool
 }
 
 func newPlanCmd(f *Factory) *cobra.Command {
@@ -22,16 +24,20 @@ func newPlanCmd(f *Factory) *cobra.Command {
 		Use:   "plan --to ENV",
 		Short: "Show what a promotion would change",
 		Long: `Plan computes the changes that make the target environment's promotables
-(kustomize images, promoted files) equal to its source's. It reads the
-working directory, or a commit with --ref, and writes nothing.`,
+(kustomize images, promoted files, and the kinds promote.yaml enables:
+container images in manifests, Helm values, chart versions, refs,
+Terraform values) equal to its source's. It reads the working directory,
+or a commit with --ref, and writes nothing. An environment with branch:
+is read from its branch (the local one, else origin/<branch>).`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
   promote plan --to prod --exit-code   # exit 2 when there is something to promote
-  promote plan --to prod --rendered    # and the diff of kustomize build, per resource`,
+  promote plan --to prod --rendered    # and the diff of kustomize build, per resource
+  promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runPlan(f, o)
+			return runPlan(cmd.Context(), f, o)
 		},
 	}
 	o.sel.register(cmd)
@@ -39,10 +45,11 @@ working directory, or a commit with --ref, and writes nothing.`,
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 0 when not")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
+	addFetchFlag(cmd, &o.fetch)
 	return cmd
 }
 
-func runPlan(f *Factory, o *planOptions) error {
+func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
@@ -50,12 +57,19 @@ func runPlan(f *Factory, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
+		return err
+	}
 	plan, err := promote.NewPlan(cfg, o.sel.request(), promote.Trees{Source: tree, Target: tree})
 	if err != nil {
 		return err
 	}
 	if o.rendered {
-		return writeRenderedPlan(f, o, cfg, plan, promote.Trees{Source: tree, Target: tree})
+		trees, err := promote.Trees{Source: tree, Target: tree}.For(plan.From, plan.To)
+		if err != nil {
+			return err
+		}
+		return writeRenderedPlan(f, o, cfg, plan, trees)
 	}
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err

@@ -53,9 +53,9 @@ func writePlanText(w io.Writer, p *promote.Plan, color bool) {
 			}
 			fmt.Fprintf(w, "  %sfile  %s %s from %s\n", app, c.Name, paint(ansiGreen, verb), c.Source)
 		case c.Old == "":
-			fmt.Fprintf(w, "  %simage %s %s %s\n", app, c.Name, paint(ansiGreen, "+"), paint(ansiGreen, c.New))
+			fmt.Fprintf(w, "  %s%-5s %s %s %s\n", app, c.Kind, c.Name, paint(ansiGreen, "+"), paint(ansiGreen, promote.ShortValue(c.New)))
 		default:
-			fmt.Fprintf(w, "  %simage %s %s → %s\n", app, c.Name, paint(ansiRed, c.Old), paint(ansiGreen, c.New))
+			fmt.Fprintf(w, "  %s%-5s %s %s → %s\n", app, c.Kind, c.Name, paint(ansiRed, promote.ShortValue(c.Old)), paint(ansiGreen, promote.ShortValue(c.New)))
 		}
 	}
 	for _, n := range p.Notes {

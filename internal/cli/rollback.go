@@ -46,7 +46,9 @@ change to them (see history), --steps N changes back, or --to REV.
 Only promotables roll back. Other files of the environment changed since
 (replicas, patches, ...) are kept and listed as "not rolled back". When
 the promotables already have those values nothing is proposed, and a
-stale rollback branch is removed.`,
+stale rollback branch is removed. An environment that lives on a branch
+(branch: in promote.yaml) rolls back along that branch's history, and the
+proposal builds on and targets that branch.`,
 		Example: `  promote rollback --env prod
   promote rollback --env prod --steps 2
   promote rollback --env prod --to 3f2a1c9
@@ -113,6 +115,14 @@ func rollbackPlan(ws *workspace.Workspace, repo *gitrepo.Repo, o *rollbackOption
 		if err != nil {
 			return nil, promote.Trees{}, err
 		}
+		// A branch environment rolls back along its branch's history.
+		present, err := promote.Trees{Source: tree, Target: tree}.For(env.Name, env.Name)
+		if err != nil {
+			return nil, promote.Trees{}, err
+		}
+		if tip, _, err = envWalkTip(tree, env, tip, ""); err != nil {
+			return nil, promote.Trees{}, err
+		}
 		target, err := rollbackTarget(ws, repo, cfg, env, o, tip)
 		if err != nil {
 			return nil, promote.Trees{}, err
@@ -125,7 +135,7 @@ func rollbackPlan(ws *workspace.Workspace, repo *gitrepo.Repo, o *rollbackOption
 		if err != nil {
 			return nil, promote.Trees{}, err
 		}
-		trees := promote.Trees{Source: past, Target: tree}
+		trees := promote.Trees{Source: past, Target: present.Target}
 		plan, err := promote.NewRollback(cfg, promote.RollbackRequest{Env: env.Name, Apps: o.apps, To: target.String()}, trees)
 		return plan, trees, err
 	}

@@ -26,8 +26,8 @@ type runOptions struct {
 	skipValidation bool
 	// noRender skips building the target (validation and rendered diff).
 	noRender bool
-	force          bool
-	reason         string
+	force    bool
+	reason   string
 	// fetch fetches the environment branches from origin first.
 	fetch bool
 }

@@ -84,9 +84,25 @@ func statusRows(st *promote.Status) []statusRow {
 				}
 				rows = append(rows, statusRow{e.Name, s.App, name, img.NewTag, promote.ShortDigest(img.Digest)})
 			}
+			for _, v := range s.Values {
+				rows = append(rows, valueRow(e.Name, s.App, v))
+			}
 		}
 	}
 	return rows
+}
+
+// valueRow is a status row for a promotable other than a kustomize
+// image: a container image by name, other kinds as "kind name".
+func valueRow(env, app string, v promote.Value) statusRow {
+	name, tag, digest := v.Kind+" "+v.Name, v.Value, ""
+	if v.Image != nil {
+		tag, digest = v.Image.Tag, promote.ShortDigest(v.Image.Digest)
+	}
+	if v.Kind == promote.KindImage {
+		name = v.Name
+	}
+	return statusRow{env, app, name, tag, digest}
 }
 
 func writeStatusText(w io.Writer, st *promote.Status, apps bool) {

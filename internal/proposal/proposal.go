@@ -117,19 +117,30 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if err := prepareBranches(ctx, o, tree, tip); err != nil {
+		return nil, err
+	}
 	plan, trees, err := o.plan(cfg, tree, tip)
+	if err != nil {
+		return nil, err
+	}
+	if trees, err = trees.For(plan.From, plan.To); err != nil {
+		return nil, err
+	}
+	// A branch environment's proposal builds on and targets its branch.
+	tgt, err := branchTarget(cfg, plan, tree, o.Base, tip)
 	if err != nil {
 		return nil, err
 	}
 	if plan.SourceCommit == "" {
 		plan.SourceCommit = tip.String()
 	}
-	res := &Result{Plan: plan, Base: o.Base, Title: plan.Title(), Body: plan.Markdown()}
+	res := &Result{Plan: plan, Base: tgt.branch, Title: plan.Title(), Body: plan.Markdown()}
 	res.Branch = Branch(plan)
-	if res.Warnings, err = uncommitted(o.Workspace, repo, plan); err != nil {
+	if res.Warnings, err = uncommitted(o.Workspace, repo, cfg, plan); err != nil {
 		return nil, err
 	}
-	prop := forge.Proposal{Branch: res.Branch, Base: o.Base, BaseCommit: tip.String(), Title: res.Title, From: plan.From, To: plan.To, Request: requestOptions(cfg, plan.To)}
+	prop := forge.Proposal{Branch: res.Branch, Base: tgt.branch, BaseCommit: tgt.tip.String(), Title: res.Title, From: plan.From, To: plan.To, Request: requestOptions(cfg, plan.To)}
 	prop.Request.Labels = slices.Concat(prop.Request.Labels, plan.Labels()) // "rollback" for rollbacks
 	if len(plan.Apps) == 1 {
 		prop.App = plan.Apps[0]
@@ -214,13 +225,17 @@ func writeCommit(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan,
 
 // uncommitted warns about working-tree edits under the plan's directories:
 // a proposal is built from commits, so they are not part of it.
-func uncommitted(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan) ([]string, error) {
+func uncommitted(w *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Config, plan *promote.Plan) ([]string, error) {
 	prefix, err := w.Prefix()
 	if err != nil {
 		return nil, err
 	}
-	dirs := make([]string, len(plan.Dirs))
-	for i, d := range plan.Dirs {
+	local := localDirs(cfg, plan)
+	if len(local) == 0 {
+		return nil, nil
+	}
+	dirs := make([]string, len(local))
+	for i, d := range local {
 		dirs[i] = path.Join(prefix, d)
 	}
 	dirty, err := repo.DirtyFiles(dirs)

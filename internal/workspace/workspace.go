@@ -117,17 +117,38 @@ func (w *Workspace) Prefix() (string, error) {
 }
 
 // Disk returns the configuration and the working directory as a tree.
+// With branch environments the tree is a *Tree: environments on other
+// branches than the checked-out one are read from those branches.
 func (w *Workspace) Disk() (*promote.Config, fs.FS, error) {
 	if w.Dir == "" {
 		return nil, nil, errors.New("a bare repository has no working tree: use run, or plan with --ref")
 	}
 	fsys := os.DirFS(w.Dir)
 	cfg, err := w.config(fsys)
-	return cfg, fsys, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, w.wrap(cfg, fsys, w.currentBranch()), nil
+}
+
+// currentBranch is the checked-out branch, "" when HEAD is detached or
+// there is no repository.
+func (w *Workspace) currentBranch() string {
+	repo, err := w.Repo()
+	if err != nil {
+		return ""
+	}
+	b, err := repo.CurrentBranch()
+	if err != nil {
+		return ""
+	}
+	return b
 }
 
 // AtCommit returns the configuration and the workspace's tree at commit.
 // The configuration comes from --config when given, else from the commit.
+// With branch environments the tree is a *Tree: branch environments are
+// read from their branches.
 func (w *Workspace) AtCommit(commit plumbing.Hash) (*promote.Config, fs.FS, error) {
 	repo, err := w.Repo()
 	if err != nil {
@@ -149,7 +170,10 @@ func (w *Workspace) AtCommit(commit plumbing.Hash) (*promote.Config, fs.FS, erro
 	if err != nil && errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("commit %s has no %s: %w", commit.String()[:12], path.Join(prefix, promote.ConfigFile), err)
 	}
-	return cfg, sub, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, w.wrap(cfg, sub, ""), nil
 }
 
 func (w *Workspace) config(fsys fs.FS) (*promote.Config, error) {
