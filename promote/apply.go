@@ -29,25 +29,41 @@ func Apply(p *Plan, trees Trees) ([]Edit, error) {
 		return nil, err
 	}
 	var edits []Edit
+	var changes [][]Change
 	index := map[string]int{}
 	for _, c := range p.Changes {
 		i, seen := index[c.File]
 		if !seen {
-			data, err := initialContent(c, trees)
-			if err != nil {
-				return nil, err
-			}
 			i = len(edits)
 			index[c.File] = i
-			edits = append(edits, Edit{Path: c.File, Data: data})
+			edits = append(edits, Edit{Path: c.File})
+			changes = append(changes, nil)
 		}
-		data, err := editChange(edits[i].Data, c)
-		if err != nil {
-			return nil, err
-		}
+		changes[i] = append(changes[i], c)
+	}
+	err = forEach(len(edits), func(i int) error {
+		data, err := editFile(changes[i], trees)
 		edits[i].Data = data
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return edits, nil
+}
+
+// editFile reads the file the changes start from and makes them in order.
+func editFile(cs []Change, trees Trees) ([]byte, error) {
+	data, err := initialContent(cs[0], trees)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if data, err = editChange(data, c); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 // editChange makes one change in data: a value with its unit's editor,

@@ -118,16 +118,34 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	prom := cfg.PromotablesFor(to)
-	for _, app := range apps {
-		src, dst := cfg.Dir(from, app), cfg.Dir(to, app)
-		p.Dirs = append(p.Dirs, src, dst)
-		if err := planDir(p, app, prom, trees, src, dst); err != nil {
-			return nil, err
-		}
+	if err := planApps(cfg, p, from, to, apps, trees); err != nil {
+		return nil, err
 	}
 	sortChanges(p.Changes)
 	return p, nil
+}
+
+// planApps plans each app's directories, apps in parallel, and merges
+// the results into p in app order.
+func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees Trees) error {
+	prom := cfg.PromotablesFor(to)
+	parts := make([]Plan, len(apps))
+	err := forEach(len(apps), func(i int) error {
+		part := &parts[i]
+		part.From, part.To = p.From, p.To
+		src, dst := cfg.Dir(from, apps[i]), cfg.Dir(to, apps[i])
+		part.Dirs = []string{src, dst}
+		return planDir(part, apps[i], prom, trees, src, dst)
+	})
+	if err != nil {
+		return err
+	}
+	for _, part := range parts {
+		p.Dirs = append(p.Dirs, part.Dirs...)
+		p.Changes = append(p.Changes, part.Changes...)
+		p.Notes = append(p.Notes, part.Notes...)
+	}
+	return nil
 }
 
 // Edge resolves the source and target of a promotion. from may be empty
