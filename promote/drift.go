@@ -11,8 +11,6 @@ import (
 	fdiff "github.com/go-git/go-git/v5/plumbing/format/diff"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
-
-	"github.com/gitops-promote/promote/internal/kustomize"
 )
 
 // Drift states of a file.
@@ -61,15 +59,10 @@ func NewDrift(cfg *Config, req Request, trees Trees, patch bool) (*Drift, error)
 	if trees, err = trees.For(p.From, p.To); err != nil {
 		return nil, err
 	}
-	edits, err := Apply(p, trees)
+	after, err := applied(p, trees)
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	for _, e := range edits {
-		files[e.Path] = e.Data
-	}
-	after := kustomize.Overlay(trees.Target, files)
 	d := &Drift{From: p.From, To: p.To, Plan: p, Files: []DriftFile{}}
 	to, _ := cfg.Env(p.To)
 	for i := 0; i+1 < len(p.Dirs); i += 2 {

@@ -41,76 +41,68 @@ func (p *Plan) hasApps() bool {
 }
 
 func (p *Plan) imageTable(b *strings.Builder) {
-	header := false
 	apps := p.hasApps()
-	for _, c := range p.Changes {
-		if c.Kind != KindImage {
-			continue
-		}
-		if !header {
-			header = true
-			if apps {
-				b.WriteString("| app | image | old | new |\n|---|---|---|---|\n")
-			} else {
-				b.WriteString("| image | old | new |\n|---|---|---|\n")
-			}
-		}
-		if apps {
-			fmt.Fprintf(b, "| %s ", mdCell(c.App))
-		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
-	}
-	if header {
-		b.WriteString("\n")
-	}
+	p.section(b, tableHeader(apps, "image", "old", "new"), func(c Change) bool { return c.Kind == KindImage }, func(c Change) string {
+		return appCell(apps, c) + fmt.Sprintf("| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
+	})
 }
 
 // valueTable lists the changes of kinds other than images and files:
 // Helm values, chart versions, refs, Terraform values.
 func (p *Plan) valueTable(b *strings.Builder) {
-	header := false
 	apps := p.hasApps()
-	for _, c := range p.Changes {
-		if c.Kind == KindImage || c.Kind == KindFile {
-			continue
-		}
-		if !header {
-			header = true
-			if apps {
-				b.WriteString("| app | kind | name | file | old | new |\n|---|---|---|---|---|---|\n")
-			} else {
-				b.WriteString("| kind | name | file | old | new |\n|---|---|---|---|---|\n")
-			}
-		}
-		if apps {
-			fmt.Fprintf(b, "| %s ", mdCell(c.App))
-		}
-		fmt.Fprintf(b, "| %s | `%s` | `%s` | %s | %s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
-	}
-	if header {
-		b.WriteString("\n")
-	}
+	keep := func(c Change) bool { return c.Kind != KindImage && c.Kind != KindFile }
+	p.section(b, tableHeader(apps, "kind", "name", "file", "old", "new"), keep, func(c Change) string {
+		return appCell(apps, c) + fmt.Sprintf("| %s | `%s` | `%s` | %s | %s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
+	})
 }
 
 func (p *Plan) fileList(b *strings.Builder) {
-	header := false
-	for _, c := range p.Changes {
-		if c.Kind != KindFile {
-			continue
-		}
-		if !header {
-			header = true
-			b.WriteString("Files copied:\n\n")
-		}
+	p.section(b, "Files copied:\n\n", isFile, func(c Change) string {
 		verb := "replaced"
 		if c.Old == "" {
 			verb = "added"
 		}
-		fmt.Fprintf(b, "- `%s` from `%s` (%s)\n", c.File, c.Source, verb)
+		return fmt.Sprintf("- `%s` from `%s` (%s)\n", c.File, c.Source, verb)
+	})
+}
+
+// section writes header and a line for each change keep accepts, then a
+// blank line; nothing when it accepts none.
+func (p *Plan) section(b *strings.Builder, header string, keep func(Change) bool, line func(Change) string) {
+	empty := true
+	for _, c := range p.Changes {
+		if !keep(c) {
+			continue
+		}
+		if empty {
+			empty = false
+			b.WriteString(header)
+		}
+		b.WriteString(line(c))
 	}
-	if header {
+	if !empty {
 		b.WriteString("\n")
 	}
+}
+
+func isFile(c Change) bool { return c.Kind == KindFile }
+
+// tableHeader is a table's header row and rule with cols, after an app
+// column when apps.
+func tableHeader(apps bool, cols ...string) string {
+	if apps {
+		cols = append([]string{"app"}, cols...)
+	}
+	return "| " + strings.Join(cols, " | ") + " |\n" + strings.Repeat("|---", len(cols)) + "|\n"
+}
+
+// appCell is a row's app cell when the table has one.
+func appCell(apps bool, c Change) string {
+	if !apps {
+		return ""
+	}
+	return fmt.Sprintf("| %s ", mdCell(c.App))
 }
 
 func mdValue(v, empty string) string {
@@ -140,20 +132,7 @@ func (p *Plan) rollbackMarkdown() string {
 	}
 	p.imageTable(&b)
 	p.valueTable(&b)
-	header := false
-	for _, c := range p.Changes {
-		if c.Kind != KindFile {
-			continue
-		}
-		if !header {
-			header = true
-			b.WriteString("Files restored:\n\n")
-		}
-		fmt.Fprintf(&b, "- `%s`\n", c.File)
-	}
-	if header {
-		b.WriteString("\n")
-	}
+	p.section(&b, "Files restored:\n\n", isFile, func(c Change) string { return fmt.Sprintf("- `%s`\n", c.File) })
 	if len(p.NotRolledBack) > 0 {
 		fmt.Fprintf(&b, "Not rolled back (changed since `%s`, kept as they are):\n\n", shortCommit(p.RollbackTo))
 		for _, f := range p.NotRolledBack {

@@ -117,15 +117,10 @@ func globsMatching(fsys fs.FS, dir string, globs []string) []string {
 // notRolledBack lists the files under the plan's directories that still
 // differ from the past once the plan is applied.
 func notRolledBack(p *Plan, trees Trees) ([]string, error) {
-	edits, err := Apply(p, trees)
+	after, err := applied(p, trees)
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	for _, e := range edits {
-		files[e.Path] = e.Data
-	}
-	after := kustomize.Overlay(trees.Target, files)
 	var out []string
 	for _, dir := range p.Dirs {
 		differ, err := differingFiles(trees.Source, dir, after, dir)
@@ -145,6 +140,19 @@ func notRolledBack(p *Plan, trees Trees) ([]string, error) {
 type fileDiff struct {
 	Name string
 	A, B []byte
+}
+
+// applied is the target tree with the plan applied to it.
+func applied(p *Plan, trees Trees) (fs.FS, error) {
+	edits, err := Apply(p, trees)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, e := range edits {
+		files[e.Path] = e.Data
+	}
+	return kustomize.Overlay(trees.Target, files), nil
 }
 
 // differingFiles compares the regular files under dirA in a with those

@@ -12,7 +12,6 @@ import (
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/forge/retry"
-	"github.com/gitops-promote/promote/internal/workspace"
 )
 
 // token is distinctive so that a leak shows.
@@ -56,14 +55,7 @@ func newEnv(t *testing.T, files map[string]string) *env {
 // the repository's default branch.
 func (e *env) handler() *chatops.Handler {
 	e.t.Helper()
-	ws, err := workspace.Locate(e.dir, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	ws, repo := forgetest.Workspace(e.t, e.dir)
 	vars := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": e.gh.URL, "GITHUB_SERVER_URL": e.git.URL}
 	fg, err := connect.Open(repo, connect.Options{Forge: "github", Getenv: func(k string) string { return vars[k] }, Stderr: &e.stderr,
 		Retry: retry.Policy{Sleep: func(context.Context, time.Duration) error { return nil }}})
@@ -117,15 +109,7 @@ func (e *env) reactions() string {
 }
 
 func (e *env) checkNoLeak() {
-	seen := []string{e.stderr.String()}
-	for _, p := range e.gh.Pulls() {
-		seen = append(seen, p.Title, p.Body, strings.Join(p.Comments, "\n"))
-	}
-	for _, s := range seen {
-		if strings.Contains(s, token) {
-			e.t.Errorf("the token leaked into:\n%s", s)
-		}
-	}
+	forgetest.NoLeak(e.t, token, append([]string{e.stderr.String()}, e.gh.Texts()...)...)
 }
 
 var _ = forge.Created

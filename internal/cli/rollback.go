@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
@@ -12,24 +10,17 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
 type rollbackOptions struct {
-	env       string
-	apps      []string
-	to        string
-	steps     int
-	forgeName string
-	timeout   time.Duration
-	base      string
-	dryRun    bool
-	// skipValidation proposes even when the environment does not build
-	// after the rollback.
-	skipValidation bool
-	out            output
+	env   string
+	apps  []string
+	to    string
+	steps int
+	proposeFlags
+	out output
 }
 
 func newRollbackCmd(f *Factory) *cobra.Command {
@@ -62,11 +53,9 @@ proposal builds on and targets that branch.`,
 	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
 	cmd.Flags().StringVar(&o.to, "to", "", "roll back to the state at commit `REV`")
 	cmd.Flags().IntVar(&o.steps, "steps", 1, "roll back `N` changes to the promotables")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)")
-	addForgeFlags(cmd, f, &o.timeout)
-	cmd.Flags().StringVar(&o.base, "base", "", "`BRANCH` to read history from, build on and target (default: the current branch)")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "plan and print the proposal without writing anything")
-	cmd.Flags().BoolVar(&o.skipValidation, "skip-validation", false, "propose even when the environment does not build after the rollback (the body says so)")
+	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, dryRun: dryRunUsage,
+		base:           "`BRANCH` to read history from, build on and target (default: the current branch)",
+		skipValidation: "propose even when the environment does not build after the rollback (the body says so)"})
 	o.out.register(cmd, "text", "json", "markdown")
 	_ = cmd.MarkFlagRequired("env")
 	cmd.MarkFlagsMutuallyExclusive("to", "steps")
@@ -84,20 +73,14 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	fg, err := f.Forge(o.forgeName)
+	opts, err := o.options(f)
 	if err != nil {
 		return err
 	}
-	base, err := baseBranch(f, o.base)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	opts.PlanTrees, opts.Reviewers = rollbackPlan(ws, repo, o), []proposal.Reviewer{o.rendered()}
+	ctx, cancel := o.context(cmd)
 	defer cancel()
-	res, err := proposal.Run(ctx, proposal.Options{
-		Workspace: ws, PlanTrees: rollbackPlan(ws, repo, o), Base: base, Forge: fg, DryRun: o.dryRun,
-		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{SkipValidation: o.skipValidation})},
-	})
+	res, err := proposal.Run(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,16 +12,12 @@ import (
 )
 
 type runOptions struct {
-	sel       selection
-	out       output
-	forgeName string
-	base      string
-	dryRun    bool
-	// timeout bounds the whole run: pushes, API calls and their retries.
-	timeout time.Duration
-	// skipValidation, force and reason override the validation gate and
-	// the pipeline policy.
-	skipValidation bool
+	sel selection
+	out output
+	// proposeFlags: the timeout bounds the whole run (pushes, API calls
+	// and their retries); skipValidation, force and reason override the
+	// validation gate and the pipeline policy.
+	proposeFlags
 	// noRender skips building the target (validation and rendered diff).
 	noRender bool
 	force    bool
@@ -68,11 +62,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
 	}
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)")
-	addForgeFlags(cmd, f, &o.timeout)
-	cmd.Flags().StringVar(&o.base, "base", "", "`BRANCH` to build on and target (default: the current branch)")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "plan and print the proposal without writing anything")
-	cmd.Flags().BoolVar(&o.skipValidation, "skip-validation", false, "propose even when the target does not build after the change (the body says so)")
+	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, base: baseUsage, dryRun: dryRunUsage,
+		skipValidation: "propose even when the target does not build after the change (the body says so)"})
 	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large promotions; the body says so)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "propose despite the pipeline policy (an edge not configured, a freeze window, an unclean source); needs --reason")
 	addFetchFlag(cmd, &o.fetch)
@@ -84,26 +75,18 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	ws, err := f.Workspace()
+	opts, err := o.options(f)
 	if err != nil {
 		return err
 	}
-	fg, err := f.Forge(o.forgeName)
-	if err != nil {
-		return err
-	}
-	base, err := baseBranch(f, o.base)
-	if err != nil {
-		return err
-	}
-	opts := proposal.Options{Workspace: ws, Plan: proposal.Promotion(o.sel.request()), Base: base, Forge: fg, DryRun: o.dryRun}
+	opts.Plan = proposal.Promotion(o.sel.request())
 	if err := o.review(f, &opts); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	ctx, cancel := o.context(cmd)
 	defer cancel()
 	if o.fetch {
-		cfg, err := configForFetch(f, base)
+		cfg, err := configForFetch(f, opts.Base)
 		if err == nil {
 			err = fetchBranches(ctx, f, cfg, o.fetch)
 		}

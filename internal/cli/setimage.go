@@ -8,7 +8,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 	gitconfig "github.com/go-git/go-git/v5/config"
@@ -20,7 +19,6 @@ import (
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -30,15 +28,12 @@ import (
 const BuildSource = "build"
 
 type setImageOptions struct {
-	env            string
-	app            string
-	images         []string
-	forgeName      string
-	timeout        time.Duration
-	base           string
-	direct, dryRun bool
-	skipValidation bool
-	out            output
+	env    string
+	app    string
+	images []string
+	proposeFlags
+	direct bool
+	out    output
 }
 
 func newSetImageCmd(f *Factory) *cobra.Command {
@@ -70,12 +65,9 @@ when someone else pushed meanwhile, never a force push.`,
 	fl.StringVar(&o.env, "env", "", "the `ENV`ironment to set the images of (required)")
 	fl.StringVar(&o.app, "app", "", "the `APP` (monorepos)")
 	fl.StringArrayVar(&o.images, "image", nil, "`NAME=IMAGE[:TAG][@DIGEST]` to set (repeatable; or give them as arguments)")
-	fl.StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab")
-	addForgeFlags(cmd, f, &o.timeout)
-	fl.StringVar(&o.base, "base", "", "`BRANCH` to build on and target (default: the current branch)")
+	o.proposeFlags.register(cmd, f, proposeUsage{forge: "where to propose: auto, local, github, gitlab", base: baseUsage,
+		dryRun: "plan and print without writing anything", skipValidation: "propose even when the environment does not build after the change"})
 	fl.BoolVar(&o.direct, "direct", false, "commit onto the base branch instead of proposing (compare-and-swap, no force)")
-	fl.BoolVar(&o.dryRun, "dry-run", false, "plan and print without writing anything")
-	fl.BoolVar(&o.skipValidation, "skip-validation", false, "propose even when the environment does not build after the change")
 	o.out.register(cmd, "text", "json", "markdown")
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
@@ -129,27 +121,18 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions, args []stri
 	if len(sets) == 0 {
 		return errors.New("no image to set: give NAME=IMAGE[:TAG][@DIGEST] arguments or --image")
 	}
-	ws, err := f.Workspace()
+	opts, err := o.options(f)
 	if err != nil {
 		return err
 	}
-	fg, err := f.Forge(o.forgeName)
-	if err != nil {
-		return err
-	}
-	base, err := baseBranch(f, o.base)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	ctx, cancel := o.context(cmd)
 	defer cancel()
-	plan := setImagePlan(o.env, o.app, sets)
-	reviewers := []proposal.Reviewer{review.Rendered(review.Options{SkipValidation: o.skipValidation})}
+	opts.Plan, opts.Reviewers = setImagePlan(o.env, o.app, sets), []proposal.Reviewer{o.rendered()}
 	var res *proposal.Result
 	if o.direct {
-		res, err = commitDirect(ctx, directOptions{ws: ws, forge: fg, base: base, plan: plan, reviewers: reviewers, dryRun: o.dryRun})
+		res, err = commitDirect(ctx, directOptions{ws: opts.Workspace, forge: opts.Forge, base: opts.Base, plan: opts.Plan, reviewers: opts.Reviewers, dryRun: o.dryRun})
 	} else {
-		res, err = proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: plan, Base: base, Forge: fg, DryRun: o.dryRun, Reviewers: reviewers})
+		res, err = proposal.Run(ctx, opts)
 	}
 	if err != nil {
 		return err
@@ -298,7 +281,7 @@ func commitDirectOnce(ctx context.Context, o directOptions) (*proposal.Result, e
 	if o.dryRun {
 		return res, nil
 	}
-	commit, err := directCommit(o, repo, plan, edits, tip)
+	commit, err := proposal.WriteCommit(o.ws, repo, plan, edits, tip, "commit")
 	if err != nil {
 		return nil, err
 	}
@@ -320,23 +303,6 @@ func directTip(ctx context.Context, o directOptions, repo *gitrepo.Repo) (plumbi
 		return plumbing.NewHash(h), nil
 	}
 	return repo.BranchTip(o.base)
-}
-
-// directCommit writes the commit with the edits on tip.
-func directCommit(o directOptions, repo *gitrepo.Repo, plan *promote.Plan, edits []promote.Edit, tip plumbing.Hash) (plumbing.Hash, error) {
-	prefix, err := o.ws.Prefix()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	changes := make([]gitrepo.FileChange, len(edits))
-	for i, e := range edits {
-		changes[i] = gitrepo.FileChange{Path: path.Join(prefix, e.Path), Data: e.Data}
-	}
-	commit, err := repo.CommitFiles(tip, changes, plan.CommitMessage(), repo.Identity())
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("write commit: %w", err)
-	}
-	return commit, nil
 }
 
 // moveBase sets the base branch from tip to commit: a compare-and-swap

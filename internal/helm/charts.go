@@ -28,25 +28,11 @@ func (Charts) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := d.ManifestFiles()
+	err = d.ManifestDocuments([]string{"Application", "HelmRelease"}, func(f string, i int, root *yaml.Node) {
+		out = append(out, manifestCharts(f, i, root)...)
+	})
 	if err != nil {
 		return nil, err
-	}
-	for _, f := range files {
-		data, err := d.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Contains(data, []byte("Application")) && !bytes.Contains(data, []byte("HelmRelease")) {
-			continue
-		}
-		docs, err := d.Documents(f)
-		if err != nil {
-			return nil, err
-		}
-		for i, root := range docs {
-			out = append(out, manifestCharts(f, i, root)...)
-		}
 	}
 	return out, nil
 }

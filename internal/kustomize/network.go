@@ -95,7 +95,7 @@ func filterPatches(file string, seq *yaml.Node) []NotRendered {
 	var dropped []NotRendered
 	kept := seq.Content[:0]
 	for _, item := range seq.Content {
-		if p := mapValue(item, "path"); p != nil && isURL(p.Value) {
+		if p := MapValue(item, "path"); p != nil && isURL(p.Value) {
 			dropped = append(dropped, NotRendered{File: file, Field: "patches", Entry: p.Value})
 			continue
 		}
@@ -107,7 +107,7 @@ func filterPatches(file string, seq *yaml.Node) []NotRendered {
 
 // filterOpenAPI drops an openapi: path: that is a URL.
 func filterOpenAPI(file string, m *yaml.Node) []NotRendered {
-	p := mapValue(m, "path")
+	p := MapValue(m, "path")
 	if p == nil || !isURL(p.Value) {
 		return nil
 	}
@@ -142,14 +142,14 @@ func helmCharts(file, field string, seq *yaml.Node) []NotRendered {
 	var out []NotRendered
 	for _, c := range seq.Content {
 		entry := "chart"
-		if n := mapValue(c, "name"); n != nil {
+		if n := MapValue(c, "name"); n != nil {
 			entry = "chart " + n.Value
-		} else if n := mapValue(c, "chartName"); n != nil {
+		} else if n := MapValue(c, "chartName"); n != nil {
 			entry = "chart " + n.Value
 		}
-		if v := mapValue(c, "version"); v != nil && v.Value != "" {
+		if v := MapValue(c, "version"); v != nil && v.Value != "" {
 			entry += " " + v.Value
-		} else if v := mapValue(c, "chartVersion"); v != nil && v.Value != "" {
+		} else if v := MapValue(c, "chartVersion"); v != nil && v.Value != "" {
 			entry += " " + v.Value
 		}
 		out = append(out, NotRendered{File: file, Field: field, Entry: entry})
@@ -157,8 +157,8 @@ func helmCharts(file, field string, seq *yaml.Node) []NotRendered {
 	return out
 }
 
-// mapValue returns the value of key in mapping m, or nil.
-func mapValue(m *yaml.Node, key string) *yaml.Node {
+// MapValue returns the value of key in mapping m, or nil.
+func MapValue(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package manifests
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 
@@ -47,25 +46,15 @@ func (Images) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 		return nil, err
 	}
 	var out []promotable.Found
-	for _, f := range files {
-		data, err := d.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Contains(data, []byte("image")) {
-			continue
-		}
-		docs, err := d.Documents(f)
-		if err != nil {
-			return nil, err
-		}
-		for i, root := range docs {
-			for _, found := range scanDocument(f, i, root) {
-				if !set[found.Key] {
-					out = append(out, found)
-				}
+	err = d.ManifestDocuments([]string{"image"}, func(f string, i int, root *yaml.Node) {
+		for _, found := range scanDocument(f, i, root) {
+			if !set[found.Key] {
+				out = append(out, found)
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

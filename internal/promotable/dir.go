@@ -152,6 +152,33 @@ func (d *Dir) ManifestFiles() ([]string, error) {
 	return d.mf, d.mfErr
 }
 
+// ManifestDocuments calls each with every YAML document of the
+// directory's manifest files that mention one of words (the others are
+// not parsed): the file, the document's index in it and its root.
+func (d *Dir) ManifestDocuments(words []string, each func(file string, doc int, root *yaml.Node)) error {
+	files, err := d.ManifestFiles()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		data, err := d.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(words, func(w string) bool { return bytes.Contains(data, []byte(w)) }) {
+			continue
+		}
+		docs, err := d.Documents(f)
+		if err != nil {
+			return err
+		}
+		for i, root := range docs {
+			each(f, i, root)
+		}
+	}
+	return nil
+}
+
 func (d *Dir) yamlFiles() ([]string, error) {
 	var out []string
 	err := fs.WalkDir(d.FS, d.Path, func(p string, e fs.DirEntry, err error) error {

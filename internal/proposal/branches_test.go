@@ -11,7 +11,6 @@ import (
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -47,14 +46,7 @@ func TestBranchEnvironmentOnGitHub(t *testing.T) {
 	git.Commit(t, "acme/gitops", "env/staging", "staging: web 3", map[string]string{"kustomization.yaml": "images:\n- name: web\n  newTag: \"3\"\n"})
 	prodTip := git.Branch(t, "acme/gitops", "env/prod")
 
-	ws, err := workspace.Locate(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, repo := forgetest.Workspace(t, dir)
 	vars := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": gh.URL, "GITHUB_SERVER_URL": git.URL}
 	var stderr bytes.Buffer
 	fg, err := connect.Open(repo, connect.Options{Forge: "github", Getenv: func(k string) string { return vars[k] }, Stderr: &stderr,

@@ -180,7 +180,7 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 		res.Action = forge.None
 		return res, nil
 	}
-	commit, err := writeCommit(o.Workspace, repo, res.Plan, edits, plumbing.NewHash(prop.BaseCommit))
+	commit, err := WriteCommit(o.Workspace, repo, res.Plan, edits, plumbing.NewHash(prop.BaseCommit), "promotion commit")
 	if err != nil {
 		return nil, err
 	}
@@ -206,8 +206,9 @@ func baseTip(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash,
 	return tip, nil
 }
 
-// writeCommit writes the promotion commit with the edits on tip.
-func writeCommit(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan, edits []promote.Edit, tip plumbing.Hash) (plumbing.Hash, error) {
+// WriteCommit writes the plan's commit with the edits (paths in the
+// workspace) on tip; what names the commit in the error of writing it.
+func WriteCommit(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan, edits []promote.Edit, tip plumbing.Hash, what string) (plumbing.Hash, error) {
 	prefix, err := w.Prefix()
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -218,7 +219,7 @@ func writeCommit(w *workspace.Workspace, repo *gitrepo.Repo, plan *promote.Plan,
 	}
 	commit, err := repo.CommitFiles(tip, changes, plan.CommitMessage(), repo.Identity())
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("write promotion commit: %w", err)
+		return plumbing.ZeroHash, fmt.Errorf("write %s: %w", what, err)
 	}
 	return commit, nil
 }

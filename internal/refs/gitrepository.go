@@ -1,8 +1,9 @@
 package refs
 
 import (
-	"bytes"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/gitops-promote/promote/internal/promotable"
 	"github.com/gitops-promote/promote/internal/yamledit"
@@ -23,35 +24,21 @@ var tagPath = yamledit.Path{yamledit.Key("spec"), yamledit.Key("ref"), yamledit.
 
 // Scan implements promotable.Scanner.
 func (GitRepositories) Scan(d *promotable.Dir) ([]promotable.Found, error) {
-	files, err := d.ManifestFiles()
+	var out []promotable.Found
+	err := d.ManifestDocuments([]string{"GitRepository"}, func(f string, i int, root *yaml.Node) {
+		if promotable.Scalar(root, "kind") != "GitRepository" || !strings.HasPrefix(promotable.Scalar(root, "apiVersion"), "source.toolkit.fluxcd.io/") {
+			return
+		}
+		url := promotable.Scalar(promotable.Child(root, "spec"), "url")
+		tag := promotable.Lookup(root, tagPath)
+		if url == "" || tag == nil || tag.Value == "" {
+			return
+		}
+		out = append(out, promotable.Found{Kind: promotable.KindRef, Key: url, Name: url, Value: tag.Value, File: f, Line: tag.Line,
+			At: promotable.Locator{Scanner: GitRepositoriesName, Doc: i, Path: tagPath.String()}})
+	})
 	if err != nil {
 		return nil, err
-	}
-	var out []promotable.Found
-	for _, f := range files {
-		data, err := d.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Contains(data, []byte("GitRepository")) {
-			continue
-		}
-		docs, err := d.Documents(f)
-		if err != nil {
-			return nil, err
-		}
-		for i, root := range docs {
-			if promotable.Scalar(root, "kind") != "GitRepository" || !strings.HasPrefix(promotable.Scalar(root, "apiVersion"), "source.toolkit.fluxcd.io/") {
-				continue
-			}
-			url := promotable.Scalar(promotable.Child(root, "spec"), "url")
-			tag := promotable.Lookup(root, tagPath)
-			if url == "" || tag == nil || tag.Value == "" {
-				continue
-			}
-			out = append(out, promotable.Found{Kind: promotable.KindRef, Key: url, Name: url, Value: tag.Value, File: f, Line: tag.Line,
-				At: promotable.Locator{Scanner: GitRepositoriesName, Doc: i, Path: tagPath.String()}})
-		}
 	}
 	return out, nil
 }

@@ -69,10 +69,10 @@ func (red *redactor) redact(r kustomize.Resource) string {
 	}
 	root := doc.Content[0]
 	for _, f := range secretFields {
-		red.redactMap(mapValue(root, f))
+		red.redactMap(kustomize.MapValue(root, f))
 	}
-	if ann := mapValue(mapValue(root, "metadata"), "annotations"); ann != nil {
-		if v := mapValue(ann, lastApplied); v != nil {
+	if ann := kustomize.MapValue(kustomize.MapValue(root, "metadata"), "annotations"); ann != nil {
+		if v := kustomize.MapValue(ann, lastApplied); v != nil {
 			v.Value, v.Style, v.Tag = red.token(v.Value), 0, "!!str"
 		}
 	}
@@ -110,7 +110,7 @@ func secretValues(y []byte) []string {
 	}
 	var out []string
 	for _, f := range secretFields {
-		m := mapValue(doc.Content[0], f)
+		m := kustomize.MapValue(doc.Content[0], f)
 		if m == nil {
 			continue
 		}
@@ -132,17 +132,4 @@ func nodeText(n *yaml.Node) string {
 	}
 	b, _ := yaml.Marshal(n)
 	return string(b)
-}
-
-// mapValue returns the value of key in mapping m, or nil.
-func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -73,24 +73,15 @@ func NewGitHub(t testing.TB, git *GitServer, owner, repo, token string) *GitHub 
 func (g *GitHub) Pulls() []Pull {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]Pull, len(g.pulls))
-	for i, p := range g.pulls {
-		out[i] = *p
-		out[i].Labels = slices.Clone(p.Labels)
-		out[i].Comments = slices.Clone(p.Comments)
-	}
-	return out
+	return snapshot(g.pulls, func(p Pull) Pull {
+		p.Labels, p.Comments = slices.Clone(p.Labels), slices.Clone(p.Comments)
+		return p
+	})
 }
 
 // Open returns the open pull requests.
 func (g *GitHub) Open() []Pull {
-	var out []Pull
-	for _, p := range g.Pulls() {
-		if p.State == "open" {
-			out = append(out, p)
-		}
-	}
-	return out
+	return where(g.Pulls(), func(p Pull) bool { return p.State == "open" })
 }
 
 // RepoLabels returns the labels the repository has.
@@ -120,19 +111,11 @@ func (g *GitHub) AddPull(p Pull) int {
 
 // ServeHTTP implements http.Handler.
 func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, scripted := g.record(r)
-	g.check(r, body)
-	if !g.authorized(r) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
-		return
+	allow := func(r *http.Request, body []byte) bool {
+		g.check(r, body)
+		return g.authorized(r)
 	}
-	if scripted != nil {
-		scripted.write(w)
-		return
-	}
-	if !dispatch(g.routes, w, r, body) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-	}
+	fake{routes: g.routes, allow: allow, unauthorized: "Bad credentials", notFound: "Not Found"}.serve(&g.recorder, w, r)
 }
 
 // check validates a request against the OpenAPI description (REST) or
@@ -236,12 +219,7 @@ func (g *GitHub) pullJSON(p *Pull) map[string]any {
 }
 
 func (g *GitHub) pull(w http.ResponseWriter, num string) *Pull {
-	n, _ := strconv.Atoi(num)
-	if n < 1 || n > len(g.pulls) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-		return nil
-	}
-	return g.pulls[n-1]
+	return numbered(w, g.pulls, num, "Not Found")
 }
 
 func (g *GitHub) listPulls(w http.ResponseWriter, r *http.Request, _ []string, _ []byte) {
@@ -409,15 +387,12 @@ func (g *GitHub) addLabels(w http.ResponseWriter, _ *http.Request, m []string, b
 }
 
 func (g *GitHub) comment(w http.ResponseWriter, _ *http.Request, m []string, body []byte) {
-	var in struct {
-		Body string `json:"body"`
-	}
-	_ = json.Unmarshal(body, &in)
+	text := commentBody(body)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if p := g.pull(w, m[1]); p != nil {
-		p.Comments = append(p.Comments, in.Body)
-		writeJSON(w, http.StatusCreated, map[string]any{"id": len(p.Comments), "body": in.Body})
+		p.Comments = append(p.Comments, text)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": len(p.Comments), "body": text})
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -64,40 +63,21 @@ func NewGitLab(t testing.TB, git *GitServer, project, token string) *GitLab {
 func (g *GitLab) MergeRequests() []MergeRequest {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]MergeRequest, len(g.mrs))
-	for i, m := range g.mrs {
-		out[i] = *m
-		out[i].Labels = slices.Clone(m.Labels)
-		out[i].Notes = slices.Clone(m.Notes)
-	}
-	return out
+	return snapshot(g.mrs, func(m MergeRequest) MergeRequest {
+		m.Labels, m.Notes = slices.Clone(m.Labels), slices.Clone(m.Notes)
+		return m
+	})
 }
 
 // Opened returns the open merge requests.
 func (g *GitLab) Opened() []MergeRequest {
-	var out []MergeRequest
-	for _, m := range g.MergeRequests() {
-		if m.State == "opened" {
-			out = append(out, m)
-		}
-	}
-	return out
+	return where(g.MergeRequests(), func(m MergeRequest) bool { return m.State == "opened" })
 }
 
 // ServeHTTP implements http.Handler.
 func (g *GitLab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, scripted := g.record(r)
-	if r.Header.Get("Private-Token") != g.Token {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
-		return
-	}
-	if scripted != nil {
-		scripted.write(w)
-		return
-	}
-	if !dispatch(g.routes, w, r, body) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "404 Not Found"})
-	}
+	allow := func(r *http.Request, _ []byte) bool { return r.Header.Get("Private-Token") == g.Token }
+	fake{routes: g.routes, allow: allow, unauthorized: "401 Unauthorized", notFound: "404 Not Found"}.serve(&g.recorder, w, r)
 }
 
 func (g *GitLab) makeRoutes() []route {
@@ -123,12 +103,7 @@ func (g *GitLab) mrJSON(m *MergeRequest) map[string]any {
 }
 
 func (g *GitLab) mr(w http.ResponseWriter, iid string) *MergeRequest {
-	n, _ := strconv.Atoi(iid)
-	if n < 1 || n > len(g.mrs) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "404 Not found"})
-		return nil
-	}
-	return g.mrs[n-1]
+	return numbered(w, g.mrs, iid, "404 Not found")
 }
 
 func (g *GitLab) list(w http.ResponseWriter, r *http.Request, _ []string, _ []byte) {
@@ -248,15 +223,12 @@ func (g *GitLab) merge(w http.ResponseWriter, _ *http.Request, mm []string, body
 }
 
 func (g *GitLab) note(w http.ResponseWriter, _ *http.Request, mm []string, body []byte) {
-	var in struct {
-		Body string `json:"body"`
-	}
-	_ = json.Unmarshal(body, &in)
+	text := commentBody(body)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if m := g.mr(w, mm[1]); m != nil {
-		m.Notes = append(m.Notes, in.Body)
-		writeJSON(w, http.StatusCreated, map[string]any{"id": len(m.Notes), "body": in.Body})
+		m.Notes = append(m.Notes, text)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": len(m.Notes), "body": text})
 	}
 }
 

@@ -51,45 +51,33 @@ func (f *Forge) notify(format string, args ...any) {
 // the pull request; open requests for the same target on other branches
 // are closed as superseded.
 func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	res := forge.Result{Branch: p.Branch, Commit: p.Commit}
-	pub, err := f.Remote.Publish(ctx, p)
-	if err != nil {
-		return res, err
-	}
-	res.Commit = pub.Commit
-	pr, others, err := f.find(ctx, p)
-	if err != nil {
-		return res, leftBehind(err, p, pub, "")
-	}
-	if pr == nil {
-		if pr, err = f.open(ctx, p); err != nil {
-			return res, leftBehind(err, p, pub, "no pull request yet; ")
-		}
-		res.Action = forge.Created
-		f.supersede(ctx, others, pr)
-	} else {
-		changed, err := f.update(ctx, pr, p)
-		if err != nil {
-			return res, fmt.Errorf("update pull request #%d: %w", pr.GetNumber(), err)
-		}
-		res.Action = forge.Unchanged
-		if changed || pub.Pushed {
-			res.Action = forge.Updated
-		}
-	}
-	res.URL, res.Number = pr.GetHTMLURL(), pr.GetNumber()
-	return res, nil
+	return f.flow().Propose(ctx, p)
 }
 
-// leftBehind says what a failed run leaves on the forge: the pushed
-// branch and, in state, what is known of the request.
-func leftBehind(err error, p forge.Proposal, pub remote.Publication, state string) error {
-	return fmt.Errorf("pull request for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", p.Branch, err, p.Branch, pub.Commit, state)
+// Withdraw implements forge.Forge: the target already matches, so the
+// open pull requests promoting to it are closed with a comment and the
+// promotion branch is deleted.
+func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	return f.flow().Withdraw(ctx, p)
 }
 
-// find returns the open pull request whose head is p.Branch, or else the
-// open ones whose marker names the same target and app (to supersede).
-func (f *Forge) find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*gh.PullRequest, error) {
+func (f *Forge) flow() forge.Flow[*gh.PullRequest] {
+	return forge.Flow[*gh.PullRequest]{Kind: forge.PullRequest, Branches: f.Remote, Requests: pulls{f}, Notify: f.Notify}
+}
+
+// pulls is the Forge's side of the shared flows: forge.Requests over
+// pull requests.
+type pulls struct{ *Forge }
+
+// Describe implements forge.Requests.
+func (pulls) Describe(pr *gh.PullRequest) forge.RequestInfo {
+	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef()}
+}
+
+// Find implements forge.Requests: the open pull request whose head is
+// p.Branch, or else the open ones whose marker names the same target and
+// app (to supersede).
+func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*gh.PullRequest, error) {
 	prs, _, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, &gh.PullRequestListOptions{State: "open", Head: f.Owner + ":" + p.Branch})
 	if err != nil {
 		return nil, nil, fmt.Errorf("look up the pull request for %s: %w", p.Branch, err)
@@ -117,9 +105,9 @@ func (f *Forge) find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []
 	return nil, others, nil
 }
 
-// open creates the pull request, then labels it, assigns and asks for
-// reviews and auto-merge as configured.
-func (f *Forge) open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
+// Open implements forge.Requests: it creates the pull request, then
+// labels it, assigns and asks for reviews and auto-merge as configured.
+func (f pulls) Open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
 	body := forge.RequestBody(p, forge.GitHubBodyLimit)
 	draft := p.Request.Draft
 	pr, err := f.create(ctx, p, body, draft)
@@ -132,7 +120,7 @@ func (f *Forge) open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, er
 		if err != nil {
 			return nil, err
 		}
-		_, err = f.update(ctx, pr, p)
+		_, err = f.Update(ctx, pr, p)
 		return pr, err
 	}
 	if err != nil {
@@ -160,8 +148,8 @@ func (f *Forge) create(ctx context.Context, p forge.Proposal, body string, draft
 
 // existing returns the open pull request for p.Branch, after a create
 // that found one (an earlier attempt of the same call, or another run).
-func (f *Forge) existing(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
-	pr, _, err := f.find(ctx, p)
+func (f pulls) existing(ctx context.Context, p forge.Proposal) (*gh.PullRequest, error) {
+	pr, _, err := f.Find(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +193,10 @@ func (f *Forge) requestReviews(ctx context.Context, pr *gh.PullRequest, p forge.
 	}
 }
 
-// update brings an open pull request in line with p: title, body and
-// base when they differ, missing labels, auto-merge. It reports whether
-// it wrote anything.
-func (f *Forge) update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) (bool, error) {
+// Update implements forge.Requests: it brings an open pull request in
+// line with p: title, body and base when they differ, missing labels,
+// auto-merge. It reports whether it wrote anything.
+func (f pulls) Update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) (bool, error) {
 	changed := false
 	edit := &gh.PullRequest{}
 	if !forge.SameText(pr.GetTitle(), p.Title) {
@@ -251,19 +239,9 @@ func missingLabels(pr *gh.PullRequest, want []string) []string {
 	return out
 }
 
-// supersede closes the other open requests for the same target, saying
-// which request replaces them.
-func (f *Forge) supersede(ctx context.Context, others []*gh.PullRequest, by *gh.PullRequest) {
-	for _, o := range others {
-		msg := fmt.Sprintf("Superseded by #%d, which promotes the same target from branch `%s`.", by.GetNumber(), by.GetHead().GetRef())
-		if err := f.close(ctx, o, msg); err != nil {
-			f.notify("could not close superseded pull request #%d: %v", o.GetNumber(), err)
-		}
-	}
-}
-
-// close comments on a pull request and closes it.
-func (f *Forge) close(ctx context.Context, pr *gh.PullRequest, comment string) error {
+// Close implements forge.Requests: it comments on a pull request and
+// closes it.
+func (f pulls) Close(ctx context.Context, pr *gh.PullRequest, comment string) error {
 	if _, _, err := f.API.Issues.CreateComment(ctx, f.Owner, f.Repo, pr.GetNumber(), &gh.IssueComment{Body: &comment}); err != nil {
 		return fmt.Errorf("comment on pull request #%d: %w", pr.GetNumber(), err)
 	}
@@ -272,37 +250,6 @@ func (f *Forge) close(ctx context.Context, pr *gh.PullRequest, comment string) e
 		return fmt.Errorf("close pull request #%d: %w", pr.GetNumber(), err)
 	}
 	return nil
-}
-
-// Withdraw implements forge.Forge: the target already matches, so the
-// open pull requests promoting to it are closed with a comment and the
-// promotion branch is deleted.
-func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	res := forge.Result{Branch: p.Branch, Action: forge.None}
-	pr, others, err := f.find(ctx, p)
-	if err != nil {
-		return res, err
-	}
-	if pr != nil {
-		others = append([]*gh.PullRequest{pr}, others...)
-	}
-	msg := fmt.Sprintf("%s already runs what %s runs, so this promotion is no longer needed. Closed by promote.", p.To, p.From)
-	for _, o := range others {
-		if err := f.close(ctx, o, msg); err != nil {
-			return res, err
-		}
-		if res.Action == forge.None {
-			res.Action, res.URL, res.Number = forge.Closed, o.GetHTMLURL(), o.GetNumber()
-		}
-	}
-	deleted, err := f.Remote.Remove(ctx, p.Branch)
-	if err != nil {
-		return res, err
-	}
-	if deleted {
-		res.Action = forge.Closed
-	}
-	return res, nil
 }
 
 // status is the HTTP status of a go-github error, 0 when there is none.

@@ -3,7 +3,6 @@ package github_test
 import (
 	"bytes"
 	"context"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -63,14 +61,7 @@ func (e *env) sleep(_ context.Context, d time.Duration) error {
 // run runs one promotion to prod, as one promote process would.
 func (e *env) run() (*proposal.Result, error) {
 	e.t.Helper()
-	ws, err := workspace.Locate(e.dir, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	ws, repo := forgetest.Workspace(e.t, e.dir)
 	fg, err := connect.Open(repo, connect.Options{
 		Forge: "auto", Getenv: func(k string) string { return e.vars[k] }, Stderr: &e.stderr,
 		Retry: retry.Policy{Sleep: e.sleep, Attempts: e.attempts},
@@ -102,16 +93,8 @@ func (e *env) mustRun() *proposal.Result {
 // stderr, errors, pull request titles, bodies and comments, commit
 // messages on the server.
 func (e *env) checkNoLeak() {
-	var seen []string
-	seen = append(seen, e.stderr.String())
-	seen = append(seen, e.errs...)
-	for _, p := range e.gh.Pulls() {
-		seen = append(seen, p.Title, p.Body, strings.Join(p.Comments, "\n"))
-	}
+	seen := append([]string{e.stderr.String()}, e.errs...)
+	seen = append(seen, e.gh.Texts()...)
 	seen = append(seen, forgetest.Git(e.t, e.git.Dir(repoPath), "log", "--all", "--format=%B"))
-	for _, s := range seen {
-		if strings.Contains(s, token) {
-			e.t.Errorf("the token leaked into:\n%s", s)
-		}
-	}
+	forgetest.NoLeak(e.t, token, seen...)
 }

@@ -70,45 +70,33 @@ func (f *Forge) notify(format string, args ...any) {
 // the merge request; open requests for the same target from other
 // branches are closed as superseded.
 func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	res := forge.Result{Branch: p.Branch, Commit: p.Commit}
-	pub, err := f.Remote.Publish(ctx, p)
-	if err != nil {
-		return res, err
-	}
-	res.Commit = pub.Commit
-	mr, others, err := f.find(ctx, p)
-	if err != nil {
-		return res, leftBehind(err, p, pub, "")
-	}
-	if mr == nil {
-		if mr, err = f.open(ctx, p); err != nil {
-			return res, leftBehind(err, p, pub, "no merge request yet; ")
-		}
-		res.Action = forge.Created
-		f.supersede(ctx, others, mr)
-	} else {
-		changed, err := f.update(ctx, mr, p)
-		if err != nil {
-			return res, fmt.Errorf("update merge request !%d: %w", mr.IID, err)
-		}
-		res.Action = forge.Unchanged
-		if changed || pub.Pushed {
-			res.Action = forge.Updated
-		}
-	}
-	res.URL, res.Number = mr.WebURL, int(mr.IID)
-	return res, nil
+	return f.flow().Propose(ctx, p)
 }
 
-// leftBehind says what a failed run leaves on the forge: the pushed
-// branch and, in state, what is known of the request.
-func leftBehind(err error, p forge.Proposal, pub remote.Publication, state string) error {
-	return fmt.Errorf("merge request for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", p.Branch, err, p.Branch, pub.Commit, state)
+// Withdraw implements forge.Forge: the target already matches, so the
+// open merge requests promoting to it are closed with a comment and the
+// promotion branch is deleted.
+func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
+	return f.flow().Withdraw(ctx, p)
 }
 
-// find returns the open merge request from p.Branch, or else the open
-// ones whose marker names the same target and app (to supersede).
-func (f *Forge) find(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, []*gl.BasicMergeRequest, error) {
+func (f *Forge) flow() forge.Flow[*gl.BasicMergeRequest] {
+	return forge.Flow[*gl.BasicMergeRequest]{Kind: forge.MergeRequest, Branches: f.Remote, Requests: mergeRequests{f}, Notify: f.Notify}
+}
+
+// mergeRequests is the Forge's side of the shared flows: forge.Requests
+// over merge requests.
+type mergeRequests struct{ *Forge }
+
+// Describe implements forge.Requests.
+func (mergeRequests) Describe(mr *gl.BasicMergeRequest) forge.RequestInfo {
+	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch}
+}
+
+// Find implements forge.Requests: the open merge request from p.Branch,
+// or else the open ones whose marker names the same target and app (to
+// supersede).
+func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, []*gl.BasicMergeRequest, error) {
 	opened := "opened"
 	mrs, _, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, &gl.ListProjectMergeRequestsOptions{State: &opened, SourceBranch: &p.Branch}, gl.WithContext(ctx))
 	if err != nil {
@@ -137,9 +125,9 @@ func (f *Forge) find(ctx context.Context, p forge.Proposal) (*gl.BasicMergeReque
 	return nil, others, nil
 }
 
-// open creates the merge request with its labels, assignees and
-// reviewers, and asks for auto-merge as configured.
-func (f *Forge) open(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, error) {
+// Open implements forge.Requests: it creates the merge request with its
+// labels, assignees and reviewers, and asks for auto-merge as configured.
+func (f mergeRequests) Open(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, error) {
 	title := p.Title
 	if p.Request.Draft {
 		title = draftPrefix + title
@@ -177,15 +165,15 @@ func (f *Forge) open(ctx context.Context, p forge.Proposal) (*gl.BasicMergeReque
 // existing returns the open merge request for p.Branch after a create
 // that found one (an earlier attempt of the same call, or another run),
 // brought in line with p.
-func (f *Forge) existing(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, error) {
-	mr, _, err := f.find(ctx, p)
+func (f mergeRequests) existing(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, error) {
+	mr, _, err := f.Find(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	if mr == nil {
 		return nil, fmt.Errorf("GitLab says a merge request from %s exists, but none is open", p.Branch)
 	}
-	_, err = f.update(ctx, mr, p)
+	_, err = f.Update(ctx, mr, p)
 	return mr, err
 }
 
@@ -204,10 +192,10 @@ func (f *Forge) userIDs(ctx context.Context, what string, names []string) []int6
 	return ids
 }
 
-// update brings an open merge request in line with p in one call: title
-// (keeping a draft prefix), description, target branch and missing
-// labels. It reports whether it wrote anything.
-func (f *Forge) update(ctx context.Context, mr *gl.BasicMergeRequest, p forge.Proposal) (bool, error) {
+// Update implements forge.Requests: it brings an open merge request in
+// line with p in one call: title (keeping a draft prefix), description,
+// target branch and missing labels. It reports whether it wrote anything.
+func (f mergeRequests) Update(ctx context.Context, mr *gl.BasicMergeRequest, p forge.Proposal) (bool, error) {
 	opts := &gl.UpdateMergeRequestOptions{}
 	changed := false
 	if current, prefix := splitDraft(mr.Title); !forge.SameText(current, p.Title) {
@@ -272,18 +260,9 @@ func (f *Forge) autoMerge(ctx context.Context, mr *gl.BasicMergeRequest) bool {
 	return true
 }
 
-// supersede closes the other open requests for the same target.
-func (f *Forge) supersede(ctx context.Context, others []*gl.BasicMergeRequest, by *gl.BasicMergeRequest) {
-	for _, o := range others {
-		msg := fmt.Sprintf("Superseded by !%d, which promotes the same target from branch `%s`.", by.IID, by.SourceBranch)
-		if err := f.close(ctx, o, msg); err != nil {
-			f.notify("could not close superseded merge request !%d: %v", o.IID, err)
-		}
-	}
-}
-
-// close comments on a merge request and closes it.
-func (f *Forge) close(ctx context.Context, mr *gl.BasicMergeRequest, comment string) error {
+// Close implements forge.Requests: it comments on a merge request and
+// closes it.
+func (f mergeRequests) Close(ctx context.Context, mr *gl.BasicMergeRequest, comment string) error {
 	if _, _, err := f.API.Notes.CreateMergeRequestNote(f.Project, mr.IID, &gl.CreateMergeRequestNoteOptions{Body: &comment}, gl.WithContext(ctx)); err != nil {
 		return fmt.Errorf("comment on merge request !%d: %w", mr.IID, err)
 	}
@@ -292,37 +271,6 @@ func (f *Forge) close(ctx context.Context, mr *gl.BasicMergeRequest, comment str
 		return fmt.Errorf("close merge request !%d: %w", mr.IID, err)
 	}
 	return nil
-}
-
-// Withdraw implements forge.Forge: the target already matches, so the
-// open merge requests promoting to it are closed with a comment and the
-// promotion branch is deleted.
-func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	res := forge.Result{Branch: p.Branch, Action: forge.None}
-	mr, others, err := f.find(ctx, p)
-	if err != nil {
-		return res, err
-	}
-	if mr != nil {
-		others = append([]*gl.BasicMergeRequest{mr}, others...)
-	}
-	msg := fmt.Sprintf("%s already runs what %s runs, so this promotion is no longer needed. Closed by promote.", p.To, p.From)
-	for _, o := range others {
-		if err := f.close(ctx, o, msg); err != nil {
-			return res, err
-		}
-		if res.Action == forge.None {
-			res.Action, res.URL, res.Number = forge.Closed, o.WebURL, int(o.IID)
-		}
-	}
-	deleted, err := f.Remote.Remove(ctx, p.Branch)
-	if err != nil {
-		return res, err
-	}
-	if deleted {
-		res.Action = forge.Closed
-	}
-	return res, nil
 }
 
 // status is the HTTP status of a client error, 0 when there is none.

@@ -13,7 +13,6 @@ import (
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -48,14 +47,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) run() (*proposal.Result, error) {
 	e.t.Helper()
-	ws, err := workspace.Locate(e.dir, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	ws, repo := forgetest.Workspace(e.t, e.dir)
 	fg, err := connect.Open(repo, connect.Options{Forge: "auto", Getenv: func(k string) string { return e.vars[k] }, Stderr: &e.stderr,
 		Retry: retry.Policy{Sleep: func(_ context.Context, d time.Duration) error { e.sleeps = append(e.sleeps, d); return nil }}})
 	if err != nil {
@@ -82,15 +74,9 @@ func (e *env) mustRun() *proposal.Result {
 
 func (e *env) checkNoLeak() {
 	seen := append([]string{e.stderr.String()}, e.errs...)
-	for _, m := range e.gl.MergeRequests() {
-		seen = append(seen, m.Title, m.Description, strings.Join(m.Notes, "\n"))
-	}
+	seen = append(seen, e.gl.Texts()...)
 	seen = append(seen, forgetest.Git(e.t, e.git.Dir(project), "log", "--all", "--format=%B"))
-	for _, s := range seen {
-		if strings.Contains(s, token) {
-			e.t.Errorf("the token leaked into:\n%s", s)
-		}
-	}
+	forgetest.NoLeak(e.t, token, seen...)
 }
 
 func TestMergeRequestLifecycle(t *testing.T) {

@@ -130,27 +130,26 @@ func (r *Remote) List(ctx context.Context) (Refs, error) {
 }
 
 func (r *Remote) uploadSession(ctx context.Context) (transport.UploadPackSession, error) {
-	tr, ep, err := r.client()
-	if err != nil {
-		return nil, err
-	}
-	auth, err := r.Creds.Auth(ctx, r.Loc)
-	if err != nil {
-		return nil, err
-	}
-	return tr.NewUploadPackSession(ep, auth)
+	return openSession(ctx, r, transport.Transport.NewUploadPackSession)
 }
 
 func (r *Remote) receiveSession(ctx context.Context) (transport.ReceivePackSession, error) {
+	return openSession(ctx, r, transport.Transport.NewReceivePackSession)
+}
+
+// openSession opens an upload-pack or receive-pack session (open) on the
+// remote with its credentials.
+func openSession[S any](ctx context.Context, r *Remote, open func(transport.Transport, *transport.Endpoint, transport.AuthMethod) (S, error)) (S, error) {
+	var none S
 	tr, ep, err := r.client()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	auth, err := r.Creds.Auth(ctx, r.Loc)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	return tr.NewReceivePackSession(ep, auth)
+	return open(tr, ep, auth)
 }
 
 // advertised collects the hash references of an advertisement.

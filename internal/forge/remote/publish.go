@@ -11,15 +11,7 @@ import (
 )
 
 // Publication is what publishing did to the promotion branch.
-type Publication struct {
-	// Pushed is true when the branch was created or moved.
-	Pushed bool
-	// Existed is true when the branch was on the remote before.
-	Existed bool
-	// Commit is the branch's tip afterwards: the existing commit when it
-	// already held the same change on the same base.
-	Commit string
-}
+type Publication = forge.Publication
 
 // FetchBase fetches the base branch and returns its tip: the commit a
 // proposal is planned on.

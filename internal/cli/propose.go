@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/review"
+)
+
+// Usage lines of the proposing commands' flags, where they agree.
+const (
+	forgeUsage  = "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)"
+	baseUsage   = "`BRANCH` to build on and target (default: the current branch)"
+	dryRunUsage = "plan and print the proposal without writing anything"
+)
+
+// proposeFlags are the flags the proposing commands (run, rollback,
+// set-image) share: where to propose, on which base branch, how long to
+// try, whether to write anything and whether the target must build.
+type proposeFlags struct {
+	forgeName      string
+	timeout        time.Duration
+	base           string
+	dryRun         bool
+	skipValidation bool
+}
+
+// proposeUsage words the shared flags for one command.
+type proposeUsage struct {
+	forge, base, dryRun, skipValidation string
+}
+
+// register adds --forge, the forge flags, --base, --dry-run and
+// --skip-validation to cmd.
+func (p *proposeFlags) register(cmd *cobra.Command, f *Factory, u proposeUsage) {
+	fl := cmd.Flags()
+	fl.StringVar(&p.forgeName, "forge", "auto", u.forge)
+	addForgeFlags(cmd, f, &p.timeout)
+	fl.StringVar(&p.base, "base", "", u.base)
+	fl.BoolVar(&p.dryRun, "dry-run", false, u.dryRun)
+	fl.BoolVar(&p.skipValidation, "skip-validation", false, u.skipValidation)
+}
+
+// options opens what the flags name: the workspace, the forge and the
+// base branch, as proposal options without a plan or reviewers.
+func (p *proposeFlags) options(f *Factory) (proposal.Options, error) {
+	ws, err := f.Workspace()
+	if err != nil {
+		return proposal.Options{}, err
+	}
+	fg, err := f.Forge(p.forgeName)
+	if err != nil {
+		return proposal.Options{}, err
+	}
+	base, err := baseBranch(f, p.base)
+	if err != nil {
+		return proposal.Options{}, err
+	}
+	return proposal.Options{Workspace: ws, Base: base, Forge: fg, DryRun: p.dryRun}, nil
+}
+
+// rendered is the reviewer that builds the target after the change,
+// validating it unless --skip-validation.
+func (p *proposeFlags) rendered() proposal.Reviewer {
+	return review.Rendered(review.Options{SkipValidation: p.skipValidation})
+}
+
+// context bounds cmd's context by --timeout.
+func (p *proposeFlags) context(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(cmd.Context(), p.timeout)
+}

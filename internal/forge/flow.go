@@ -1,0 +1,163 @@
+package forge
+
+import (
+	"context"
+	"fmt"
+)
+
+// Publication is what publishing did to the promotion branch.
+type Publication struct {
+	// Pushed is true when the branch was created or moved.
+	Pushed bool
+	// Existed is true when the branch was on the remote before.
+	Existed bool
+	// Commit is the branch's tip afterwards: the existing commit when it
+	// already held the same change on the same base.
+	Commit string
+}
+
+// Branches is where a forge's promotion branches are pushed (origin).
+type Branches interface {
+	// Publish makes the promotion branch hold p's change.
+	Publish(ctx context.Context, p Proposal) (Publication, error)
+	// Remove deletes the branch and reports whether it was there.
+	Remove(ctx context.Context, branch string) (bool, error)
+}
+
+// Requests is an adapter's own kind of request (a GitHub pull request, a
+// GitLab merge request) as the shared flows use it: R is the adapter's
+// request type, a pointer whose zero value means "none".
+type Requests[R comparable] interface {
+	// Find returns the open request from p.Branch, or else the open ones
+	// for the same target and app (to supersede).
+	Find(ctx context.Context, p Proposal) (R, []R, error)
+	// Open creates the request for p as configured.
+	Open(ctx context.Context, p Proposal) (R, error)
+	// Update brings an open request in line with p and reports whether
+	// it wrote anything.
+	Update(ctx context.Context, r R, p Proposal) (bool, error)
+	// Close comments on a request and closes it.
+	Close(ctx context.Context, r R, comment string) error
+	// Describe returns what the flows report of a request.
+	Describe(r R) RequestInfo
+}
+
+// RequestInfo is what the flows report of one request.
+type RequestInfo struct {
+	// URL is the request's web page and Number its number.
+	URL    string
+	Number int
+	// Branch is the branch the request merges from.
+	Branch string
+}
+
+// RequestKind names a forge's requests in messages.
+type RequestKind struct {
+	// Noun is the request's name: "pull request".
+	Noun string
+	// Sigil comes before a request's number: "#".
+	Sigil string
+}
+
+// The kinds of request of GitHub and GitLab.
+var (
+	PullRequest  = RequestKind{Noun: "pull request", Sigil: "#"}
+	MergeRequest = RequestKind{Noun: "merge request", Sigil: "!"}
+)
+
+// Flow runs Propose and Withdraw, the same on every remote forge, over
+// an adapter's Branches and Requests.
+type Flow[R comparable] struct {
+	Kind     RequestKind
+	Branches Branches
+	Requests Requests[R]
+	// Notify is told what the user should know that is not an error.
+	Notify func(string)
+}
+
+// Propose implements Forge.Propose: push the branch, then open or update
+// the request; open requests for the same target from other branches are
+// closed as superseded.
+func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
+	res := Result{Branch: p.Branch, Commit: p.Commit}
+	pub, err := fl.Branches.Publish(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	res.Commit = pub.Commit
+	r, others, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return res, fl.leftBehind(err, p, pub, "")
+	}
+	var none R
+	if r == none {
+		if r, err = fl.Requests.Open(ctx, p); err != nil {
+			return res, fl.leftBehind(err, p, pub, "no "+fl.Kind.Noun+" yet; ")
+		}
+		res.Action = Created
+		fl.supersede(ctx, others, r)
+	} else {
+		changed, err := fl.Requests.Update(ctx, r, p)
+		if err != nil {
+			return res, fmt.Errorf("update %s %s%d: %w", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(r).Number, err)
+		}
+		res.Action = Unchanged
+		if changed || pub.Pushed {
+			res.Action = Updated
+		}
+	}
+	info := fl.Requests.Describe(r)
+	res.URL, res.Number = info.URL, info.Number
+	return res, nil
+}
+
+// leftBehind says what a failed run leaves on the forge: the pushed
+// branch and, in state, what is known of the request.
+func (fl Flow[R]) leftBehind(err error, p Proposal, pub Publication, state string) error {
+	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state)
+}
+
+// supersede closes the other open requests for the same target, saying
+// which request replaces them.
+func (fl Flow[R]) supersede(ctx context.Context, others []R, by R) {
+	info := fl.Requests.Describe(by)
+	for _, o := range others {
+		msg := fmt.Sprintf("Superseded by %s%d, which promotes the same target from branch `%s`.", fl.Kind.Sigil, info.Number, info.Branch)
+		if err := fl.Requests.Close(ctx, o, msg); err != nil && fl.Notify != nil {
+			fl.Notify(fmt.Sprintf("could not close superseded %s %s%d: %v", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(o).Number, err))
+		}
+	}
+}
+
+// Withdraw implements Forge.Withdraw: the target already matches, so the
+// open requests promoting to it are closed with a comment and the
+// promotion branch is deleted.
+func (fl Flow[R]) Withdraw(ctx context.Context, p Proposal) (Result, error) {
+	res := Result{Branch: p.Branch, Action: None}
+	r, others, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	var none R
+	if r != none {
+		others = append([]R{r}, others...)
+	}
+	msg := fmt.Sprintf("%s already runs what %s runs, so this promotion is no longer needed. Closed by promote.", p.To, p.From)
+	for _, o := range others {
+		if err := fl.Requests.Close(ctx, o, msg); err != nil {
+			return res, err
+		}
+		if res.Action == None {
+			info := fl.Requests.Describe(o)
+			res.Action, res.URL, res.Number = Closed, info.URL, info.Number
+		}
+	}
+	deleted, err := fl.Branches.Remove(ctx, p.Branch)
+	if err != nil {
+		return res, err
+	}
+	if deleted {
+		res.Action = Closed
+	}
+	return res, nil
+}
