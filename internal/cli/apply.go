@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
+	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -80,35 +84,61 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 }
 
 // writeEdits writes each edit through an os.Root, so no path can leave
-// dir, replacing files by rename so none is seen half-written.
+// dir, replacing files by rename so none is seen half-written. Files are
+// written by a few goroutines: on network and virtual filesystems the
+// cost is syscall latency, which overlaps.
 func writeEdits(dir string, edits []promote.Edit) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", dir, err)
 	}
 	defer root.Close()
-	for _, e := range edits {
-		if err := writeEdit(root, e); err != nil {
-			return err
-		}
+	errs := make([]error, len(edits))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(8, len(edits)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = writeEdit(root, edits[i])
+			}
+		})
 	}
-	return nil
+	for i := range edits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
+// writeEdit writes one file through a root opened on its directory, so
+// the path is resolved once rather than for every call.
 func writeEdit(root *os.Root, e promote.Edit) error {
+	dir, name := path.Split(e.Path)
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		dir = "."
+	}
+	d, err := root.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = root.MkdirAll(dir, 0o755); err == nil {
+			d, err = root.OpenRoot(dir)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	defer d.Close()
 	mode := os.FileMode(0o644)
-	if info, err := root.Stat(e.Path); err == nil {
+	if info, err := d.Stat(name); err == nil {
 		mode = info.Mode().Perm()
 	}
-	if err := root.MkdirAll(path.Dir(e.Path), 0o755); err != nil {
+	tmp := "." + name + ".promote-tmp"
+	if err := d.WriteFile(tmp, e.Data, mode); err != nil {
 		return fmt.Errorf("write %s: %w", e.Path, err)
 	}
-	tmp := path.Join(path.Dir(e.Path), "."+path.Base(e.Path)+".promote-tmp")
-	if err := root.WriteFile(tmp, e.Data, mode); err != nil {
-		return fmt.Errorf("write %s: %w", e.Path, err)
-	}
-	if err := root.Rename(tmp, e.Path); err != nil {
-		_ = root.Remove(tmp)
+	if err := d.Rename(tmp, name); err != nil {
+		_ = d.Remove(tmp)
 		return fmt.Errorf("write %s: %w", e.Path, err)
 	}
 	return nil
