@@ -37,7 +37,7 @@ func (r *Repo) DirtyFiles(prefixes []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &dirtyScan{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer(), idx: r.statCache(), seen: map[string]bool{}}
+	s := &dirtyScan{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer(), seen: map[string]bool{}}
 	for _, p := range prefixes {
 		if err := s.scanPrefix(p); err != nil {
 			return nil, err
@@ -77,6 +77,11 @@ func (r *Repo) trustFileMode() bool {
 	return !strings.EqualFold(cfg.Raw.Section("core").Option("filemode"), "false")
 }
 
+// indexAfter is the number of files DirtyFiles hashes before it loads the
+// index to skip hashing the rest: decoding the index of a 10,000-app
+// repository costs more than hashing the few files of one app.
+var indexAfter = 200
+
 // dirtyScan accumulates the result of DirtyFiles.
 type dirtyScan struct {
 	r        *Repo
@@ -84,6 +89,7 @@ type dirtyScan struct {
 	fileMode bool
 	ign      *ignorer
 	idx      statCache
+	checked  int // files compared so far; the index is loaded after indexAfter
 	seen     map[string]bool
 	out      []string
 }
@@ -270,6 +276,9 @@ func (s *dirtyScan) fileDiffers(rel string, te treeEntry, fi fs.FileInfo) (bool,
 	}
 	if !isLink && s.fileMode && (fi.Mode()&0o100 != 0) != (te.mode == filemode.Executable) {
 		return true, nil
+	}
+	if s.checked++; s.checked == indexAfter {
+		s.idx = s.r.statCache()
 	}
 	if s.idx.clean(rel, te.hash, fi) {
 		return false, nil

@@ -145,6 +145,8 @@ func mustDo(t *testing.T, err error) {
 // but uncommitted change are both reported, and files untouched since
 // staging are not.
 func TestDirtyFilesIndexStatCache(t *testing.T) {
+	defer func(n int) { indexAfter = n }(indexAfter)
+	indexAfter = 1 // use the index from the first file on
 	dir := newTestRepo(t)
 	// Refresh the index so its stat data is current, then wait so the
 	// entries are older than the index file.
