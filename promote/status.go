@@ -251,14 +251,17 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 			return es
 		}
 	}
-	for _, app := range apps {
-		snap, err := ReadSnapshot(cfg, env, app, fsys)
-		if err != nil {
-			es.Error = err.Error()
-			return es
-		}
-		es.Apps = append(es.Apps, snap)
+	snaps := make([]*Snapshot, len(apps))
+	err = forEach(len(apps), func(i int) error {
+		var err error
+		snaps[i], err = ReadSnapshot(cfg, env, apps[i], fsys)
+		return err
+	})
+	if err != nil {
+		es.Error = err.Error()
+		return es
 	}
+	es.Apps = snaps
 	return es
 }
 
