@@ -113,7 +113,7 @@ func renamed(p Path, value string) Path {
 func entry(doc *yaml.Node, p Path) map[*yaml.Node]bool {
 	m := lookup(doc, p[:len(p)-1])
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == p[len(p)-1].Key {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == p[len(p)-1].Key {
 			return map[*yaml.Node]bool{m.Content[i]: true, m.Content[i+1]: true}
 		}
 	}
@@ -348,7 +348,7 @@ func fuzzEdit(t *testing.T, src []byte, doc uint8, pick uint16, appendOp bool, n
 func expectDelete(doc *yaml.Node, p Path) map[*yaml.Node]bool {
 	m := lookup(doc, p[:len(p)-1])
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == p[len(p)-1].Key {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == p[len(p)-1].Key {
 			m.Content = append(m.Content[:i], m.Content[i+2:]...)
 			break
 		}

@@ -35,7 +35,7 @@ func (e *editor) colonBefore(k, v *yaml.Node) (int, error) {
 	for i >= 0 && (e.src.b[i] == ' ' || e.src.b[i] == '\t') {
 		i--
 	}
-	if i < ke || e.src.b[i] != ':' {
+	if i < ke || e.src.b[i] != ':' || !blankRun(e.src.b[ke:i]) {
 		return 0, e.fail(v, "key has no ':' before its empty value")
 	}
 	return i, nil
@@ -298,28 +298,50 @@ func (e *editor) indentsSequences(n *yaml.Node) bool {
 // keyIndent returns the indentation of block mapping m: the column of its
 // first key, or of the '?' before it.
 func (e *editor) keyIndent(m *yaml.Node) (int, error) {
-	fk, err := e.entryStart(m.Content[0])
+	fk, err := e.entryStart(m, 0)
 	if err != nil {
 		return 0, err
 	}
 	return e.src.col(fk), nil
 }
 
-// entryStart returns the offset where the block mapping entry with key k
-// starts: the key's first property or content, or the '?' before it.
-func (e *editor) entryStart(k *yaml.Node) (int, error) {
-	ks, err := e.start(k)
+// entryStart returns the offset where entry i (a key index) of mapping m
+// starts: its key's first property or content, or the '?' before it.
+func (e *editor) entryStart(m *yaml.Node, i int) (int, error) {
+	ks, err := e.start(m.Content[i])
+	if err != nil {
+		return 0, err
+	}
+	lo, err := e.prevEnd(m, i)
 	if err != nil {
 		return 0, err
 	}
 	p := ks - 1
-	for p >= 0 && (e.src.b[p] == ' ' || e.src.b[p] == '\t') {
+	for p >= lo && isBlank(e.src.b[p]) {
 		p--
 	}
-	if p >= 0 && e.src.b[p] == '?' && (p == 0 || isBlank(e.src.b[p-1])) {
+	if p >= lo && e.src.b[p] == '?' && (p == 0 || isBlank(e.src.b[p-1]) || strings.IndexByte("{[,", e.src.b[p-1]) >= 0) {
 		return p, nil
 	}
 	return ks, nil
+}
+
+// prevEnd returns the offset after the entry before entry i of mapping m,
+// or the start of m for the first entry.
+func (e *editor) prevEnd(m *yaml.Node, i int) (int, error) {
+	if i == 0 {
+		return e.start(m)
+	}
+	v := m.Content[i-1]
+	end, byIndent, err := e.nodeEnd(v)
+	if err != nil || !byIndent {
+		return end, err
+	}
+	c, err := e.keyIndent(m)
+	if err != nil {
+		return 0, err
+	}
+	return e.src.lineEnd(e.src.indentScan(e.src.lineOf(end), c, false)), nil
 }
 
 // blockAddEntry inserts the lines made by mk (given the key column) after
@@ -330,7 +352,7 @@ func (e *editor) blockAddEntry(m *yaml.Node, mk func(c int) ([]string, error)) e
 		return err
 	}
 	n := len(m.Content)
-	ks, err := e.entryStart(m.Content[n-2])
+	ks, err := e.entryStart(m, n-2)
 	if err != nil {
 		return err
 	}
@@ -397,7 +419,10 @@ func (e *editor) flowInsertLine(ls, le int, item string) {
 
 // deleteFlow removes entry i of flow mapping m and one adjacent comma.
 func (e *editor) deleteFlow(m *yaml.Node, i int) error {
-	ks, err := e.start(m.Content[i])
+	if _, err := e.flowOpen(m); err != nil {
+		return err
+	}
+	ks, err := e.entryStart(m, i)
 	if err != nil {
 		return err
 	}
@@ -430,7 +455,7 @@ func (e *editor) deleteBlock(m *yaml.Node, i int) error {
 	if err != nil {
 		return err
 	}
-	ks, err := e.entryStart(m.Content[i])
+	ks, err := e.entryStart(m, i)
 	if err != nil {
 		return err
 	}
@@ -444,7 +469,7 @@ func (e *editor) deleteBlock(m *yaml.Node, i int) error {
 	case e.src.firstOnLine(ks):
 		e.deleteLines(e.src.lineOf(ks), ll, i == 0 || !e.endsWithBlockScalar(m.Content[i-1]))
 	case i+2 < len(m.Content):
-		next, err := e.entryStart(m.Content[i+2])
+		next, err := e.entryStart(m, i+2)
 		if err != nil {
 			return err
 		}
@@ -503,4 +528,14 @@ func (e *editor) flowEnd(n *yaml.Node) (int, error) {
 		return 0, e.fail(n, "cannot edit next to an empty node with a tag")
 	}
 	return end + 1, nil
+}
+
+// blankRun reports whether b holds only spaces, tabs and line breaks.
+func blankRun(b []byte) bool {
+	for _, c := range b {
+		if !isBlank(c) {
+			return false
+		}
+	}
+	return true
 }

@@ -42,6 +42,8 @@ func newSource(b []byte) (*source, error) {
 			return nil, &Error{Line: len(s.lines), Msg: "unsupported line break: carriage return without line feed"}
 		case isUnicodeBreak(b[i:]):
 			return nil, &Error{Line: len(s.lines), Msg: "unsupported line break character (NEL, LS or PS)"}
+		case bytes.HasPrefix(b[i:], bom):
+			return nil, &Error{Line: len(s.lines), Msg: "unsupported byte order mark after the start"}
 		}
 	}
 	return s, nil
@@ -58,6 +60,9 @@ func isUnicodeBreak(b []byte) bool {
 // offset converts a 1-based yaml.v3 line and column (counted in characters)
 // into a byte offset.
 func (s *source) offset(line, col int) (int, bool) {
+	if line == len(s.lines)+1 && col == 1 {
+		return len(s.b), true // the stream end after a last line without a line break
+	}
 	if line < 1 || line > len(s.lines) || col < 1 {
 		return 0, false
 	}
