@@ -34,8 +34,8 @@ func newHistoryCmd(f *Factory) *cobra.Command {
 		Use:   "history --env ENV",
 		Short: "List the changes to an environment's promotables, newest first",
 		Long: `History walks the first-parent history of a branch (default: HEAD) and
-lists each commit that changed the environment's promotables (kustomize
-images, promoted files): when, which commit, who, from which environment
+lists each commit that changed the environment's promotables (images,
+promoted files and every kind the edge enables): when, which commit, who, from which environment
 and source commit (Promote-* trailers), the pull or merge request, and
 each value old → new. It compares the environment's directory at each
 commit with its first parent, so it works whatever merge strategy was

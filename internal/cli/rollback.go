@@ -30,7 +30,7 @@ func newRollbackCmd(f *Factory) *cobra.Command {
 		Short: "Propose an environment as it was before its last promotion",
 		Long: `Rollback proposes, like run, one commit on the branch promote/rollback-<env>
 (promote/<app>/rollback-<env> for one app) that sets the environment's
-promotables (kustomize images, promoted files) back to their values at an
+promotables (images, promoted files and every kind the edge enables) back to their values at an
 earlier commit of the base branch: by default the state before the last
 change to them (see history), --steps N changes back, or --to REV.
 
