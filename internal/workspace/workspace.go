@@ -63,7 +63,7 @@ func search(dir string) string {
 		if _, err := os.Stat(filepath.Join(dir, promote.ConfigFile)); err == nil {
 			return dir
 		}
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || isBare(dir) {
 			return ""
 		}
 		parent := filepath.Dir(dir)
@@ -72,6 +72,18 @@ func search(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// isBare reports whether dir is a bare repository (HEAD, objects/ and
+// refs/): its configuration lives in its commits, never in a parent
+// directory.
+func isBare(dir string) bool {
+	for _, name := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // Repo opens the Git repository around the workspace.
