@@ -12,9 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
-	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/memory"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // maxCachedTrees bounds the decoded tree cache; it is emptied when full.
@@ -268,8 +266,8 @@ func (b *objectBatch) put(hash plumbing.Hash, obj plumbing.EncodedObject) {
 // flush writes the staged objects: as one packfile when there are many and
 // the storage supports it, as loose objects otherwise; r.mu must be held.
 func (r *Repo) flush(b *objectBatch) error {
-	if pw, ok := r.repo.Storer.(storer.PackfileWriter); ok && len(b.order) >= packThreshold {
-		return writePack(pw, b)
+	if st, ok := r.repo.Storer.(*filesystem.Storage); ok && len(b.order) >= packThreshold {
+		return writePackFiles(st, b)
 	}
 	for _, h := range b.order {
 		if r.repo.Storer.HasEncodedObject(h) == nil {
@@ -278,30 +276,6 @@ func (r *Repo) flush(b *objectBatch) error {
 		if _, err := r.repo.Storer.SetEncodedObject(b.objs[h]); err != nil {
 			return fmt.Errorf("write object %s: %w", h, err)
 		}
-	}
-	return nil
-}
-
-// writePack writes the objects of b, undeltified, as a new packfile and
-// its index.
-func writePack(pw storer.PackfileWriter, b *objectBatch) (err error) {
-	mem := memory.NewStorage()
-	for _, h := range b.order {
-		if _, err := mem.SetEncodedObject(b.objs[h]); err != nil {
-			return fmt.Errorf("write pack: %w", err)
-		}
-	}
-	w, err := pw.PackfileWriter()
-	if err != nil {
-		return fmt.Errorf("write pack: %w", err)
-	}
-	defer func() {
-		if cerr := w.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("write pack: %w", cerr)
-		}
-	}()
-	if _, err := packfile.NewEncoder(w, mem, false).Encode(b.order, 0); err != nil {
-		return fmt.Errorf("write pack: %w", err)
 	}
 	return nil
 }
