@@ -41,6 +41,7 @@ func TestApplyErrors(t *testing.T) {
 		{"invalid utf-8 value", "a: 1\n", 0, Set(Path{Key("a")}, "\xff"), 0, "not valid utf-8"},
 		{"lone carriage return", "a: 1\rb: 2\n", 0, Set(Path{Key("a")}, "1"), 1, "carriage return"},
 		{"utf-16", "\xff\xfea\x00:\x00 \x001\x00\n\x00", 0, Set(Path{Key("a")}, "1"), 0, "only utf-8"},
+		{"tab indentation", "a: \n #\n\t#\n", 0, Set(Path{Key("a")}, "1"), 3, "tab indentation"},
 		{"line separator", "a: \"x\u2028\"\n", 0, Set(Path{Key("a")}, "1"), 1, "NEL, LS or PS"},
 	}
 	for _, tt := range tests {

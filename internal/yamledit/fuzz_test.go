@@ -80,20 +80,22 @@ func fuzzSet(t *testing.T, src []byte, doc uint8, pick uint16, newKey, value str
 	if err != nil {
 		t.Fatalf("Set(%s, %q): result does not parse: %v\n%s", p, value, err, out)
 	}
-	edited := expectSet(before[d], p, value)
-	q := renamed(p, value)
-	got := lookup(after[d], q)
+	parent, key := indexPath(before[d], p[:len(p)-1]), p[len(p)-1].Key
+	edited := expectSet(byIndex(before[d], parent), key, value)
+	k, got := keyValue(byIndex(after[d], parent), key)
 	if got == nil || got.Kind != yaml.ScalarNode || got.Tag != "!!str" || got.Value != value {
 		t.Fatalf("Set(%s, %q): value reads back as %+v\n%s", p, value, got, out)
 	}
-	if w, g := dumpDocs(before, edited), dumpDocs(after, entry(after[d], q)); w != g {
+	if w, g := dumpDocs(before, edited), dumpDocs(after, map[*yaml.Node]bool{k: true, got: true}); w != g {
 		t.Fatalf("Set(%s, %q): other nodes changed\nwant:\n%s\ngot:\n%s\ninput:\n%s\noutput:\n%s", p, value, w, g, src, out)
 	}
 	if old := changedRegion(src, out); bytes.Contains(old, []byte("\n")) {
 		t.Fatalf("Set(%s, %q): edit spans lines %q\ninput:\n%s\noutput:\n%s", p, value, old, src, out)
 	}
-	if again, err := Apply(out, d, Set(q, value)); err != nil || !bytes.Equal(again, out) {
-		t.Fatalf("Set(%s, %q) again: %v\n%s", p, value, err, again)
+	if q := renamed(p, value); lookup(after[d], q) == got {
+		if again, err := Apply(out, d, Set(q, value)); err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("Set(%s, %q) again: %v\n%s", q, value, err, again)
+		}
 	}
 }
 
@@ -107,17 +109,6 @@ func renamed(p Path, value string) Path {
 	q := append(Path(nil), p...)
 	q[n-2].Value = value
 	return q
-}
-
-// entry returns the key and value nodes at p, which must exist.
-func entry(doc *yaml.Node, p Path) map[*yaml.Node]bool {
-	m := lookup(doc, p[:len(p)-1])
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == p[len(p)-1].Key {
-			return map[*yaml.Node]bool{m.Content[i]: true, m.Content[i+1]: true}
-		}
-	}
-	return nil
 }
 
 // decodeDocs decodes all documents of b.
@@ -145,14 +136,14 @@ func pickPath(doc *yaml.Node, pick int, newKey string) (Path, bool) {
 		return nil, false
 	}
 	p := maps[pick%len(maps)]
-	if lookup(doc, p) == nil {
+	if m := lookup(doc, p); m == nil || m.Kind != yaml.MappingNode {
 		return nil, false
 	}
 	if newKey != "" {
 		return append(p, Key(newKey)), true
 	}
 	m := lookup(doc, p)
-	if m == nil {
+	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) == 0 {
 		return nil, false
 	}
 	k := m.Content[(pick/len(maps))%(len(m.Content)/2)*2]
@@ -229,16 +220,16 @@ func children(n *yaml.Node, s Step) []*yaml.Node {
 	return out
 }
 
-// expectSet changes doc as Set(p, value) should and returns the changed
-// nodes.
-func expectSet(doc *yaml.Node, p Path, value string) map[*yaml.Node]bool {
-	if v := lookup(doc, p); v != nil {
+// expectSet changes mapping m as Set of key to value should and returns the
+// changed nodes.
+func expectSet(m *yaml.Node, key, value string) map[*yaml.Node]bool {
+	k, v := keyValue(m, key)
+	if v != nil {
 		v.Value, v.Tag = value, "!!str"
-		return entry(doc, renamed(p, value))
+		return map[*yaml.Node]bool{k: true, v: true}
 	}
-	m := lookup(doc, p[:len(p)-1])
-	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: p[len(p)-1].Key}
-	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
+	k = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
+	v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
 	m.Content = append(m.Content, k, v)
 	return map[*yaml.Node]bool{k: true, v: true}
 }

@@ -316,21 +316,36 @@ func (e *editor) entryStart(m *yaml.Node, i int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	p := ks - 1
-	for p >= lo && isBlank(e.src.b[p]) {
-		p--
-	}
-	if p >= lo && e.src.b[p] == '?' && (p == 0 || isBlank(e.src.b[p-1]) || strings.IndexByte("{[,", e.src.b[p-1]) >= 0) {
-		return p, nil
+	if q := e.explicitKey(lo, ks); q >= 0 {
+		return q, nil
 	}
 	return ks, nil
+}
+
+// explicitKey returns the offset of the '?' indicator between lo and ks,
+// which may hold only blanks, commas, brackets, comments and '?', or -1.
+func (e *editor) explicitKey(lo, ks int) int {
+	q := -1
+	for p := lo; p < ks; {
+		switch c := e.src.b[p]; {
+		case isBlank(c) || c == ',' || c == '{' || c == '[':
+			p++
+		case c == '#':
+			p = e.src.lineEnd(e.src.lineOf(p))
+		case c == '?':
+			q, p = p, p+1
+		default:
+			return -1
+		}
+	}
+	return q
 }
 
 // prevEnd returns the offset after the entry before entry i of mapping m,
 // or the start of m for the first entry.
 func (e *editor) prevEnd(m *yaml.Node, i int) (int, error) {
 	if i == 0 {
-		return e.start(m)
+		return e.content(m)
 	}
 	v := m.Content[i-1]
 	end, byIndent, err := e.nodeEnd(v)
@@ -499,8 +514,7 @@ func sp(n int) string {
 // scalar, whose value depends on its final line break.
 func (e *editor) endsWithBlockScalar(n *yaml.Node) bool {
 	end, byIndent, err := e.nodeEnd(n)
-	c := e.src.at(end)
-	return err != nil || byIndent && (c == '|' || c == '>')
+	return err != nil || byIndent && e.src.blockHeader(end)
 }
 
 // flowEnd returns the offset after node n in a flow collection. An empty

@@ -161,6 +161,9 @@ func (e *editor) replaceScalar(v *yaml.Node, value string, flow bool) error {
 	if err != nil {
 		return err
 	}
+	if ps, _ := e.start(v); s > ps && !isBlank(e.src.b[s-1]) {
+		text = " " + text // an anchor directly followed by the old text
+	}
 	e.replace(s, end, text)
 	return nil
 }

@@ -38,6 +38,8 @@ func newSource(b []byte) (*source, error) {
 			}
 			seenLF = true
 			s.lines = append(s.lines, i+1)
+		case b[i] == '\t' && i == s.lines[len(s.lines)-1] && !tabsOnly(b[i:]):
+			return nil, &Error{Line: len(s.lines), Msg: "line starts with a tab: tab indentation is not supported"}
 		case b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n'):
 			return nil, &Error{Line: len(s.lines), Msg: "unsupported line break: carriage return without line feed"}
 		case isUnicodeBreak(b[i:]):
@@ -47,6 +49,20 @@ func newSource(b []byte) (*source, error) {
 		}
 	}
 	return s, nil
+}
+
+// tabsOnly reports whether b starts with a line of spaces and tabs only.
+func tabsOnly(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r':
+		case '\n':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isUnicodeBreak reports whether b starts with U+0085, U+2028 or U+2029.
@@ -144,14 +160,14 @@ func (s *source) firstOnLine(off int) bool {
 
 // indentScan returns the last non-blank line after line l that is indented
 // more than c, stopping at the first non-blank line indented c or less. It
-// finds the end of block scalars and multi-line plain scalars. With keep
-// (a block scalar with the keep chomping indicator '+') the blank lines
-// before the stopping line are included too.
-func (s *source) indentScan(l, c int, keep bool) int {
+// finds the end of block scalars and multi-line plain scalars. With
+// withBlanks (block scalars) the blank lines before the stopping line are
+// included too: they may hold content spaces or kept line breaks.
+func (s *source) indentScan(l, c int, withBlanks bool) int {
 	last := l
 	for k := l + 1; k < len(s.lines); k++ {
 		if s.blank(k) {
-			if keep && s.lines[k] < len(s.b) {
+			if withBlanks && s.lines[k] < len(s.b) {
 				last = k
 			}
 			continue
@@ -164,18 +180,10 @@ func (s *source) indentScan(l, c int, keep bool) int {
 	return last
 }
 
-// keepChomping reports whether a block scalar header at off has the keep
-// chomping indicator.
-func (s *source) keepChomping(off int) bool {
-	if c := s.at(off); c != '|' && c != '>' {
-		return false
-	}
-	for i := off + 1; i < len(s.b) && !isBlank(s.b[i]); i++ {
-		if s.b[i] == '+' {
-			return true
-		}
-	}
-	return false
+// blockHeader reports whether a block scalar header ('|' or '>') is at off.
+func (s *source) blockHeader(off int) bool {
+	c := s.at(off)
+	return c == '|' || c == '>'
 }
 
 // commentsAfter returns the last of the comment lines indented more than c

@@ -220,7 +220,7 @@ func (e *editor) lastLine(v *yaml.Node, c, from int) (int, error) {
 		return 0, err
 	}
 	if byIndent {
-		return e.src.indentScan(e.src.lineOf(end), c, e.src.keepChomping(end)), nil
+		return e.src.indentScan(e.src.lineOf(end), c, e.src.blockHeader(end)), nil
 	}
 	if end > from {
 		end--
