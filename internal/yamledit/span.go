@@ -73,25 +73,21 @@ func (e *editor) propsEnd(n *yaml.Node) (int, error) {
 	return end, nil
 }
 
-// quotedEnd returns the offset after the quoted scalar starting at off and
-// whether it spans lines.
-func (e *editor) quotedEnd(n *yaml.Node, off int) (int, bool, error) {
+// quotedEnd returns the offset after the quoted scalar starting at off.
+func (e *editor) quotedEnd(n *yaml.Node, off int) (int, error) {
 	b := e.src.b
 	q := b[off]
-	multi := false
 	for i := off + 1; i < len(b); i++ {
 		switch {
-		case b[i] == '\n':
-			multi = true
 		case q == '"' && b[i] == '\\':
 			i++
 		case b[i] == q && q == '\'' && i+1 < len(b) && b[i+1] == '\'':
 			i++
 		case b[i] == q:
-			return i + 1, multi, nil
+			return i + 1, nil
 		}
 	}
-	return 0, false, e.fail(n, "unterminated quoted scalar")
+	return 0, e.fail(n, "unterminated quoted scalar")
 }
 
 // scalarSpan returns the byte span of a non-empty scalar's content, which
@@ -126,7 +122,7 @@ func (e *editor) scalarEnd(n *yaml.Node, s int) (int, bool, error) {
 		if c := e.src.at(s); c != '"' && c != '\'' {
 			return 0, false, e.fail(n, "cannot find quoted scalar in source")
 		}
-		end, _, err := e.quotedEnd(n, s)
+		end, err := e.quotedEnd(n, s)
 		return end, false, err
 	}
 	if s+len(n.Value) <= len(b) && string(b[s:s+len(n.Value)]) == n.Value {
