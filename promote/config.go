@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gitops-promote/promote/internal/fileerr"
 	"io"
 	"path"
 	"strings"
@@ -115,18 +116,7 @@ type Apps struct {
 func (p Promotables) ImagesEnabled() bool { return p.Images == nil || *p.Images }
 
 // ConfigError is a problem in promote.yaml. Line is 1-based, 0 when unknown.
-type ConfigError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *ConfigError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+type ConfigError = fileerr.Error
 
 // ParseConfig parses and validates promote.yaml. name is used in errors.
 func ParseConfig(name string, data []byte) (*Config, error) {
@@ -153,17 +143,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 // yamlConfigError turns a yaml.v3 error ("yaml: line 3: ...") into a
 // ConfigError with the line split out.
 func yamlConfigError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-	}
-	msg = strings.Replace(msg, "in type promote.", "in ", 1)
-	return &ConfigError{File: name, Line: line, Msg: msg}
+	e := fileerr.FromYAML(name, err, "")
+	e.Msg = strings.Replace(e.Msg, "in type promote.", "in ", 1)
+	return e
 }
 
 // recordLines remembers each environment's line for later messages.

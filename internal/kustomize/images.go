@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"github.com/gitops-promote/promote/internal/fileerr"
 	"io/fs"
 	"path"
 	"strings"
@@ -63,18 +64,7 @@ type Kustomization struct {
 }
 
 // Error is a problem with a kustomization file.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+type Error = fileerr.Error
 
 // Find returns the kustomization file in dir, or "" when there is none.
 func Find(fsys fs.FS, dir string) (string, error) {
@@ -217,10 +207,5 @@ func isRemote(v string) bool {
 
 // yamlError turns a yaml.v3 error into an Error with its line.
 func yamlError(file string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-	}
-	return &Error{File: file, Line: line, Msg: "invalid YAML: " + msg}
+	return fileerr.FromYAML(file, err, "invalid YAML: ")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gitops-promote/promote/internal/fileerr"
 	"io"
 	"io/fs"
 	"path"
@@ -102,13 +103,7 @@ func ParseDocuments(name string, data []byte) ([]*yaml.Node, error) {
 
 // yamlError turns a yaml.v3 error into "file:line: invalid YAML: ...".
 func yamlError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-		return fmt.Errorf("%s:%d: invalid YAML: %s", name, line, msg)
-	}
-	return fmt.Errorf("%s: invalid YAML: %s", name, msg)
+	return fileerr.FromYAML(name, err, "invalid YAML: ")
 }
 
 // Kustomizations returns the kustomization of the directory and those of
