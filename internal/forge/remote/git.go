@@ -231,7 +231,12 @@ func (r *Remote) fetchOnce(ctx context.Context, name plumbing.ReferenceName) (pl
 }
 
 // download asks the remote for want and everything it needs that the
-// local repository lacks, and stores the pack.
+// local repository lacks, and stores the pack. In a shallow repository
+// (a CI checkout made with --depth or --shallow-since) the request
+// carries the repository's shallow commits and asks for want alone
+// (depth 1): without its history, which planning does not read, and
+// with the shallow file updated as git does, so that the repository
+// stays consistent for git and for later fetches and pushes.
 func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash) error {
 	st := r.Repo.Git().Storer
 	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
@@ -239,27 +244,37 @@ func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession,
 	req.Haves = r.haves()
 	shallows, err := st.Shallow()
 	if err != nil {
-		return err
+		return fmt.Errorf("read the shallow commits: %w", err)
 	}
-	req.Shallows = shallows
+	if len(shallows) > 0 {
+		if !adv.Capabilities.Supports(capability.Shallow) {
+			return errors.New("the remote cannot serve shallow repositories and this clone is shallow: clone with full history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0)")
+		}
+		_ = req.Capabilities.Set(capability.Shallow)
+		req.Shallows = shallows
+		req.Depth = packp.DepthCommits(1)
+	}
 	if r.Progress == nil && adv.Capabilities.Supports(capability.NoProgress) {
 		_ = req.Capabilities.Set(capability.NoProgress)
 	}
-	rd, err := sess.UploadPack(ctx, req)
+	resp, err := sess.UploadPack(ctx, req)
 	if errors.Is(err, transport.ErrEmptyUploadPackRequest) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	defer rd.Close()
-	if err := packfile.UpdateObjectStorage(st, sidebandReader(req.Capabilities, rd, r.Progress)); err != nil {
+	defer resp.Close()
+	if err := packfile.UpdateObjectStorage(st, sidebandReader(req.Capabilities, resp, r.Progress)); err != nil {
 		return fmt.Errorf("store fetched objects: %w", err)
 	}
 	if !r.has(want) {
 		return fmt.Errorf("the remote sent no commit %s", want)
 	}
-	return nil
+	if len(shallows) == 0 {
+		return nil
+	}
+	return r.Repo.UpdateShallow(resp.Shallows, resp.Unshallows)
 }
 
 // maxHaves caps the commits offered to the server as common ground.
