@@ -45,15 +45,7 @@ func shallowSetup(t *testing.T, cloneArgs ...string) (*forgetest.GitServer, *git
 	dir := t.TempDir()
 	forgetest.Git(t, dir, append(append([]string{"clone", "-q"}, cloneArgs...), "file://"+srv.Dir("a/b"), ".")...)
 	forgetest.Git(t, dir, "remote", "set-url", "origin", srv.RepoURL("a/b"))
-	repo, err := gitrepo.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, err := remote.Parse(srv.RepoURL("a/b"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &remote.Remote{Repo: repo, Loc: loc, Creds: remote.Credentials{Username: "x-access-token", Token: func(context.Context) (string, error) { return token, nil }}}
+	repo, r := openRemote(t, srv, dir)
 	return srv, repo, r, promo
 }
 
