@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -77,16 +78,18 @@ func input(getenv func(string) string, name string) string {
 }
 
 func runAction(cmd *cobra.Command, f *Factory) error {
+	gh := f.gitHub()
+	if gh != nil {
+		gh.Mask(input(f.Getenv, "token"))
+	}
 	args, env, err := actionArgs(f.Getenv)
 	if err != nil {
+		annotate(f, err)
 		return err
 	}
-	if gh := actions.DetectGitHub(f.Getenv, f.Stderr); gh != nil {
-		for _, v := range env {
-			gh.Mask(v)
-		}
-	}
+	stdout, stderr := actions.NewGuard(f.Stdout), actions.NewGuard(f.Stderr)
 	sub := *f
+	sub.Stdout, sub.Stderr, sub.Commands = stdout, stderr, f.commands()
 	parent := f.Getenv
 	sub.Getenv = func(k string) string {
 		if v, ok := env[k]; ok {
@@ -94,12 +97,24 @@ func runAction(cmd *cobra.Command, f *Factory) error {
 		}
 		return parent(k)
 	}
-	fmt.Fprintf(f.Stderr, "promote %s\n", strings.Join(args, " "))
+	fmt.Fprintf(stderr, "promote %s\n", actions.CommandLine(args))
 	root := NewRootCmd(&sub)
 	root.SetArgs(args)
-	root.SetOut(f.Stdout)
-	root.SetErr(f.Stderr)
-	return root.ExecuteContext(cmd.Context())
+	root.SetIn(f.Stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err = root.ExecuteContext(cmd.Context())
+	if err != nil && !sub.annotated {
+		annotate(&sub, err) // an error before the command ran: a flag's value
+	}
+	code := exitCode(&sub, err)
+	if err := errors.Join(stdout.Flush(), stderr.Flush()); err != nil {
+		return err
+	}
+	if code != ExitOK {
+		return &ExitError{Code: code}
+	}
+	return nil
 }
 
 // actionArgs turns the inputs into the command line and the environment
@@ -110,7 +125,7 @@ func actionArgs(getenv func(string) string) ([]string, map[string]string, error)
 		command = "run"
 	}
 	if !slices.Contains(actionCommands, command) {
-		return nil, nil, fmt.Errorf("input command: %q: expected one of %s", command, strings.Join(actionCommands, ", "))
+		return nil, nil, fmt.Errorf("input command: %s: expected one of %s", strconv.Quote(command), strings.Join(actionCommands, ", "))
 	}
 	flags := commandFlags(command)
 	args := []string{command}
@@ -118,17 +133,24 @@ func actionArgs(getenv func(string) string) ([]string, map[string]string, error)
 	var errs []error
 	for _, in := range actionInputs {
 		v := input(getenv, in.name)
-		switch {
-		case v == "" || in.bool && v == "false":
+		if v == "" {
 			continue
+		}
+		if in.bool {
+			on, err := actions.ParseBool(in.name, v)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if !on {
+				continue
+			}
+		}
+		switch {
 		case in.env != "":
 			env[in.env] = v
 			continue
 		case !flags[in.flag]:
 			errs = append(errs, fmt.Errorf("input %s: promote %s has no --%s", in.name, command, in.flag))
-			continue
-		case in.bool && v != "true":
-			errs = append(errs, fmt.Errorf("input %s: %q: expected true or false", in.name, v))
 			continue
 		}
 		args = append(args, inputFlags(in, v)...)

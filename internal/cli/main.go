@@ -56,7 +56,11 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	cmd.SetIn(f.Stdin)
 	cmd.SetOut(f.Stdout)
 	cmd.SetErr(f.Stderr)
-	err := cmd.ExecuteContext(ctx)
+	return exitCode(f, cmd.ExecuteContext(ctx))
+}
+
+// exitCode prints err (if any) and returns the exit code it stands for.
+func exitCode(f *Factory, err error) int {
 	if err == nil {
 		return ExitOK
 	}
