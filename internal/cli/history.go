@@ -105,6 +105,15 @@ func runHistory(f *Factory, o *historyOptions) error {
 		return err
 	}
 	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	if o.limit == 0 || len(entries) < o.limit {
+		msg, err := shallowEnd(repo, tip)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			fmt.Fprintf(f.Stderr, "note: the history shown %s\n", msg)
+		}
+	}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
@@ -114,6 +123,17 @@ func runHistory(f *Factory, o *historyOptions) error {
 		writeHistoryText(f.Stdout, res)
 	}
 	return nil
+}
+
+// shallowEnd says where the first-parent history of tip ends in a
+// shallow clone and how to fetch more; "" when the history is complete.
+func shallowEnd(repo *gitrepo.Repo, tip plumbing.Hash) (string, error) {
+	depth, edge, ok, err := repo.ShallowEdge(tip)
+	if err != nil || !ok {
+		return "", err
+	}
+	return fmt.Sprintf("stops at commit %s, %d %s deep, where this shallow clone ends: fetch the whole history (git fetch --unshallow; actions/checkout: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0) or more of it (git fetch --deepen=%d doubles it)",
+		short(edge.String()), depth, plural(depth, "commit"), depth), nil
 }
 
 // openRepo returns the workspace and its repository.

@@ -140,6 +140,14 @@ func rollbackTarget(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Co
 		return plumbing.ZeroHash, err
 	}
 	if len(entries) < o.steps {
+		msg, err := shallowEnd(repo, tip)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if msg != "" {
+			return plumbing.ZeroHash, fmt.Errorf("--steps %d needs more of %s's history than this clone holds (%d %s found): the history %s",
+				o.steps, env.Name, len(entries), plural(len(entries), "change"), msg)
+		}
 		return plumbing.ZeroHash, fmt.Errorf("--steps %d goes past the start of %s's history: its promotables changed %d %s on the base branch (see promote history --env %s)",
 			o.steps, env.Name, len(entries), plural(len(entries), "time"), env.Name)
 	}

@@ -64,3 +64,26 @@ func (r *Repo) parentsPresent(h plumbing.Hash) bool {
 	}
 	return true
 }
+
+// ShallowEdge follows first parents from tip to where the repository's
+// history of tip ends. When it ends because the repository is shallow
+// (a commit's first parent is missing), ok is true, edge is that last
+// commit and depth the number of commits from tip to it, tip and edge
+// included; when it reaches a root commit, ok is false.
+func (r *Repo) ShallowEdge(tip plumbing.Hash) (depth int, edge plumbing.Hash, ok bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for h := tip; ; depth++ {
+		c, err := r.commitObject(h)
+		if err != nil {
+			return 0, plumbing.ZeroHash, false, err
+		}
+		if len(c.ParentHashes) == 0 {
+			return depth + 1, h, false, nil
+		}
+		if r.repo.Storer.HasEncodedObject(c.ParentHashes[0]) != nil {
+			return depth + 1, h, true, nil
+		}
+		h = c.ParentHashes[0]
+	}
+}
