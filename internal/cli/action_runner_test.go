@@ -124,11 +124,16 @@ func TestActionOnShallowCheckout(t *testing.T) {
 		t.Fatalf("/promote prod with the request open: exit %d, replies %q\n%s", s.code, e.replies(), s.log)
 	}
 
+	s = e.runStep(t, map[string]string{"command": "chatops"}, "issue_comment", e.commentEvent(t, "/promote\r::warning::injected"))
+	if s.code != 0 || commandNames(s.log) != "add-mask" {
+		t.Errorf("a malformed command is answered and the step stays green: exit %d, commands %s\n%s", s.code, commandNames(s.log), s.log)
+	}
+
 	s = e.runStep(t, map[string]string{"command": "chatops"}, "issue_comment", e.commentEvent(t, "/promote prod --from nowhere"))
 	if s.code == 0 || commandNames(s.log) != "add-mask,error" || !strings.Contains(s.log, "failed") {
 		t.Errorf("a failing chat command: exit %d, commands %s\n%s", s.code, commandNames(s.log), s.log)
 	}
-	if r := e.replies(); len(r) != 2 || !strings.Contains(r[1], "failed") {
+	if r := e.replies(); len(r) != 3 || !strings.Contains(r[2], "failed") {
 		t.Errorf("the failure was not replied: %q", r)
 	}
 
