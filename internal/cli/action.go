@@ -61,7 +61,11 @@ step's inputs from the INPUT_* variables the runner sets, masks the
 token input and passes it on as GITHUB_TOKEN, and runs the command the
 command input names (run by default) with the other inputs as flags
 (apps: web,worker becomes --app web --app worker; dry-run: true becomes
---dry-run). An input the command has no flag for is an error.`,
+--dry-run; booleans take true, True, TRUE, false, False, FALSE). An
+input the command has no flag for is an error. Every error becomes an
+::error annotation, after the token is masked; the exit code is the
+command's; lines of output that would read as workflow commands are
+shown behind "> ".`,
 		Example: `  INPUT_COMMAND=run INPUT_TO=prod INPUT_DRY-RUN=true promote action`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
