@@ -69,6 +69,7 @@ when someone else pushed meanwhile, never a force push.`,
 		dryRun: "plan and print without writing anything", skipValidation: "propose even when the environment does not build after the change"})
 	fl.BoolVar(&o.direct, "direct", false, "commit onto the base branch instead of proposing (compare-and-swap, no force)")
 	o.out.register(cmd, "text", "json", "markdown")
+	o.out.registerShowBody(cmd)
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
@@ -140,7 +141,7 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions, args []stri
 	if err := reportProposal(f, res); err != nil {
 		return err
 	}
-	return writeRunResult(f, o.out.format, res)
+	return writeRunResult(f, o.out, res)
 }
 
 // setImagePlan plans setting the images of env (app) to sets on the
