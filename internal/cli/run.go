@@ -18,8 +18,6 @@ type runOptions struct {
 	// and their retries); skipValidation, force and reason override the
 	// validation gate and the pipeline policy.
 	proposeFlags
-	// noRender skips building the target (validation and rendered diff).
-	noRender bool
 	force    bool
 	reason   string
 	// fetch fetches the environment branches from origin first.
@@ -65,7 +63,6 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
 	o.out.registerShowBody(cmd)
 	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, base: baseUsage, dryRun: dryRunUsage,
 		skipValidation: "propose even when the target does not build after the change (the body says so)"})
-	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large promotions; the body says so)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "propose despite the pipeline policy (an edge not configured, a freeze window, an unclean source); needs --reason")
 	addFetchFlag(cmd, &o.fetch)
 	cmd.Flags().StringVar(&o.reason, "reason", "", "why the promotion is forced (`TEXT`, one line): goes into the body and a Promote-Forced trailer")
