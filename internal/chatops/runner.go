@@ -3,7 +3,6 @@ package chatops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -38,18 +37,11 @@ type Repo struct {
 // tip is the default branch's tip: fetched for forges with a remote, the
 // local branch otherwise.
 func (r *Repo) tip(ctx context.Context) (plumbing.Hash, error) {
-	if f, ok := r.Forge.(forge.BaseFetcher); ok {
-		h, err := f.FetchBase(ctx, r.Base)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("fetch %s: %w", r.Base, err)
-		}
-		return plumbing.NewHash(h), nil
-	}
 	repo, err := r.Workspace.Repo()
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return repo.BranchTip(r.Base)
+	return proposal.BaseTip(ctx, r.Forge, repo, r.Base)
 }
 
 func (r *Repo) atTip(ctx context.Context) (*promote.Config, fs.FS, error) {

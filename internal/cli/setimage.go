@@ -250,7 +250,7 @@ func commitDirectOnce(ctx context.Context, o directOptions) (*proposal.Result, e
 	if err != nil {
 		return nil, err
 	}
-	tip, err := directTip(ctx, o, repo)
+	tip, err := proposal.BaseTip(ctx, o.forge, repo, o.base)
 	if err != nil {
 		return nil, err
 	}
@@ -290,19 +290,6 @@ func commitDirectOnce(ctx context.Context, o directOptions) (*proposal.Result, e
 	}
 	res.Action, res.Commit = forge.Updated, commit.String()
 	return res, nil
-}
-
-// directTip is the base branch's tip: fetched from the forge's remote,
-// or the local branch.
-func directTip(ctx context.Context, o directOptions, repo *gitrepo.Repo) (plumbing.Hash, error) {
-	if f, ok := o.forge.(forge.BaseFetcher); ok {
-		h, err := f.FetchBase(ctx, o.base)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", o.base, err)
-		}
-		return plumbing.NewHash(h), nil
-	}
-	return repo.BranchTip(o.base)
 }
 
 // moveBase sets the base branch from tip to commit: a compare-and-swap

@@ -109,7 +109,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
-	tip, err := baseTip(ctx, o, repo)
+	tip, err := BaseTip(ctx, o.Forge, repo, o.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -189,17 +189,18 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 	return res, err
 }
 
-// baseTip is the commit proposals build on: the remote base's tip for
-// forges with a remote, the local branch's otherwise.
-func baseTip(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, error) {
-	if f, ok := o.Forge.(forge.BaseFetcher); ok {
-		h, err := f.FetchBase(ctx, o.Base)
+// BaseTip is the commit proposals and direct commits build on: the
+// remote base's tip for forges with a remote (fetched into the local
+// object database), the local branch's otherwise.
+func BaseTip(ctx context.Context, f forge.Forge, repo *gitrepo.Repo, base string) (plumbing.Hash, error) {
+	if f, ok := f.(forge.BaseFetcher); ok {
+		h, err := f.FetchBase(ctx, base)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", o.Base, err)
+			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", base, err)
 		}
 		return plumbing.NewHash(h), nil
 	}
-	tip, err := repo.BranchTip(o.Base)
+	tip, err := repo.BranchTip(base)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("base branch: %w", err)
 	}
