@@ -100,20 +100,33 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return retryRace(func() (*Result, error) { return runOnce(ctx, o, repo) })
+}
+
+// retryRace runs once again, up to maxAttempts times in all, while it
+// loses a race for a branch (gitrepo.ErrRefChanged): each attempt plans
+// on the tip it reads.
+func retryRace(once func() (*Result, error)) (*Result, error) {
 	for attempt := 1; ; attempt++ {
-		res, err := runOnce(ctx, o, repo)
+		res, err := once()
 		if err == nil || !errors.Is(err, gitrepo.ErrRefChanged) || attempt == maxAttempts {
 			return res, err
 		}
 	}
 }
 
-func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
+// atBase reads the base tip and the configuration and tree there.
+func atBase(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, *promote.Config, fs.FS, error) {
 	tip, err := BaseTip(ctx, o.Forge, repo, o.Base)
 	if err != nil {
-		return nil, err
+		return tip, nil, nil, err
 	}
 	cfg, tree, err := o.Workspace.AtCommit(tip)
+	return tip, cfg, tree, err
+}
+
+func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
+	tip, cfg, tree, err := atBase(ctx, o, repo)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,6 @@ import (
 	"context"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	ghforge "github.com/gitops-promote/promote/internal/forge/github"
-	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
-	"github.com/gitops-promote/promote/internal/forge/remote"
 	"github.com/gitops-promote/promote/internal/forge/secret"
 )
 
@@ -51,20 +48,4 @@ func (r *redactingChat) React(ctx context.Context, t forge.Thread, id int64, re 
 // Reply implements forge.Commenter.
 func (r *redactingChat) Reply(ctx context.Context, t forge.Thread, body string) error {
 	return r.secrets.Error(r.Commenter.Reply(ctx, t, r.secrets.Redact(body)))
-}
-
-// Origin returns the origin remote of a forge opened by Open (GitHub or
-// GitLab), for operations beyond proposals (set-image --direct); ok is
-// false for the local forge.
-func Origin(f forge.Forge) (*remote.Remote, bool) {
-	if r, ok := f.(*redacting); ok {
-		f = r.Forge
-	}
-	switch t := f.(type) {
-	case *ghforge.Forge:
-		return t.Remote, t.Remote != nil
-	case *glforge.Forge:
-		return t.Remote, t.Remote != nil
-	}
-	return nil, false
 }
