@@ -4,8 +4,9 @@
 #   docker build -t promote .                          # the default image
 #   docker build --target nonroot -t promote:nonroot . # USER 65532 built in
 #
-# Releases publish both as ghcr.io/gitops-promote/promote:vX.Y.Z and
-# :vX.Y.Z-nonroot (docs/automation.md, "The image").
+# Releases publish ghcr.io/gitops-promote/promote:vX.Y.Z, the same image
+# built with ko (.goreleaser.yaml); action.yml runs it. docs/automation.md,
+# "The image", says how to run it as a non-root user.
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -13,7 +14,7 @@ RUN go mod download
 COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath \
-      -ldflags "-s -w -X github.com/gitops-promote/promote/internal/cli.Version=${VERSION}" \
+      -ldflags "-s -w -X github.com/gitops-promote/promote/internal/buildinfo.version=${VERSION}" \
       -o /out/promote ./cmd/promote
 
 # distroless/static: CA certificates, /tmp, no shell, no package manager.
