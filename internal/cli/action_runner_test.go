@@ -137,6 +137,19 @@ func TestActionOnShallowCheckout(t *testing.T) {
 		t.Errorf("the failure was not replied: %q", r)
 	}
 
+	before := e.git.Branch(t, exRepo, exBranch)
+	s = e.runStep(t, map[string]string{"command": "set-image", "env": "staging", "images": "web=ghcr.io/acme/web:1.5.0", "direct": "True"}, "push", push)
+	after := e.git.Branch(t, exRepo, exBranch)
+	if s.code != 0 || s.outputs["branch"] != exBranch || s.outputs["commit"] != after || after == before {
+		t.Fatalf("set-image direct from a depth-1 checkout: exit %d, outputs %v, master %s → %s\n%s", s.code, s.outputs, before, after, s.log)
+	}
+	if parent := forgetest.Git(t, e.git.Dir(exRepo), "rev-parse", after+"^"); parent != before {
+		t.Errorf("the direct commit's parent is %s, want the previous tip %s", parent, before)
+	}
+	if out := forgetest.Git(t, e.git.Dir(exRepo), "fsck", "--connectivity-only", "--no-dangling"); strings.Contains(out, "missing") || strings.Contains(out, "broken") {
+		t.Errorf("pushes from shallow checkouts left the server's repository incomplete:\n%s", out)
+	}
+
 	for _, with := range []map[string]string{
 		{"to": "prod\n::warning::injected"},
 		{"to": "prod", "reason": "why\r::warning::injected", "force": "TRUE"},
