@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,5 +161,41 @@ func TestActionOnShallowCheckout(t *testing.T) {
 		if s.code == 0 || commandNames(s.log) != "add-mask,error" {
 			t.Errorf("with %q: exit %d, commands %s\n%s", with, s.code, commandNames(s.log), s.log)
 		}
+	}
+}
+
+// TestActionRollbackDeepensShallowCheckout: /rollback prod in a depth-1
+// checkout fetches as much of the history as it needs (not all of it)
+// and proposes prod as it was before its last change.
+func TestActionRollbackDeepensShallowCheckout(t *testing.T) {
+	e := newForgeEnv(t)
+	e.chat.SetPermission("Codertocat", "admin")
+	work := e.git.Clone(t, exRepo)
+	notes := func(n int) {
+		for i := range n {
+			forgetest.WriteFiles(t, work, map[string]string{"notes.txt": strings.Repeat("n\n", i+1)})
+			forgetest.Git(t, work, "add", "notes.txt")
+			forgetest.Git(t, work, "commit", "-q", "-m", "notes")
+		}
+	}
+	notes(100)
+	forgetest.WriteFiles(t, work, forgetest.Prod("1.4.2", "2.0.0"))
+	forgetest.Git(t, work, "commit", "-q", "-am", "promote(prod): web 1.4.2")
+	notes(60)
+	forgetest.Git(t, work, "push", "-q", e.git.Dir(exRepo), exBranch)
+	all, _ := strconv.Atoi(forgetest.Git(t, work, "rev-list", "--count", "HEAD"))
+
+	s := e.runStep(t, map[string]string{"command": "chatops"}, "issue_comment", e.commentEvent(t, "/rollback prod"))
+	if s.code != 0 || commandNames(s.log) != "add-mask" {
+		t.Fatalf("/rollback prod: exit %d\n%s", s.code, s.log)
+	}
+	prs := e.promotions()
+	if len(prs) != 1 || prs[0].Head != "promote/rollback-prod" || prs[0].Title != "rollback(prod): web 1.4.2 → 1.4.1" {
+		t.Fatalf("requests: %+v\n%s", prs, s.log)
+	}
+	dir, _ := os.Getwd() // the step's checkout
+	n, _ := strconv.Atoi(forgetest.Git(t, dir, "rev-list", "--count", "HEAD"))
+	if n < 62 || n >= all {
+		t.Errorf("the checkout holds %d commits of master's %d after the rollback: want deepened as far as needed (62), not all", n, all)
 	}
 }

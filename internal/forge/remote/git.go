@@ -114,19 +114,28 @@ func explainAuth(err error) error {
 func (r *Remote) List(ctx context.Context) (Refs, error) {
 	var refs Refs
 	err := r.do(ctx, "list branches of", func(ctx context.Context) error {
-		sess, err := r.uploadSession(ctx)
-		if err != nil {
+		return r.withUpload(ctx, func(_ transport.UploadPackSession, adv *packp.AdvRefs) error {
+			var err error
+			refs, err = advertised(adv)
 			return err
-		}
-		defer sess.Close()
-		adv, err := sess.AdvertisedReferencesContext(ctx)
-		if err != nil {
-			return err
-		}
-		refs, err = advertised(adv)
-		return err
+		})
 	})
 	return refs, err
+}
+
+// withUpload opens an upload-pack session and runs fn with it and the
+// remote's advertisement.
+func (r *Remote) withUpload(ctx context.Context, fn func(transport.UploadPackSession, *packp.AdvRefs) error) error {
+	sess, err := r.uploadSession(ctx)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	adv, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(sess, adv)
 }
 
 func (r *Remote) uploadSession(ctx context.Context) (transport.UploadPackSession, error) {
@@ -207,37 +216,48 @@ func (r *Remote) Fetch(ctx context.Context, branch string) (plumbing.Hash, error
 }
 
 func (r *Remote) fetchOnce(ctx context.Context, name plumbing.ReferenceName) (plumbing.Hash, error) {
-	sess, err := r.uploadSession(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	var tip plumbing.Hash
+	err := r.withUpload(ctx, func(sess transport.UploadPackSession, adv *packp.AdvRefs) error {
+		refs, err := advertised(adv)
+		if err != nil {
+			return err
+		}
+		if tip = refs[name]; tip.IsZero() {
+			return fmt.Errorf("origin has no branch %s: %w", name.Short(), gitrepo.ErrNoBranch)
+		}
+		if r.has(tip) {
+			return nil
+		}
+		return r.download(ctx, sess, adv, tip, 1)
+	})
+	return tip, err
+}
+
+// Deepen fetches the history of commit, depth commits deep (commit
+// included), into a shallow repository, as git fetch --depth does: for
+// a command that reads history (rollback) in a CI checkout. In a
+// complete repository it does nothing.
+func (r *Remote) Deepen(ctx context.Context, commit plumbing.Hash, depth int) error {
+	shallow, err := r.Repo.Shallow()
+	if err != nil || len(shallow) == 0 {
+		return err
 	}
-	defer sess.Close()
-	adv, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	refs, err := advertised(adv)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	tip := refs[name]
-	if tip.IsZero() {
-		return plumbing.ZeroHash, fmt.Errorf("origin has no branch %s: %w", name.Short(), gitrepo.ErrNoBranch)
-	}
-	if r.has(tip) {
-		return tip, nil
-	}
-	return tip, r.download(ctx, sess, adv, tip)
+	what := fmt.Sprintf("fetch %d commits of the history of %s from", depth, short(commit))
+	return r.do(ctx, what, func(ctx context.Context) error {
+		return r.withUpload(ctx, func(sess transport.UploadPackSession, adv *packp.AdvRefs) error {
+			return r.download(ctx, sess, adv, commit, depth)
+		})
+	})
 }
 
 // download asks the remote for want and everything it needs that the
 // local repository lacks, and stores the pack. In a shallow repository
 // (a CI checkout made with --depth or --shallow-since) the request
-// carries the repository's shallow commits and asks for want alone
-// (depth 1): without its history, which planning does not read, and
-// with the shallow file updated as git does, so that the repository
+// carries the repository's shallow commits and asks for want's history
+// only depth commits deep (1 for a tip to plan on: history is not read),
+// and the shallow file is updated as git does, so that the repository
 // stays consistent for git and for later fetches and pushes.
-func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash) error {
+func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash, depth int) error {
 	st := r.Repo.Git().Storer
 	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
 	req.Wants = []plumbing.Hash{want}
@@ -252,7 +272,7 @@ func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession,
 		}
 		_ = req.Capabilities.Set(capability.Shallow)
 		req.Shallows = shallows
-		req.Depth = packp.DepthCommits(1)
+		req.Depth = packp.DepthCommits(max(depth, 1))
 	}
 	if r.Progress == nil && adv.Capabilities.Supports(capability.NoProgress) {
 		_ = req.Capabilities.Set(capability.NoProgress)

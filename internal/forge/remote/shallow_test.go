@@ -108,3 +108,41 @@ func TestShallowClones(t *testing.T) {
 		})
 	}
 }
+
+// TestDeepen: a depth-1 clone gets the history a command asks for, git
+// agrees the clone is consistent, and a complete clone is left alone.
+func TestDeepen(t *testing.T) {
+	srv, repo, r, _ := shallowSetup(t, "--depth", "1")
+	tip, err := r.Fetch(context.Background(), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _, ok, err := repo.ShallowEdge(tip); err != nil || !ok || n != 1 {
+		t.Fatalf("before: %d commits, shallow %v, %v", n, ok, err)
+	}
+	if err := r.Deepen(context.Background(), tip, 10); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, ok, err := repo.ShallowEdge(tip); err != nil || !ok || n != 10 {
+		t.Errorf("after deepening to 10: %d commits, shallow %v, %v", n, ok, err)
+	}
+	if n := forgetest.Git(t, repo.Root(), "rev-list", "--count", "HEAD"); n != "10" {
+		t.Errorf("git sees %s commits, want 10", n)
+	}
+	if out := forgetest.Git(t, repo.Root(), "fsck", "--connectivity-only", "--no-dangling"); strings.Contains(out, "missing") || strings.Contains(out, "broken") {
+		t.Errorf("the clone is broken for git after deepening:\n%s", out)
+	}
+	if err := r.Deepen(context.Background(), tip, 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, err := repo.ShallowEdge(tip); err != nil || ok {
+		t.Errorf("deepening past the root left the clone shallow: %v", err)
+	}
+	if s, _ := repo.Shallow(); len(s) != 0 {
+		t.Errorf("shallow commits left: %v", s)
+	}
+	before := len(srv.Requests())
+	if err := r.Deepen(context.Background(), tip, 5); err != nil || len(srv.Requests()) != before {
+		t.Errorf("deepening a complete clone asked the server: %v", err)
+	}
+}
