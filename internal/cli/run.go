@@ -18,8 +18,8 @@ type runOptions struct {
 	// and their retries); skipValidation, force and reason override the
 	// validation gate and the pipeline policy.
 	proposeFlags
-	force    bool
-	reason   string
+	force  bool
+	reason string
 	// fetch fetches the environment branches from origin first.
 	fetch bool
 }
