@@ -11,7 +11,10 @@ import (
 // environment200 is an overlay on a base of 50 apps, each a Deployment,
 // a Service, a ServiceAccount and a generated ConfigMap: 200 resources,
 // with a namespace, an image entry per app and a patch per app.
-func environment200() fstest.MapFS {
+func environment200() fstest.MapFS { return environment(50) }
+
+// environment is an overlay on a base of n apps of four resources each.
+func environment(n int) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	var base, overlay strings.Builder
 	base.WriteString("resources:\n")
@@ -20,7 +23,7 @@ func environment200() fstest.MapFS {
 	patches.WriteString("patches:\n")
 	var gens strings.Builder
 	gens.WriteString("configMapGenerator:\n")
-	for i := range 50 {
+	for i := range n {
 		app := fmt.Sprintf("app-%02d", i)
 		fmt.Fprintf(&base, "- %s.yaml\n", app)
 		fsys["base/"+app+".yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(appManifests, app))}
