@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,26 +93,18 @@ func runAction(cmd *cobra.Command, f *Factory) error {
 		return err
 	}
 	stdout, stderr := actions.NewGuard(f.Stdout), actions.NewGuard(f.Stderr)
-	sub := *f
-	sub.Stdout, sub.Stderr, sub.Commands = stdout, stderr, f.commands()
-	parent := f.Getenv
-	sub.Getenv = func(k string) string {
-		if v, ok := env[k]; ok {
-			return v
-		}
-		return parent(k)
-	}
+	sub := actionFactory(f, env, stdout, stderr)
 	fmt.Fprintf(stderr, "promote %s\n", actions.CommandLine(args))
-	root := NewRootCmd(&sub)
+	root := NewRootCmd(sub)
 	root.SetArgs(args)
 	root.SetIn(f.Stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err = root.ExecuteContext(cmd.Context())
 	if err != nil && !sub.annotated {
-		annotate(&sub, err) // an error before the command ran: a flag's value
+		annotate(sub, err) // an error before the command ran: a flag's value
 	}
-	code := exitCode(&sub, err)
+	code := exitCode(sub, err)
 	if err := errors.Join(stdout.Flush(), stderr.Flush()); err != nil {
 		return err
 	}
@@ -119,6 +112,20 @@ func runAction(cmd *cobra.Command, f *Factory) error {
 		return &ExitError{Code: code}
 	}
 	return nil
+}
+
+// actionFactory is f for the command the inputs name: env's variables
+// over f's, output through the guards, workflow commands to f's.
+func actionFactory(f *Factory, env map[string]string, stdout, stderr io.Writer) *Factory {
+	sub := *f
+	sub.Stdout, sub.Stderr, sub.Commands = stdout, stderr, f.commands()
+	sub.Getenv = func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return f.Getenv(k)
+	}
+	return &sub
 }
 
 // actionArgs turns the inputs into the command line and the environment
