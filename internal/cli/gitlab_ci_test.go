@@ -72,7 +72,7 @@ func TestGitLabCIOnShallowClone(t *testing.T) {
 	}
 	run := func(action string) {
 		t.Helper()
-		code, report, log := job("run", "--to", "prod", "--forge", "gitlab", "--base", "main")
+		code, report, log := job("run", "--to", "prod", "--base", "main")
 		if code != 0 || report["PROMOTE_ACTION"] != action || report["PROMOTE_MR_IID"] != "2" || report["PROMOTE_BRANCH"] != "promote/staging-to-prod" {
 			t.Fatalf("exit %d, report %v; want %s !2\n%s", code, report, action, log)
 		}
@@ -91,7 +91,7 @@ func TestGitLabCIOnShallowClone(t *testing.T) {
 		if err := os.WriteFile(event, glNote(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, _, log := job("chatops", "--forge", "gitlab", "--event", event, "--event-name", "Note Hook")
+		code, _, log := job("chatops", "--event", event, "--event-name", "Note Hook")
 		return code, log
 	}
 	if code, log := chatJob("/promote prod"); code != 0 || len(gl.Opened()) != 2 {
