@@ -2,6 +2,7 @@
 // comparison script:
 //
 //	go run ./internal/testrepo/gen -apps 1000 -ahead 1 -git DIR
+//	go run ./internal/testrepo/gen -apps 200 -history 5000 DIR   (a bare repository)
 package main
 
 import (
@@ -17,6 +18,8 @@ func main() {
 	ahead := flag.Float64("ahead", 1, "fraction of apps whose staging is ahead of prod")
 	seed := flag.Uint64("seed", 1, "random seed")
 	withGit := flag.Bool("git", false, "also make the directory a Git repository with one commit on main")
+	history := flag.Int("history", 0, "instead, make DIR a bare repository with this many commits of history on main")
+	prodEvery := flag.Int("prod-every", 250, "with -history, every n-th commit promotes an app to prod")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: gen [flags] DIR\n")
 		flag.PrintDefaults()
@@ -25,6 +28,15 @@ func main() {
 	if flag.NArg() != 1 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *history > 0 {
+		stats, err := testrepo.InitHistory(flag.Arg(0), testrepo.HistoryOptions{Apps: *apps, Commits: *history, ProdEvery: *prodEvery, Seed: *seed})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gen: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "%d commits, %d changes to prod\n", stats.Commits, stats.ProdChanges)
+		return
 	}
 	files := testrepo.Files(testrepo.Options{Apps: *apps, Ahead: *ahead, Seed: *seed})
 	var err error
