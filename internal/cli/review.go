@@ -22,7 +22,7 @@ func (o *runOptions) review(f *Factory, opts *proposal.Options) error {
 		return errors.New("--reason is only used with --force")
 	}
 	opts.Plan = review.Policy(opts.Plan, f.now, reason)
-	opts.Reviewers = append(opts.Reviewers, o.rendered())
+	opts.Reviewers = append(opts.Reviewers, o.rendered(f))
 	return nil
 }
 

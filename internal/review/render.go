@@ -153,8 +153,9 @@ type Options struct {
 	// Budget caps the markdown section in bytes (0: renderdiff's default).
 	Budget int
 	// Progress, when set, is called after each batch of directories with
-	// how many of them were built.
-	Progress func(done, total int)
+	// how many of them were built and what they are ("apps" or
+	// "directories").
+	Progress func(done, total int, unit string)
 }
 
 // Rendered is the reviewer that renders the target before and after the
@@ -177,7 +178,15 @@ func Rendered(o Options) proposal.Reviewer {
 			hint = fmt.Sprintf("`promote rollback --env %s --dry-run` shows the whole body.", plan.To)
 		}
 		md := renderdiff.NewMarkdownWriter(renderdiff.MarkdownOptions{Budget: o.Budget, Hint: hint}, len(dirs))
-		gate := stream(dirs, trees.Target, withEdits(trees.Target, edits), md, !o.SkipValidation, o.Progress)
+		var progress func(done, total int)
+		if o.Progress != nil {
+			unit := "directories"
+			if cfg.Apps != nil {
+				unit = "apps"
+			}
+			progress = func(done, total int) { o.Progress(done, total, unit) }
+		}
+		gate := stream(dirs, trees.Target, withEdits(trees.Target, edits), md, !o.SkipValidation, progress)
 		if gate != nil {
 			gate.Env = plan.To
 			if !o.SkipValidation {

@@ -274,9 +274,9 @@ func TestFullBodyStillGatesEveryDirectory(t *testing.T) {
 	files := testrepo.Files(testrepo.Options{Apps: 40, Ahead: 1, Seed: 1})
 	f := newFixture(t, files)
 	var calls []int
-	progress := func(done, total int) {
-		if total != 40 {
-			t.Errorf("progress total %d, want 40", total)
+	progress := func(done, total int, unit string) {
+		if total != 40 || unit != "apps" {
+			t.Errorf("progress total %d %s, want 40 apps", total, unit)
 		}
 		calls = append(calls, done)
 	}
