@@ -25,13 +25,14 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkGatedProposal is `promote run --forge local` over every app of
-// a generated monorepo with staging ahead of prod everywhere, with the
+// a generated monorepo of hand-written-style overlays (testrepo.Options.Plain)
+// with staging ahead of prod everywhere, with the
 // validation gate and rendered diff (render=on) and without (render=off),
 // side by side: the gate's cost is the ratio of the two.
 func BenchmarkGatedProposal(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		dir := b.TempDir()
-		if _, err := testrepo.InitGit(dir, testrepo.Files(testrepo.Options{Apps: n, Ahead: 1, Seed: 1})); err != nil {
+		if _, err := testrepo.InitGit(dir, testrepo.Files(testrepo.Options{Apps: n, Ahead: 1, Seed: 1, Plain: true})); err != nil {
 			b.Fatal(err)
 		}
 		ws, err := workspace.Locate(dir, "")
