@@ -186,12 +186,13 @@ func Rendered(o Options) proposal.Reviewer {
 			}
 			progress = func(done, total int) { o.Progress(done, total, unit) }
 		}
-		gate := stream(dirs, trees.Target, withEdits(trees.Target, edits), md, !o.SkipValidation, progress)
-		if gate != nil {
-			gate.Env = plan.To
+		var gate error
+		if ve := stream(dirs, trees.Target, withEdits(trees.Target, edits), md, !o.SkipValidation, progress); ve != nil {
+			ve.Env = plan.To
 			if !o.SkipValidation {
-				return "", gate
+				return "", ve
 			}
+			gate = ve
 		}
 		var b strings.Builder
 		if o.SkipValidation {

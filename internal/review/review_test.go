@@ -304,3 +304,14 @@ func TestFullBodyStillGatesEveryDirectory(t *testing.T) {
 		t.Fatalf("got %v, want the last app's prod overlay refused", err)
 	}
 }
+
+func TestSkipValidationOnATargetThatBuilds(t *testing.T) {
+	f := newFixture(t, pipeline())
+	res, err := f.run(toProd, Rendered(Options{SkipValidation: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Body, "**Validation skipped** (`--skip-validation`); the target builds after this change.") {
+		t.Errorf("body:\n%s", res.Body)
+	}
+}
