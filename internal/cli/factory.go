@@ -20,6 +20,9 @@ type Factory struct {
 
 	// Dir is -C; ConfigFile is --config.
 	Dir, ConfigFile string
+	// Signing is --sign, --no-sign and --sign-key: how the commits
+	// promote writes are signed (default: as git's configuration says).
+	Signing signFlags
 
 	// Now is the clock (freeze windows); nil uses time.Now.
 	Now func() time.Time
@@ -48,6 +51,7 @@ func (f *Factory) Workspace() (*workspace.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
+	ws.Signing = f.Signing.options()
 	f.ws = ws
 	return ws, nil
 }
