@@ -77,34 +77,15 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
 	}
-	ws, repo, err := openRepo(f)
+	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
 	if err != nil {
 		return err
 	}
-	tip, err := repo.Resolve(o.ref)
-	if err != nil {
-		return fmt.Errorf("--ref: %w", err)
-	}
-	cfg, tree, err := ws.AtCommit(tip)
+	entries, err := promote.History(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps, Limit: o.limit}, w.commits)
 	if err != nil {
 		return err
 	}
-	env, err := cfg.Lookup(o.env)
-	if err != nil {
-		return err
-	}
-	ref := o.ref
-	if !o.refSet {
-		if tip, ref, err = envWalkTip(tree, env, tip, ref); err != nil {
-			return err
-		}
-	}
-	walk := envCommits(ws, repo, cfg, env, o.apps, tip, o.allParents)
-	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
-	if err != nil {
-		return err
-	}
-	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String(), Entries: entries}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
@@ -173,7 +154,7 @@ func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promo
 	}
 	if len(pc.Parents) > 1 {
 		if merged, err := repo.Commit(pc.Parents[1]); err == nil {
-			ec.MergedMessage = merged.Message
+			ec.MergedMessage, ec.Merged = merged.Message, pc.Parents[1].String()
 		}
 	}
 	for _, p := range pc.Paths {

@@ -27,7 +27,7 @@ parent, up to the repository's top.`,
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
 	f.Signing.register(root)
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
-	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
+	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f), newVerifyCmd(f))
 	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f))
 	annotateErrors(f, root)
 	return root
