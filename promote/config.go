@@ -28,6 +28,8 @@ type Config struct {
 	Apps *Apps `yaml:"apps,omitempty" json:"apps,omitempty"`
 	// ChatOps configures chat commands in comments.
 	ChatOps *ChatOps `yaml:"chatops,omitempty" json:"chatops,omitempty"`
+	// Notify lists chat and webhook notifications about proposals.
+	Notify []Notification `yaml:"notify,omitempty" json:"notify,omitempty"`
 
 	// File is the path the configuration was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -155,12 +157,15 @@ func recordLines(cfg *Config, root *yaml.Node) {
 	}
 	m := root.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != "environments" || m.Content[i+1].Kind != yaml.SequenceNode {
+		if m.Content[i+1].Kind != yaml.SequenceNode {
 			continue
 		}
 		for j, item := range m.Content[i+1].Content {
-			if j < len(cfg.Environments) {
+			switch {
+			case m.Content[i].Value == "environments" && j < len(cfg.Environments):
 				cfg.Environments[j].line = item.Line
+			case m.Content[i].Value == "notify" && j < len(cfg.Notify):
+				cfg.Notify[j].line = item.Line
 			}
 		}
 	}
@@ -197,6 +202,9 @@ func (c *Config) validate() error {
 		if e.From != "" && !seen[e.From] {
 			return c.errorf(e.line, "environment %q: from: %q names no environment (have %s)", e.Name, e.From, strings.Join(c.names(), ", "))
 		}
+	}
+	if err := c.validateNotify(); err != nil {
+		return err
 	}
 	return c.checkCycles()
 }

@@ -29,6 +29,7 @@ type gitlabPayload struct {
 		SourceBranch string `json:"source_branch"`
 		TargetBranch string `json:"target_branch"`
 		Description  string `json:"description"`
+		Title        string `json:"title"`
 		SourceProjID int64  `json:"source_project_id"`
 		TargetProjID int64  `json:"target_project_id"`
 	} `json:"object_attributes"`
@@ -90,7 +91,7 @@ func gitlabMerged(p *gitlabPayload) *Merged {
 	if a.Action != "merge" && a.State != "merged" {
 		return nil
 	}
-	m := &Merged{Thread: Thread{Kind: ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description}
+	m := &Merged{Thread: Thread{Kind: ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description, Title: a.Title}
 	if a.SourceProjID != 0 && a.SourceProjID != a.TargetProjID {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -95,6 +96,9 @@ type Handler struct {
 	Runner Runner
 	// Log receives what happened; nil discards it.
 	Log *slog.Logger
+	// Notify sends the merged notifications promote.yaml lists; nil
+	// sends none.
+	Notify *notify.Sender
 }
 
 func (h *Handler) log() *slog.Logger {

@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
@@ -33,6 +34,8 @@ type Repo struct {
 	Reviewers []proposal.Reviewer
 	// StatusMarkdown renders /promote status; nil uses a short table.
 	StatusMarkdown func(*promote.Status) string
+	// Notify sends the notifications promote.yaml lists; nil sends none.
+	Notify *notify.Sender
 }
 
 // tip is the default branch's tip: fetched for forges with a remote, the
@@ -72,7 +75,7 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Resu
 	if r.Plan != nil {
 		plan = r.Plan(req)
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
 }
 
 // Rollback implements Runner.
@@ -80,7 +83,7 @@ func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Res
 	if r.RollbackPlan == nil {
 		return nil, errors.New("rollback is not available here")
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: r.RollbackPlan(req), Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: r.RollbackPlan(req), Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
 }
 
 // Status implements Runner.

@@ -143,7 +143,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github or gitlab", fg.Name())
 	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base)}, nil
+	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base), Notify: f.Notifier()}, nil
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from
@@ -177,6 +177,7 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 			return chatRollbackPlan(ws, req)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
+		Notify:    f.Notifier(),
 	}
 }
 

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
 
@@ -73,6 +75,12 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 	opts.Forge, opts.Getenv, opts.Stderr = name, f.Getenv, f.Stderr
 	opts.Progress = opts.Progress || f.StderrTerminal
 	return connect.Open(repo, opts)
+}
+
+// Notifier sends the notifications promote.yaml lists, with variables
+// from Getenv; failures are printed to Stderr as warnings.
+func (f *Factory) Notifier() *notify.Sender {
+	return &notify.Sender{Getenv: f.Getenv, Warn: func(w string) { fmt.Fprintf(f.Stderr, "warning: %s\n", w) }}
 }
 
 // color reports whether output may carry escape codes.

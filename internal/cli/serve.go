@@ -218,7 +218,7 @@ func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) 
 	if !ok {
 		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
 	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path)}, nil
+	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path), Notify: s.f.Notifier()}, nil
 }
 
 // clone returns the bare repository for repo under the data directory,
