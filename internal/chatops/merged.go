@@ -160,7 +160,7 @@ func rollbackBranch(cfg *promote.Config, head string) (env, app string, ok bool)
 
 // requestURL links a pull or merge request from the repository's HTTPS
 // clone URL; "" when it cannot.
-func requestURL(repo Repository, t Thread) string {
+func requestURL(repo Repository, t forge.Thread) string {
 	base, ok := strings.CutSuffix(repo.CloneURL, ".git")
 	if !ok || !strings.HasPrefix(base, "https://") || t.Number <= 0 {
 		return ""

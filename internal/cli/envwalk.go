@@ -40,11 +40,11 @@ func openEnvWalk(f *Factory, envName string, apps []string, ref string, refSet, 
 		return nil, err
 	}
 	if !refSet {
-		if tip, ref, err = envWalkTip(tree, env, tip, ref); err != nil {
+		if tip, ref, err = workspace.EnvWalkTip(tree, env, tip, ref); err != nil {
 			return nil, err
 		}
 	}
 	w := &envWalk{ws: ws, cfg: cfg, env: env, tip: tip, ref: ref}
-	w.commits = envCommits(ws, repo, cfg, env, apps, tip, allParents)
+	w.commits = ws.EnvCommits(cfg, env, apps, tip, allParents)
 	return w, nil
 }

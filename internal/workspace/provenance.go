@@ -34,7 +34,7 @@ func (p *Provenance) TreeAt(commit string) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.ws.treeAt(h)
+	return p.ws.TreeAt(h)
 }
 
 // Signature checks the signature of commit with the programs and trust
