@@ -84,6 +84,9 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
 	}
+	if err := o.stats.check(); err != nil {
+		return err
+	}
 	if o.stats.on {
 		return runStats(f, o)
 	}

@@ -41,6 +41,14 @@ func parseWindow(s string) (time.Duration, error) {
 	return 0, fmt.Errorf("--since %q: expected a positive duration such as 30d, 2w or 72h", s)
 }
 
+// check refuses --since without --stats.
+func (s *statsOptions) check() error {
+	if s.since != "" && !s.on {
+		return fmt.Errorf("--since %s: only with --stats (history lists with -n N, or --ref REV)", s.since)
+	}
+	return nil
+}
+
 func runStats(f *Factory, o *historyOptions) error {
 	since, err := parseWindow(o.stats.since)
 	if err != nil {
@@ -84,10 +92,10 @@ func runStats(f *Factory, o *historyOptions) error {
 // statsRows are the metrics as (name, value) rows.
 func statsRows(s promote.Stats) [][2]string {
 	return [][2]string{
-		{"deployment frequency", fmt.Sprintf("%d deployments, %.2f per week", s.Deployments, s.PerWeek)},
-		{"lead time for changes", fmt.Sprintf("median %s, p90 %s (%d values since %s)", human(s.LeadTime.Median), human(s.LeadTime.P90), s.LeadTime.Count, s.First)},
-		{"change failure rate", fmt.Sprintf("%.0f%% (%d rollbacks ÷ %d promotions)", s.ChangeFailureRate*100, s.Rollbacks, s.Promotions)},
-		{"time to restore", fmt.Sprintf("median %s, p90 %s (%d rollbacks)", human(s.TimeToRestore.Median), human(s.TimeToRestore.P90), s.TimeToRestore.Count)},
+		{"deployment frequency", fmt.Sprintf("%d %s, %.2f per week", s.Deployments, plural(s.Deployments, "deployment"), s.PerWeek)},
+		{"lead time for changes", fmt.Sprintf("median %s, p90 %s (%d %s since %s)", human(s.LeadTime.Median), human(s.LeadTime.P90), s.LeadTime.Count, plural(s.LeadTime.Count, "value"), s.First)},
+		{"change failure rate", fmt.Sprintf("%.0f%% (%d %s ÷ %d %s)", s.ChangeFailureRate*100, s.Rollbacks, plural(s.Rollbacks, "rollback"), s.Promotions, plural(s.Promotions, "promotion"))},
+		{"time to restore", fmt.Sprintf("median %s, p90 %s (%d %s)", human(s.TimeToRestore.Median), human(s.TimeToRestore.P90), s.TimeToRestore.Count, plural(s.TimeToRestore.Count, "rollback"))},
 	}
 }
 

@@ -55,8 +55,8 @@ func TestHistoryStats(t *testing.T) {
 		"prod: delivery metrics, 2026-01-05 09:00 → 2026-01-06 09:00 UTC\n",
 		"  deployment frequency:  4 deployments, 28.00 per week\n",
 		"  lead time for changes: median 2h, p90 4h (3 values since dev)\n",
-		"  change failure rate:   33% (1 rollbacks ÷ 3 promotions)\n",
-		"  time to restore:       median 1h, p90 1h (1 rollbacks)\n",
+		"  change failure rate:   33% (1 rollback ÷ 3 promotions)\n",
+		"  time to restore:       median 1h, p90 1h (1 rollback)\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text output lacks %q:\n%s", want, text)
@@ -84,13 +84,21 @@ func TestHistoryStats(t *testing.T) {
 	md := run("-o", "markdown", "--since", "14h")
 	for _, want := range []string{
 		"## Delivery metrics of prod\n\n2026-01-05 19:00 → 2026-01-06 09:00 UTC\n\n| metric | value |\n|---|---|\n",
-		"| deployment frequency | 1 deployments, 12.00 per week |\n",
-		"| lead time for changes | median 2h, p90 2h (1 values since dev) |\n",
-		"| change failure rate | 0% (0 rollbacks ÷ 1 promotions) |\n",
+		"| deployment frequency | 1 deployment, 12.00 per week |\n",
+		"| lead time for changes | median 2h, p90 2h (1 value since dev) |\n",
+		"| change failure rate | 0% (0 rollbacks ÷ 1 promotion) |\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+func TestSinceNeedsStats(t *testing.T) {
+	dir := statsRepo(t, time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	code, _, stderr := runCLI(t, dir, false, nil, "history", "--env", "prod", "--since", "30d")
+	if code != 1 || !strings.Contains(stderr, "--since 30d: only with --stats") {
+		t.Errorf("exit %d, %s", code, stderr)
 	}
 }
 

@@ -108,7 +108,8 @@ func writeVerifyText(w io.Writer, res verifyResult) {
 	if res.Since != "" {
 		since = " since " + res.Since
 	}
-	fmt.Fprintf(w, "%s: %d of %d commits changing its promotables%s are proven promotions\n", res.Environment, res.Proven, res.Commits, since)
+	fmt.Fprintf(w, "%s: %d of %d %s changing its promotables%s %s proven %s\n", res.Environment, res.Proven, res.Commits, plural(res.Commits, "commit"), since,
+		map[bool]string{true: "is a", false: "are"}[res.Proven == 1], plural(res.Proven, "promotion"))
 	last := ""
 	for _, u := range res.Untraced {
 		if u.Commit != last {
@@ -126,6 +127,7 @@ func writeVerifyText(w io.Writer, res verifyResult) {
 		fmt.Fprintf(w, "  %s  %s %s %s → %s: %s\n", where, u.Kind, u.Name, orNone(u.Old, "(none)"), orNone(u.New, "(removed)"), u.Reason)
 	}
 	if len(res.Untraced) > 0 {
-		fmt.Fprintf(w, "\n%d changes are not traced to a promotion\n", len(res.Untraced))
+		n := len(res.Untraced)
+		fmt.Fprintf(w, "\n%d %s not traced to a promotion\n", n, map[bool]string{true: "change is", false: "changes are"}[n == 1])
 	}
 }
