@@ -94,8 +94,11 @@ func TestHistoryStats(t *testing.T) {
 	}
 }
 
+// testEpoch is when statsRepo's history starts.
+var testEpoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
 func TestSinceNeedsStats(t *testing.T) {
-	dir := statsRepo(t, time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	dir := statsRepo(t, testEpoch)
 	code, _, stderr := runCLI(t, dir, false, nil, "history", "--env", "prod", "--since", "30d")
 	if code != 1 || !strings.Contains(stderr, "--since 30d: only with --stats") {
 		t.Errorf("exit %d, %s", code, stderr)

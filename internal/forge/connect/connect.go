@@ -40,6 +40,10 @@ type Options struct {
 	AppID, AppKeyFile, AppInstallation string
 	// SSHKey is a private key file for ssh remotes.
 	SSHKey string
+	// APICommits (GitHub only) creates promotion commits through GitHub's
+	// API instead of pushing them: with a GitHub App installation token
+	// GitHub signs them and marks them verified.
+	APICommits bool
 	// Getenv reads the environment.
 	Getenv func(string) string
 	// Stderr receives notes, retries and (with Progress) git's progress.
@@ -70,6 +74,9 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 		if kind, err = remote.Detect(loc, o.getenv, o.GitLabURL); err != nil {
 			return nil, err
 		}
+	}
+	if o.APICommits && kind != remote.GitHub {
+		return nil, fmt.Errorf("--github-api-commits: only with --forge github (this is %s)", kind)
 	}
 	switch kind {
 	case remote.Local:
@@ -176,6 +183,9 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
 		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: "x-access-token", Token: token}),
 		Notify:  p.notify,
+	}
+	if o.APICommits {
+		f.Remote.Writer = ghforge.APIWriter{F: f}
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }

@@ -53,6 +53,8 @@ type GitHub struct {
 	pulls  []*Pull
 	labels map[string]bool
 	routes []route
+	// apiCommits are the commits created through the Git Data API.
+	apiCommits []string
 }
 
 // NewGitHub starts a fake GitHub for owner/repo whose git side is
@@ -187,6 +189,11 @@ func (g *GitHub) makeRoutes() []route {
 		{"GET", re(repo + `/installation$`), g.installation},
 		{"POST", re(`^/app/installations/(\d+)/access_tokens$`), g.accessToken},
 		{"POST", re(`^/graphql$`), g.graphQL},
+		{"POST", re(repo + `/git/blobs$`), g.createBlob},
+		{"POST", re(repo + `/git/trees$`), g.createTree},
+		{"POST", re(repo + `/git/commits$`), g.createCommit},
+		{"POST", re(repo + `/git/refs$`), g.createRef},
+		{"PATCH", re(repo + `/git/refs/(heads/.+)$`), g.updateRef},
 	}
 }
 
