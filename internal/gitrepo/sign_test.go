@@ -100,6 +100,23 @@ func TestCommitFilesSignsWithOpenPGPKeyFromGitConfig(t *testing.T) {
 	}
 }
 
+func TestCommitFilesSignsWithX509KeyFromGitConfig(t *testing.T) {
+	dir := newTestRepo(t)
+	key := signtest.NewX509Key(t, "Promote Bot", testSig.Email)
+	commit, err := commitSigned(t, dir, SignOptions{}, "commit.gpgsign", "true", "gpg.format", "x509", "user.signingKey", key.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := verifyCommit(t, dir, commit, "--raw")
+	if !strings.Contains(out, "GOODSIG "+key.Fingerprint) {
+		t.Errorf("verify-commit output:\n%s", out)
+	}
+	st, err := openRepo(t, dir).VerifyCommit(commit)
+	if err != nil || !st.Good || st.Format != FormatX509 {
+		t.Errorf("VerifyCommit = %+v, %v; want a good x509 signature", st, err)
+	}
+}
+
 func TestSignFlagsOverrideGitConfig(t *testing.T) {
 	dir := newTestRepo(t)
 	key := signtest.NewSSHKey(t, testSig.Email)

@@ -56,10 +56,10 @@ func (r *Repo) VerifyCommit(commit plumbing.Hash) (SignatureStatus, error) {
 		program := firstNonEmpty(configValue(gc, "gpg.ssh.program"), "ssh-keygen")
 		return verifySSH(st, program, allowed, payload, sig)
 	case FormatX509:
-		return verifyGPG(st, firstNonEmpty(configValue(gc, "gpg.x509.program"), "gpgsm"), payload, sig)
+		return verifyGPG(st, firstNonEmpty(configValue(gc, "gpg.x509.program"), "gpgsm"), nil, payload, sig)
 	case FormatOpenPGP:
 		program := firstNonEmpty(configValue(gc, "gpg.openpgp.program"), configValue(gc, "gpg.program"), "gpg")
-		return verifyGPG(st, program, payload, sig)
+		return verifyGPG(st, program, []string{"--keyid-format=long"}, payload, sig)
 	}
 	st.Reason = "unknown signature format"
 	return st, nil
@@ -94,16 +94,17 @@ func signatureFormat(sig []byte) string {
 	return ""
 }
 
-// verifyGPG runs `PROGRAM --keyid-format=long --status-fd=1 --verify
-// SIGFILE -` with the payload on stdin, as git does; a GOODSIG status is
-// a good signature.
-func verifyGPG(st SignatureStatus, program string, payload, sig []byte) (SignatureStatus, error) {
+// verifyGPG runs `PROGRAM [--keyid-format=long] --status-fd=1 --verify
+// SIGFILE -` with the payload on stdin, as git does (gpg gets
+// --keyid-format=long, gpgsm does not know it); a GOODSIG status is a
+// good signature.
+func verifyGPG(st SignatureStatus, program string, extra []string, payload, sig []byte) (SignatureStatus, error) {
 	dir, sigFile, err := tempSignature(sig)
 	if err != nil {
 		return st, err
 	}
 	defer os.RemoveAll(dir)
-	cmd := exec.Command(program, "--keyid-format=long", "--status-fd=1", "--verify", sigFile, "-")
+	cmd := exec.Command(program, append(extra, "--status-fd=1", "--verify", sigFile, "-")...)
 	cmd.Stdin = bytes.NewReader(payload)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr

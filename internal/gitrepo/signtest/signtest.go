@@ -4,6 +4,7 @@
 package signtest
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,12 +63,18 @@ func StartSSHAgent(tb testing.TB, key SSHKey) {
 		_ = agent.Wait()
 		os.RemoveAll(dir)
 	})
+	// ssh-add -l exits 2 until the agent accepts connections (the
+	// socket exists a moment before it listens), 1 when it holds no key.
 	for i := 0; ; i++ {
-		if _, err := os.Stat(sock); err == nil {
+		list := exec.Command("ssh-add", "-l")
+		list.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+		err := list.Run()
+		var ee *exec.ExitError
+		if err == nil || errors.As(err, &ee) && ee.ExitCode() == 1 {
 			break
 		}
-		if i == 200 {
-			tb.Fatal("ssh-agent did not create its socket")
+		if i == 300 {
+			tb.Fatalf("ssh-agent does not answer on %s: %v", sock, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -89,6 +96,12 @@ type GPGKey struct {
 // It skips the test when gpg is missing.
 func NewGPGKey(tb testing.TB, name, email string) GPGKey {
 	tb.Helper()
+	return newGPGKey(tb, name, email, "ed25519")
+}
+
+// newGPGKey generates a signing key of algorithm algo.
+func newGPGKey(tb testing.TB, name, email, algo string) GPGKey {
+	tb.Helper()
 	need(tb, "gpg")
 	// A short path: the agent's socket path must fit in 108 bytes.
 	home, err := os.MkdirTemp("", "gpg")
@@ -106,7 +119,7 @@ func NewGPGKey(tb testing.TB, name, email string) GPGKey {
 		os.RemoveAll(home)
 	})
 	env := []string{"GNUPGHOME=" + home}
-	run(tb, env, "gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", name+" <"+email+">", "ed25519", "sign", "never")
+	run(tb, env, "gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", name+" <"+email+">", algo, "sign", "never")
 	out := run(tb, env, "gpg", "--batch", "--with-colons", "--list-secret-keys", email)
 	k := GPGKey{Home: home}
 	for line := range strings.SplitSeq(out, "\n") {
@@ -123,6 +136,57 @@ func NewGPGKey(tb testing.TB, name, email string) GPGKey {
 
 // need skips the test when program is missing, or fails it when
 // PROMOTE_REQUIRE_SIGNING_TOOLS is set (CI installs them).
+// X509Key is a generated self-signed X.509 signing certificate, trusted
+// by gpgsm in its GNUPGHOME.
+type X509Key struct {
+	Home string
+	// Fingerprint is the certificate's fingerprint (a user.signingKey).
+	Fingerprint string
+}
+
+// NewX509Key generates a key with gpg (no passphrase), a self-signed
+// certificate for it with gpgsm, and trusts it (trustlist.txt, no CRL
+// checks), in a temporary GNUPGHOME set for the test. It skips the test
+// when gpg or gpgsm is missing.
+func NewX509Key(tb testing.TB, name, email string) X509Key {
+	tb.Helper()
+	need(tb, "gpgsm")
+	g := newGPGKey(tb, name, email, "rsa2048") // X.509 has no ed25519 here
+	env := []string{"GNUPGHOME=" + g.Home}
+	out := run(tb, env, "gpg", "--batch", "--with-colons", "--with-keygrip", "--list-secret-keys", email)
+	grip := ""
+	for line := range strings.SplitSeq(out, "\n") {
+		if f := strings.Split(line, ":"); f[0] == "grp" && len(f) > 9 && grip == "" {
+			grip = f[9]
+		}
+	}
+	params := filepath.Join(g.Home, "params")
+	write(tb, params, "Key-Type: RSA\nKey-Grip: "+grip+"\nKey-Usage: sign\nSerial: random\nName-DN: CN="+name+"\nName-Email: "+email+"\nHash-Algo: SHA256\n")
+	cert := filepath.Join(g.Home, "cert.pem")
+	run(tb, env, "gpgsm", "--batch", "--armor", "--output", cert, "--gen-key", params)
+	run(tb, env, "gpgsm", "--batch", "--import", cert)
+	out = run(tb, env, "gpgsm", "--with-colons", "--list-secret-keys")
+	k := X509Key{Home: g.Home}
+	for line := range strings.SplitSeq(out, "\n") {
+		if f := strings.Split(line, ":"); f[0] == "fpr" && len(f) > 9 && k.Fingerprint == "" {
+			k.Fingerprint = f[9]
+		}
+	}
+	if k.Fingerprint == "" {
+		tb.Fatalf("no certificate in gpgsm's list:\n%s", out)
+	}
+	write(tb, filepath.Join(g.Home, "trustlist.txt"), k.Fingerprint+" S relax\n")
+	write(tb, filepath.Join(g.Home, "gpgsm.conf"), "disable-crl-checks\n")
+	return k
+}
+
+func write(tb testing.TB, name, data string) {
+	tb.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func need(tb testing.TB, program string) {
 	tb.Helper()
 	if _, err := exec.LookPath(program); err != nil {
