@@ -139,9 +139,8 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 		return nil, err
 	}
 	plan, trees, err := o.plan(cfg, tree, tip)
-	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) && !o.DryRun && len(cfg.Notify) > 0 {
-		o.Notify.Send(ctx, cfg.Notify, notify.Event{Event: promote.NotifyRefused, From: pe.From, To: pe.To,
-			Title: fmt.Sprintf("promote(%s): refused", pe.To), Reason: err.Error()})
+	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
+		notifyRefused(ctx, o, cfg, notify.Event{From: pe.From, To: pe.To, Title: fmt.Sprintf("promote(%s): refused", pe.To)}, err)
 	}
 	if err != nil {
 		return nil, err
@@ -182,6 +181,16 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	return res, err
 }
 
+// notifyRefused tells the configured notifications that a gate (the
+// pipeline policy, a reviewer) refused the proposal, and why.
+func notifyRefused(ctx context.Context, o Options, cfg *promote.Config, ev notify.Event, why error) {
+	if o.DryRun || len(cfg.Notify) == 0 {
+		return
+	}
+	ev.Event, ev.Reason = promote.NotifyRefused, why.Error()
+	o.Notify.Send(ctx, cfg.Notify, ev)
+}
+
 // notifyResult tells the configured notifications what publishing did:
 // created, updated or closed.
 func notifyResult(ctx context.Context, o Options, cfg *promote.Config, res *Result, err error) {
@@ -207,11 +216,9 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 	for _, review := range o.Reviewers {
 		s, err := review(ctx, cfg, res.Plan, trees, edits)
 		if err != nil {
-			if !o.DryRun && len(cfg.Notify) > 0 {
-				ev := notify.FromPlan(promote.NotifyRefused, res.Plan)
-				ev.Reason, ev.Branch = err.Error(), res.Branch
-				o.Notify.Send(ctx, cfg.Notify, ev)
-			}
+			ev := notify.FromPlan(promote.NotifyRefused, res.Plan)
+			ev.Branch = res.Branch
+			notifyRefused(ctx, o, cfg, ev, err)
 			return nil, err
 		}
 		if s != "" {
