@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitops-promote/promote/internal/testrepo"
 )
 
 // statsRepo is dev → prod with known commit dates: prod starts at web
@@ -116,4 +118,35 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("parseWindow(%q): %v", bad, err)
 		}
 	}
+}
+
+// BenchmarkProvenance runs `history --stats` and `verify` on the
+// generated history of BenchmarkHistory (200 apps, 5,000 commits, a prod
+// promotion every 250th): stats walks the histories of prod and of dev
+// (the first environment, changed by about three commits in four);
+// verify walks prod's and reads each promotion's source. The generated
+// promotions carry no Promote-Source-Commit, so verify names each one.
+func BenchmarkProvenance(b *testing.B) {
+	isolateGitEnv(b)
+	dir := b.TempDir()
+	if _, err := testrepo.InitHistory(dir, testrepo.HistoryOptions{Apps: 200, Commits: 5000, ProdEvery: 250, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, wantCode int, want string, args ...string) {
+		var stdout, stderr strings.Builder
+		f := &Factory{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+		if code := Run(b.Context(), f, append([]string{"-C", dir}, args...)); code != wantCode || !strings.Contains(stdout.String(), want) {
+			b.Fatalf("exit %d, want %d and %q:\n%s%s", code, wantCode, want, stdout.String(), stderr.String())
+		}
+	}
+	b.Run("stats", func(b *testing.B) {
+		for b.Loop() {
+			run(b, 0, "lead time for changes", "history", "--env", "prod", "--stats")
+		}
+	})
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			run(b, 1, "without Promote-Source-Commit", "verify", "--env", "prod")
+		}
+	})
 }
