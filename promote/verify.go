@@ -232,12 +232,18 @@ func (v verifier) againstSource(c EnvCommit, src Environment, at string, changes
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", v.env.Name, shortCommit(c.Commit), err)
 		}
+		var dirs []string
+		for _, snap := range []*Snapshot{after, s} {
+			if snap != nil {
+				dirs = append(dirs, snap.Dir)
+			}
+		}
 		for _, d := range diffSnapshots(s, after) {
-			differ[changeKey(d)] = d
+			differ[valueKey(d, dirs...)] = d
 		}
 	}
 	for i, ch := range changes {
-		if d, ok := differ[changeKey(ch)]; ok {
+		if d, ok := differ[valueKey(ch, v.cfg.Dir(v.env, ch.App))]; ok {
 			reasons[i] = append(reasons[i], fmt.Sprintf("values differ from %s (%s has %s)", label, src.Name, orNone(d.Old)))
 		}
 	}
@@ -294,6 +300,25 @@ func changedApps(changes []Change) []string {
 	}
 	slices.Sort(apps)
 	return slices.Compact(apps)
+}
+
+// valueKey identifies a promotable across environments: by name for
+// images and files, by name and file (relative to its environment's
+// directory, one of dirs) for the other kinds, whose names (a Helm values
+// path, a variable) may repeat across files.
+func valueKey(c Change, dirs ...string) string {
+	k := changeKey(c)
+	if c.Kind == KindImage || c.Kind == KindFile {
+		return k
+	}
+	rel := c.File
+	for _, d := range dirs {
+		if r, ok := strings.CutPrefix(c.File, d+"/"); ok {
+			rel = r
+			break
+		}
+	}
+	return k + "\x00" + rel
 }
 
 // changeKey identifies a promotable across environments.

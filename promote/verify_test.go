@@ -108,3 +108,32 @@ func TestVerifyStopsAtSinceAndSkipsOtherFiles(t *testing.T) {
 		t.Errorf("unknown environment: %v", err)
 	}
 }
+
+// TestVerifyHelmValuesByFile: the same values path in two files is two
+// promotables; only the one whose value differs from the source is
+// named.
+func TestVerifyHelmValuesByFile(t *testing.T) {
+	cfg := mustConfig(t, `environments:
+  - {name: staging, path: envs/staging}
+  - {name: prod, path: envs/prod, from: staging}
+promote:
+  images: false
+  helm: [{file: values.yaml, paths: [image.tag]}, {file: worker.yaml, paths: [image.tag]}]
+`)
+	tree := func(env, web, worker string) fstest.MapFS {
+		return fstest.MapFS{
+			"envs/" + env + "/values.yaml": file("image:\n  tag: \"" + web + "\"\n"),
+			"envs/" + env + "/worker.yaml": file("image:\n  tag: \"" + worker + "\"\n"),
+		}
+	}
+	source := tree("staging", "2", "5")
+	c := EnvCommit{Commit: "c", Parent: "p", Message: "p\n\nPromote-From: staging\nPromote-Source-Commit: s1\n",
+		Before: tree("prod", "1", "4"), After: tree("prod", "2", "6")}
+	rep, err := Verify(cfg, VerifyRequest{Env: "prod"}, commits(c), fakeProvenance{trees: map[string]fs.FS{"s1": source}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Untraced) != 1 || rep.Untraced[0].File != "envs/prod/worker.yaml" || rep.Untraced[0].Reason != "values differ from staging@s1 (staging has 5)" {
+		t.Errorf("untraced %+v, want only worker.yaml's image.tag", rep.Untraced)
+	}
+}
