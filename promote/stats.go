@@ -45,10 +45,12 @@ type Stats struct {
 	From        time.Time `json:"from"`
 	To          time.Time `json:"to"`
 	// Deployments counts the commits that changed the environment's
-	// promotables in the window; PerWeek is their rate over the window.
+	// promotables in the window (promotions, rollbacks, hand edits);
+	// PerWeek is their rate over the window.
 	Deployments int     `json:"deployments"`
 	PerWeek     float64 `json:"deploymentsPerWeek"`
-	// Promotions are the deployments that are not rollbacks.
+	// Promotions are the deployments with a Promote-From trailer:
+	// promotions and set-image commits.
 	Promotions int `json:"promotions"`
 	Rollbacks  int `json:"rollbacks"`
 	// ChangeFailureRate is Rollbacks ÷ Promotions (0 without promotions).
@@ -83,8 +85,10 @@ func DeliveryStats(req StatsRequest, env, first []HistoryEntry) Stats {
 		}
 		s.Deployments++
 		if e.RollbackTo == "" {
-			s.Promotions++
-			leads = append(leads, leadTimes(e, origin)...)
+			if e.From != "" {
+				s.Promotions++
+				leads = append(leads, leadTimes(e, origin)...)
+			}
 			continue
 		}
 		s.Rollbacks++
@@ -173,6 +177,24 @@ func summarize(ds []time.Duration) Durations {
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// PromotedApps lists the apps the promotions among entries (those with
+// a Promote-From trailer) changed, sorted.
+func PromotedApps(entries []HistoryEntry) []string {
+	var apps []string
+	for _, e := range entries {
+		if e.From == "" || e.RollbackTo != "" {
+			continue
+		}
+		for _, c := range e.Changes {
+			if c.App != "" {
+				apps = append(apps, c.App)
+			}
+		}
+	}
+	slices.Sort(apps)
+	return slices.Compact(apps)
+}
 
 // FirstOf returns the first environment of the pipeline leading to env:
 // following from: edges back to an environment without one.

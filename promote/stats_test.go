@@ -7,8 +7,9 @@ import (
 )
 
 // statsHistory is dev (the first environment) and prod with known dates:
-// prod got web 1.0, 1.1, was rolled back after 2h, got 1.1 again, 1.2,
-// and was rolled back after 3h. Each value reached dev earlier.
+// prod was created at web 1.0 (not a promotion: no Promote-From), got
+// 1.1, was rolled back after 2h, got 1.1 again, 1.2, and was rolled back
+// after 3h. Each value reached dev earlier.
 func statsHistory() (t0 time.Time, prod, dev []HistoryEntry) {
 	t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
@@ -47,10 +48,10 @@ func TestDeliveryStats(t *testing.T) {
 		restore    Durations
 		restores   []string
 	}{
-		{"whole history", t0.Add(7 * 24 * h), 0, 6, 6.07, 4, 2, 0.5,
-			Durations{Count: 4, Median: 7 * h, P90: 22 * h}, Durations{Count: 2, Median: 150 * time.Minute, P90: 3 * h}, []string{"p5←p4", "p2←p1"}},
-		{"last week", t0.Add(7 * 24 * h), 7 * 24 * h, 6, 6, 4, 2, 0.5,
-			Durations{Count: 4, Median: 7 * h, P90: 22 * h}, Durations{Count: 2, Median: 150 * time.Minute, P90: 3 * h}, []string{"p5←p4", "p2←p1"}},
+		{"whole history", t0.Add(7 * 24 * h), 0, 6, 6.07, 3, 2, 0.67,
+			Durations{Count: 3, Median: 10 * h, P90: 22 * h}, Durations{Count: 2, Median: 150 * time.Minute, P90: 3 * h}, []string{"p5←p4", "p2←p1"}},
+		{"last week", t0.Add(7 * 24 * h), 7 * 24 * h, 6, 6, 3, 2, 0.67,
+			Durations{Count: 3, Median: 10 * h, P90: 22 * h}, Durations{Count: 2, Median: 150 * time.Minute, P90: 3 * h}, []string{"p5←p4", "p2←p1"}},
 		{"last 30 hours", t0.Add(100 * h), 30 * h, 2, 11.2, 1, 1, 1,
 			Durations{Count: 1, Median: 22 * h, P90: 22 * h}, Durations{Count: 1, Median: 3 * h, P90: 3 * h}, []string{"p5←p4"}},
 		{"nothing in the window", t0.Add(1000 * h), 24 * h, 0, 0, 0, 0, 0, Durations{}, Durations{}, nil},
@@ -76,6 +77,18 @@ func TestDeliveryStats(t *testing.T) {
 				t.Errorf("restores %v, want %v", restores, tc.restores)
 			}
 		})
+	}
+}
+
+func TestPromotedApps(t *testing.T) {
+	entries := []HistoryEntry{
+		{From: "staging", Changes: []Change{{App: "web"}, {App: "api"}}},
+		{RollbackTo: "x", From: "", Changes: []Change{{App: "batch"}}},
+		{Changes: []Change{{App: "db"}}},
+		{From: "build", Changes: []Change{{App: "web"}}},
+	}
+	if got := PromotedApps(entries); !slices.Equal(got, []string{"api", "web"}) {
+		t.Errorf("PromotedApps = %v", got)
 	}
 }
 

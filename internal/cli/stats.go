@@ -65,11 +65,7 @@ func runStats(f *Factory, o *historyOptions) error {
 	first := w.cfg.FirstOf(w.env)
 	firstEntries := env
 	if first.Name != w.env.Name {
-		fw, err := openEnvWalk(f, first.Name, o.apps, o.ref, o.refSet, o.allParents)
-		if err != nil {
-			return err
-		}
-		if firstEntries, err = promote.History(fw.cfg, promote.HistoryRequest{Env: first.Name, Apps: o.apps}, fw.commits); err != nil {
+		if firstEntries, err = firstHistory(f, o, w.cfg, first.Name, promote.PromotedApps(env)); err != nil {
 			return err
 		}
 	}
@@ -87,6 +83,25 @@ func runStats(f *Factory, o *historyOptions) error {
 		writeStatsText(f.Stdout, s)
 	}
 	return nil
+}
+
+// firstHistory reads the history of the first environment of the
+// pipeline. In a monorepo only the apps that promotions into the
+// measured environment changed are walked: their values are the only
+// ones whose origin is looked up.
+func firstHistory(f *Factory, o *historyOptions, cfg *promote.Config, first string, changed []string) ([]promote.HistoryEntry, error) {
+	apps := o.apps
+	if len(apps) == 0 && cfg.Apps != nil {
+		if len(changed) == 0 {
+			return nil, nil
+		}
+		apps = changed
+	}
+	fw, err := openEnvWalk(f, first, apps, o.ref, o.refSet, o.allParents)
+	if err != nil {
+		return nil, err
+	}
+	return promote.History(fw.cfg, promote.HistoryRequest{Env: first, Apps: apps}, fw.commits)
 }
 
 // statsRows are the metrics as (name, value) rows.

@@ -56,8 +56,8 @@ func TestHistoryStats(t *testing.T) {
 	for _, want := range []string{
 		"prod: delivery metrics, 2026-01-05 09:00 → 2026-01-06 09:00 UTC\n",
 		"  deployment frequency:  4 deployments, 28.00 per week\n",
-		"  lead time for changes: median 2h, p90 4h (3 values since dev)\n",
-		"  change failure rate:   33% (1 rollback ÷ 3 promotions)\n",
+		"  lead time for changes: median 3h, p90 4h (2 values since dev)\n",
+		"  change failure rate:   50% (1 rollback ÷ 2 promotions)\n",
 		"  time to restore:       median 1h, p90 1h (1 rollback)\n",
 	} {
 		if !strings.Contains(text, want) {
@@ -80,7 +80,7 @@ func TestHistoryStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(run("-o", "json")), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Deployments != 4 || s.PerWeek != 28 || s.ChangeFailureRate != 0.33 || s.LeadTime.MedianSeconds != 7200 || s.LeadTime.P90Seconds != 14400 || s.TimeToRestore.MedianSeconds != 3600 {
+	if s.Deployments != 4 || s.PerWeek != 28 || s.ChangeFailureRate != 0.5 || s.LeadTime.MedianSeconds != 10800 || s.LeadTime.P90Seconds != 14400 || s.TimeToRestore.MedianSeconds != 3600 {
 		t.Errorf("json %+v", s)
 	}
 	md := run("-o", "markdown", "--since", "14h")
