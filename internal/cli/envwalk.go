@@ -48,3 +48,17 @@ func openEnvWalk(f *Factory, envName string, apps []string, ref string, refSet, 
 	w.commits = ws.EnvCommits(cfg, env, apps, tip, allParents)
 	return w, nil
 }
+
+// noteShallow tells, on stderr, where the walked history ends when the
+// repository is a shallow clone: what is named ("the history shown")
+// ends there.
+func (w *envWalk) noteShallow(f *Factory, what string) error {
+	msg, err := w.ws.ShallowEnd(w.tip)
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		fmt.Fprintf(f.Stderr, "note: %s %s\n", what, msg)
+	}
+	return nil
+}

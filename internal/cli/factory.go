@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/notify"
@@ -16,7 +17,12 @@ import (
 type Factory struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	Getenv         func(string) string
+	// Commands receives the workflow commands promote writes under
+	// GitHub Actions (annotations, masks); nil uses Stderr. The action
+	// entry point guards Stdout and Stderr against commands hidden in
+	// data and writes its own here.
+	Commands io.Writer
+	Getenv   func(string) string
 	// Terminal is true when Stdout is a terminal (colour allowed).
 	Terminal bool
 
@@ -38,6 +44,8 @@ type Factory struct {
 	StderrTerminal bool
 
 	ws *workspace.Workspace
+	// annotated is set once an error was written as an annotation.
+	annotated bool
 }
 
 // Workspace locates promote.yaml once per command.
@@ -81,6 +89,19 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 // from Getenv; failures are printed to Stderr as warnings.
 func (f *Factory) Notifier() *notify.Sender {
 	return &notify.Sender{Getenv: f.Getenv, Warn: func(w string) { fmt.Fprintf(f.Stderr, "warning: %s\n", w) }}
+}
+
+// gitHub is the GitHub Actions runner's environment, nil outside it.
+func (f *Factory) gitHub() *actions.GitHub {
+	return actions.DetectGitHub(f.Getenv, f.commands())
+}
+
+// commands is where workflow commands go.
+func (f *Factory) commands() io.Writer {
+	if f.Commands != nil {
+		return f.Commands
+	}
+	return f.Stderr
 }
 
 // color reports whether output may carry escape codes.

@@ -99,6 +99,11 @@ func runHistory(f *Factory, o *historyOptions) error {
 		return err
 	}
 	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String(), Entries: entries}
+	if o.limit == 0 || len(entries) < o.limit {
+		if err := w.noteShallow(f, "the history shown"); err != nil {
+			return err
+		}
+	}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)

@@ -88,6 +88,11 @@ func runVerify(f *Factory, o *verifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.since == "" {
+		if err := w.noteShallow(f, "the history verified"); err != nil {
+			return err
+		}
+	}
 	res := verifyResult{VerifyReport: rep, Ref: w.ref, Commit: w.tip.String(), Since: o.since, OK: rep.OK()}
 	if o.out.format == "json" {
 		err = writeJSON(f.Stdout, res)
