@@ -105,14 +105,6 @@ func (r *Repo) SetSigning(o SignOptions) {
 	r.signer, r.signerErr, r.signerSet = nil, nil, false
 }
 
-// SetSigner makes CommitFiles sign with s (nil: never sign), whatever
-// git's configuration says.
-func (r *Repo) SetSigner(s Signer) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.signer, r.signerErr, r.signerSet = s, nil, true
-}
-
 // commitSigner returns the signer for new commits, nil when commits are
 // not signed; it reads git's configuration once.
 func (r *Repo) commitSigner(committer Signature) (Signer, error) {
