@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -178,5 +179,65 @@ func TestVerifyCommitUnsignedAndUnknownSigner(t *testing.T) {
 	}
 	if _, err := gitErr(dir, "verify-commit", commit.String()); err == nil {
 		t.Error("git verify-commit accepts what VerifyCommit rejects")
+	}
+}
+
+// TestSigningConfigFollowsIncludes: signing settings in a file included
+// by ~/.gitconfig (include.path, includeIf "gitdir:~/work/") count, the
+// conditional one only for repositories under ~/work.
+func TestSigningConfigFollowsIncludes(t *testing.T) {
+	home := isolateGit(t)
+	global := filepath.Join(home, "gitconfig")
+	writeFiles(t, home, map[string]string{
+		"gitconfig":      "[include]\n\tpath = common.inc\n[includeIf \"gitdir:~/work/\"]\n\tpath = ~/work.inc\n",
+		"common.inc":     "[gpg]\n\tformat = ssh\n",
+		"work.inc":       "[user]\n\tsigningKey = ~/.ssh/work_key\n[commit]\n\tgpgsign = true\n",
+		"work/.keep":     "",
+		"personal/.keep": "",
+	})
+	t.Setenv("GIT_CONFIG_GLOBAL", global)
+	for _, tc := range []struct {
+		dir      string
+		sign     bool
+		key      string
+		includes string
+	}{
+		{filepath.Join(home, "work", "repo"), true, "~/.ssh/work_key", "work"},
+		{filepath.Join(home, "personal", "repo"), false, "", "personal"},
+	} {
+		runGit(t, filepath.Dir(tc.dir), "init", "-q", tc.dir)
+		sc, err := openRepo(t, tc.dir).SigningConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Format != FormatSSH || sc.Sign != tc.sign || sc.Key != tc.key {
+			t.Errorf("%s: %+v, want ssh, sign %v, key %q", tc.includes, sc, tc.sign, tc.key)
+		}
+		// git itself agrees.
+		if got, _ := gitErr(tc.dir, "config", "--get", "commit.gpgsign"); (got == "true") != tc.sign {
+			t.Errorf("%s: git config commit.gpgsign = %q", tc.includes, got)
+		}
+	}
+}
+
+func TestGitdirMatches(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	for _, tc := range []struct {
+		cond, gitDir string
+		want         bool
+	}{
+		{"gitdir:~/work/", home + "/work/a/.git", true},
+		{"gitdir:~/work/", home + "/workshop/a/.git", false},
+		{"gitdir/i:~/WORK/", home + "/work/a/.git", true},
+		{"gitdir:~/WORK/", home + "/work/a/.git", false},
+		{"gitdir:gitops/", "/srv/acme/gitops/.git", true},
+		{"gitdir:/srv/*/gitops/.git", "/srv/acme/gitops/.git", true},
+		{"gitdir:/srv/*/.git", "/srv/acme/gitops/.git", false},
+		{"gitdir:./sub/", "/etc/sub/r/.git", true},
+		{"onbranch:main", "/srv/acme/gitops/.git", false},
+	} {
+		if got := gitdirMatches(tc.cond, "/etc/gitconfig", tc.gitDir); got != tc.want {
+			t.Errorf("%s on %s = %v, want %v", tc.cond, tc.gitDir, got, tc.want)
+		}
 	}
 }
