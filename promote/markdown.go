@@ -18,6 +18,7 @@ func (p *Plan) Markdown() string {
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
+	p.gateTable(&b)
 	if p.Empty() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()
@@ -152,9 +153,9 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 	if p.Forced == nil {
 		return
 	}
-	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", p.Forced.Reason)
+	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", mdText(p.Forced.Reason))
 	for _, v := range p.Forced.Overrides {
-		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, v.Msg)
+		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, mdText(v.Msg))
 	}
 	b.WriteString("\n")
 }

@@ -171,7 +171,9 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 	return &chatops.Repo{
 		Workspace: ws, Forge: fg, Base: base,
 		Plan: func(req promote.Request) proposal.PlanFunc {
-			return review.Policy(proposal.Promotion(req), f.now, "")
+			// Chat commands are bounded by the server's or the job's
+			// own timeouts; the forge calls of the gates by the forge's.
+			return review.Policy(context.Background(), proposal.Promotion(req), gateSources(f, ws, fg), "")
 		},
 		RollbackPlan: func(req chatops.RollbackRequest) proposal.PlanTreesFunc {
 			return chatRollbackPlan(ws, req)

@@ -114,7 +114,7 @@ func rollbackPlan(ws *workspace.Workspace, repo *gitrepo.Repo, o *rollbackOption
 		if err != nil {
 			return nil, promote.Trees{}, err
 		}
-		past, err := subTree(repo, target, prefix)
+		past, err := workspace.SubTree(repo, target, prefix)
 		if err != nil {
 			return nil, promote.Trees{}, err
 		}
@@ -134,7 +134,7 @@ func rollbackTarget(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Co
 		}
 		return h, nil
 	}
-	walk := envCommits(ws, repo, cfg, env, o.apps, tip, false)
+	walk := ws.EnvCommits(cfg, env, o.apps, tip, false)
 	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.steps}, walk)
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -152,7 +152,7 @@ func rollbackTarget(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Co
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	past, err := subTree(repo, parent, prefix)
+	past, err := workspace.SubTree(repo, parent, prefix)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

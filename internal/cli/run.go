@@ -80,11 +80,11 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		return err
 	}
 	opts.Plan = proposal.Promotion(o.sel.request())
-	if err := o.review(f, &opts); err != nil {
-		return err
-	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
+	if err := o.review(ctx, f, &opts); err != nil {
+		return err
+	}
 	if o.fetch {
 		cfg, err := configForFetch(f, opts.Base)
 		if err == nil {
