@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -45,7 +46,7 @@ func (f *Factory) now() time.Time {
 // workspace's history and, when the forge reports them, its checks.
 func gateSources(f *Factory, ws *workspace.Workspace, fg forge.Forge) review.Sources {
 	src := review.Sources{Now: f.now, Workspace: ws}
-	if cr, ok := fg.(forge.CheckReader); ok {
+	if cr, ok := connect.Checks(fg); ok {
 		src.Checks = cr
 	} else if fg != nil {
 		src.ChecksErr = fmt.Errorf("the %s forge reports no commit statuses or checks", fg.Name())

@@ -84,4 +84,3 @@ func SubTree(repo *gitrepo.Repo, commit plumbing.Hash, prefix string) (fs.FS, er
 	}
 	return fs.Sub(tree, prefix)
 }
-
