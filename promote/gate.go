@@ -217,7 +217,7 @@ func freezeGate(to Environment, now time.Time) Gate {
 		if _, end, ok := f.Window(now); ok {
 			msgs = append(msgs, freezeMsg(to.Name, f, now))
 			if end.After(until) {
-				until = end
+				until = end.UTC()
 			}
 		}
 	}

@@ -109,11 +109,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
-	tip, err := baseTip(ctx, o, repo)
-	if err != nil {
-		return nil, err
-	}
-	cfg, tree, err := o.Workspace.AtCommit(tip)
+	tip, cfg, tree, err := baseState(ctx, o, repo)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +183,16 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 	prop.Commit = commit.String()
 	res.Result, err = o.Forge.Propose(ctx, prop)
 	return res, err
+}
+
+// baseState is the base tip and the configuration and tree there.
+func baseState(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, *promote.Config, fs.FS, error) {
+	tip, err := baseTip(ctx, o, repo)
+	if err != nil {
+		return tip, nil, nil, err
+	}
+	cfg, tree, err := o.Workspace.AtCommit(tip)
+	return tip, cfg, tree, err
 }
 
 // baseTip is the commit proposals build on: the remote base's tip for
