@@ -13,7 +13,10 @@ func (p *Plan) Markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Promotes **%s** to **%s**", p.From, p.To)
-	if p.SourceCommit != "" {
+	switch {
+	case p.SourceRev != "":
+		fmt.Fprintf(&b, " as it was at `%s` (source commit `%s`)", strings.ReplaceAll(p.SourceRev, "`", ""), shortCommit(p.SourceCommit))
+	case p.SourceCommit != "":
 		fmt.Fprintf(&b, " (source commit `%s`)", shortCommit(p.SourceCommit))
 	}
 	b.WriteString(".\n\n")

@@ -147,6 +147,9 @@ func (p *Plan) Trailers() []Trailer {
 	if p.SourceCommit != "" {
 		t = append(t, Trailer{"Promote-Source-Commit", p.SourceCommit})
 	}
+	if p.SourceRev != "" {
+		t = append(t, Trailer{"Promote-Source-Rev", p.SourceRev})
+	}
 	var imgs, apps []string
 	for _, c := range p.Changes {
 		if c.Kind == KindImage {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -64,15 +65,15 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
-	plan, err := promote.NewPlan(cfg, o.sel.request(), promote.Trees{Source: tree, Target: tree})
+	plan, trees, err := o.plan(f, cfg, tree, tip)
 	if err != nil {
 		return err
 	}
-	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, tree, tip); err != nil {
+	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, trees, tip); err != nil {
 		return err
 	}
 	if o.rendered {
-		trees, err := promote.Trees{Source: tree, Target: tree}.For(plan.From, plan.To)
+		trees, err := trees.For(plan.From, plan.To)
 		if err != nil {
 			return err
 		}
@@ -108,6 +109,25 @@ func planSources(f *Factory, cfg *promote.Config, envs ...string) review.Sources
 		}
 	}
 	return src
+}
+
+// plan plans the selection from tree at commit tip, with the source at
+// REV for --from ENV@REV, and returns the trees it read.
+func (o *planOptions) plan(f *Factory, cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+	rev, err := o.sel.sourceRev()
+	if err != nil || rev == "" {
+		trees := promote.Trees{Source: tree, Target: tree}
+		if err != nil {
+			return nil, trees, err
+		}
+		p, err := promote.NewPlan(cfg, o.sel.request(), trees)
+		return p, trees, err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, promote.Trees{}, err
+	}
+	return proposal.ReleaseSet(ws, o.sel.request(), rev)(cfg, tree, tip)
 }
 
 func writePlan(f *Factory, format string, plan *promote.Plan) error {

@@ -25,7 +25,12 @@ func (o *runOptions) review(ctx context.Context, f *Factory, opts *proposal.Opti
 	case !o.force && reason != "":
 		return errors.New("--reason is only used with --force")
 	}
-	opts.Plan = review.Policy(ctx, opts.Plan, gateSources(f, opts.Workspace, opts.Forge), reason)
+	src := gateSources(f, opts.Workspace, opts.Forge)
+	if opts.PlanTrees != nil {
+		opts.PlanTrees = review.PolicyTrees(ctx, opts.PlanTrees, src, reason)
+	} else {
+		opts.Plan = review.Policy(ctx, opts.Plan, src, reason)
+	}
 	if o.noRender {
 		opts.Reviewers = append(opts.Reviewers, review.NotRendered)
 		return nil

@@ -53,6 +53,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --app web --base main -o json
   promote run --to prod --dry-run -o markdown
   promote run --from dev --to prod --force --reason "hotfix for INC-42"
+  promote run --to prod --from staging@v2026.11.30      # what staging ran at a tag (a release set)
+  promote run --to prod --from 'staging@{2026-11-30T10:00Z}'
   promote run --to prod --skip-validation
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
@@ -79,7 +81,14 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
+	rev, err := o.sel.sourceRev()
+	if err != nil {
+		return err
+	}
 	opts.Plan = proposal.Promotion(o.sel.request())
+	if rev != "" {
+		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
+	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	if err := o.review(ctx, f, &opts); err != nil {

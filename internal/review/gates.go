@@ -162,9 +162,10 @@ func laterCommits(repo *gitrepo.Repo, last, tip plumbing.Hash) ([]plumbing.Hash,
 
 // Evaluate returns the gates of plan, planned from tree at commit tip,
 // without enforcing them: for plan and status.
-func (s Sources) Evaluate(ctx context.Context, cfg *promote.Config, plan *promote.Plan, tree fs.FS, tip plumbing.Hash) ([]promote.Gate, error) {
-	in := s.Input(ctx, cfg, plan, tree, tip)
-	return promote.EvaluateGates(cfg, plan, promote.Trees{Source: tree, Target: tree}, in)
+// trees.Target is the tree at tip.
+func (s Sources) Evaluate(ctx context.Context, cfg *promote.Config, plan *promote.Plan, trees promote.Trees, tip plumbing.Hash) ([]promote.Gate, error) {
+	in := s.Input(ctx, cfg, plan, trees.Target, tip)
+	return promote.EvaluateGates(cfg, plan, trees, in)
 }
 
 // StatusGates evaluates the gates of every edge of st that is behind.
@@ -173,7 +174,7 @@ func (s Sources) StatusGates(ctx context.Context, cfg *promote.Config, st *promo
 		if !e.Behind || e.Plan() == nil {
 			continue
 		}
-		gates, err := s.Evaluate(ctx, cfg, e.Plan(), tree, tip)
+		gates, err := s.Evaluate(ctx, cfg, e.Plan(), promote.Trees{Source: tree, Target: tree}, tip)
 		if err != nil {
 			return fmt.Errorf("gates of %s → %s: %w", e.From, e.To, err)
 		}

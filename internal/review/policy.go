@@ -16,15 +16,28 @@ import (
 // with a *promote.PolicyError, unless reason is given, in which case the
 // plan is marked forced (body and Promote-Forced trailer).
 func Policy(ctx context.Context, plan proposal.PlanFunc, src Sources, reason string) proposal.PlanFunc {
-	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, error) {
+	trees := PolicyTrees(ctx, func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
 		p, err := plan(cfg, tree, tip)
+		return p, promote.Trees{Source: tree, Target: tree}, err
+	}, src, reason)
+	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, error) {
+		p, _, err := trees(cfg, tree, tip)
+		return p, err
+	}
+}
+
+// PolicyTrees is Policy for a plan that reads its own trees (a release
+// set reads the source at an earlier commit): the gates see those trees.
+func PolicyTrees(ctx context.Context, plan proposal.PlanTreesFunc, src Sources, reason string) proposal.PlanTreesFunc {
+	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+		p, trees, err := plan(cfg, tree, tip)
 		if err != nil {
-			return nil, err
+			return nil, trees, err
 		}
 		in := src.Input(ctx, cfg, p, tree, tip)
-		if err := promote.EnforcePolicy(cfg, p, promote.Trees{Source: tree, Target: tree}, in, reason); err != nil {
-			return nil, err
+		if err := promote.EnforcePolicy(cfg, p, trees, in, reason); err != nil {
+			return nil, trees, err
 		}
-		return p, nil
+		return p, trees, nil
 	}
 }
