@@ -165,15 +165,15 @@ func chatWorkspace(f *Factory) (*workspace.Workspace, error) {
 }
 
 // chatRunner runs commands on base with the same gates as run and
-// rollback: pipeline policy (never forced from a comment) and
-// validation.
+// rollback: pipeline policy (forced from a comment only by approvers,
+// see chatops) and validation.
 func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string) *chatops.Repo {
 	return &chatops.Repo{
 		Workspace: ws, Forge: fg, Base: base,
-		Plan: func(req promote.Request) proposal.PlanFunc {
+		Plan: func(req promote.Request, force string) proposal.PlanFunc {
 			// Chat commands are bounded by the server's or the job's
 			// own timeouts; the forge calls of the gates by the forge's.
-			return review.Policy(context.Background(), proposal.Promotion(req), gateSources(f, ws, fg), "")
+			return review.Policy(context.Background(), proposal.Promotion(req), gateSources(f, ws, fg), force)
 		},
 		RollbackPlan: func(req chatops.RollbackRequest) proposal.PlanTreesFunc {
 			return chatRollbackPlan(ws, req)
