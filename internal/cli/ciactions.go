@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -142,4 +143,22 @@ func errorPosition(err error) (string, int) {
 		return m[1], n
 	}
 	return "", 0
+}
+
+// reportGated tells GitHub Actions that gates held the promotion back:
+// the output gated (waiting or blocked) and the gate table as the step
+// summary, so that a scheduled workflow tells "not yet" from a failure.
+func reportGated(f *Factory, pe *promote.PolicyError) error {
+	gh := actions.DetectGitHub(f.Getenv, f.Stderr)
+	if gh == nil {
+		return nil
+	}
+	state := "blocked"
+	if pe.Waiting() {
+		state = "waiting"
+	}
+	if err := gh.SetOutputs(actions.Output{Name: "gated", Value: state}); err != nil {
+		return err
+	}
+	return gh.Summary(fmt.Sprintf("## %s → %s held back by its gates\n\n%s", pe.From, pe.To, promote.GateMarkdown(pe.Gates)))
 }

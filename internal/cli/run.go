@@ -9,6 +9,7 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/promote"
 )
 
 type runOptions struct {
@@ -104,6 +105,11 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		}
 	}
 	res, err := proposal.Run(ctx, opts)
+	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
+		if rerr := reportGated(f, pe); rerr != nil {
+			return rerr
+		}
+	}
 	if err != nil {
 		return policyHint(err)
 	}
