@@ -55,6 +55,8 @@ func proposalOutputs(res *proposal.Result) ([]actions.Output, error) {
 		{Name: "pr-url", Value: res.URL}, {Name: "pr-number", Value: number(res.Number)},
 		{Name: "changed", Value: strconv.FormatBool(changed)}, {Name: "plan-json", Value: string(plan)},
 		{Name: "branch", Value: res.Branch}, {Name: "action", Value: string(res.Action)}, {Name: "commit", Value: res.Commit},
+		// gated is set by reportGated when gates hold the promotion back.
+		{Name: "gated", Value: ""},
 	}, nil
 }
 
