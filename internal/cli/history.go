@@ -91,7 +91,7 @@ func runHistory(f *Factory, o *historyOptions) error {
 	}
 	ref := o.ref
 	if !o.refSet {
-		if tip, ref, err = envWalkTip(tree, env, tip, ref); err != nil {
+		if tip, ref, err = workspace.EnvWalkTip(tree, env, tip, ref); err != nil {
 			return err
 		}
 	}

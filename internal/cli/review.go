@@ -31,11 +31,7 @@ func (o *runOptions) review(ctx context.Context, f *Factory, opts *proposal.Opti
 	} else {
 		opts.Plan = review.Policy(ctx, opts.Plan, src, reason)
 	}
-	if o.noRender {
-		opts.Reviewers = append(opts.Reviewers, review.NotRendered)
-		return nil
-	}
-	opts.Reviewers = append(opts.Reviewers, review.Rendered(review.Options{SkipValidation: o.skipValidation}))
+	opts.Reviewers = append(opts.Reviewers, o.rendered())
 	return nil
 }
 

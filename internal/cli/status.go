@@ -128,6 +128,7 @@ func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	_ = tw.Flush()
+	writeEmptyNotes(w, st)
 	if len(st.Pipeline) == 0 {
 		return
 	}
@@ -145,6 +146,21 @@ func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
 		fmt.Fprintf(w, "\ngates %s → %s\n", e.From, e.To)
 		for _, l := range promote.GateLines(e.Gates) {
 			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+}
+
+// writeEmptyNotes says why an environment has no rows, so that an empty
+// table is never the only answer.
+func writeEmptyNotes(w io.Writer, st *promote.Status) {
+	for _, e := range st.Environments {
+		if e.Error != "" {
+			continue
+		}
+		for _, s := range e.Apps {
+			if len(s.Images) == 0 && len(s.Values) == 0 && len(s.Files) == 0 {
+				fmt.Fprintf(w, "no pinned images found in %s: nothing to compare; see promote init and docs/configuration.md\n", s.Dir)
+			}
 		}
 	}
 }

@@ -113,15 +113,7 @@ func commitAt(repo *gitrepo.Repo, start plumbing.Hash, at time.Time, env, rev st
 // commit: the commit's tree at the workspace's prefix, which is also what
 // a branch environment is read from at its branch's commit.
 func sourceTreeAt(ws *workspace.Workspace, from promote.Environment, commit plumbing.Hash) (fs.FS, error) {
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, err
-	}
-	prefix, err := ws.Prefix()
-	if err != nil {
-		return nil, err
-	}
-	tree, err := workspace.SubTree(repo, commit, prefix)
+	tree, err := ws.TreeAt(commit)
 	if err != nil {
 		return nil, fmt.Errorf("the state of %s at %s: %w", from.Name, commit.String()[:12], err)
 	}

@@ -80,7 +80,7 @@ func Stop(ctx context.Context, o Options, req StopRequest) (*StopResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	tip, cfg, tree, err := baseState(ctx, o, repo)
+	tip, cfg, tree, err := atBase(ctx, o, repo)
 	if err != nil {
 		return nil, err
 	}

@@ -14,15 +14,15 @@ import (
 
 // EnvCommits walks the commits reachable from tip that changed env's
 // directories (those of apps, when given), newest first, with the
-// workspace's trees before and after each.
-func (ws *Workspace) EnvCommits(cfg *promote.Config, env promote.Environment, apps []string, tip plumbing.Hash, allParents bool) iter.Seq2[promote.EnvCommit, error] {
+// workspace's trees before and after each: the input of promote.History.
+func (w *Workspace) EnvCommits(cfg *promote.Config, env promote.Environment, apps []string, tip plumbing.Hash, allParents bool) iter.Seq2[promote.EnvCommit, error] {
 	return func(yield func(promote.EnvCommit, error) bool) {
-		repo, err := ws.Repo()
+		repo, err := w.Repo()
 		if err != nil {
 			yield(promote.EnvCommit{}, err)
 			return
 		}
-		prefix, err := ws.Prefix()
+		prefix, err := w.Prefix()
 		if err != nil {
 			yield(promote.EnvCommit{}, err)
 			return
@@ -50,12 +50,12 @@ func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promo
 		Date: pc.Committer.When, Message: pc.Message,
 	}
 	var err error
-	if ec.After, err = SubTree(repo, pc.Hash, prefix); err != nil {
+	if ec.After, err = subTree(repo, pc.Hash, prefix); err != nil {
 		return ec, err
 	}
 	if !pc.Parent.IsZero() {
 		ec.Parent = pc.Parent.String()
-		if ec.Before, err = SubTree(repo, pc.Parent, prefix); err != nil {
+		if ec.Before, err = subTree(repo, pc.Parent, prefix); err != nil {
 			return ec, err
 		}
 	}
@@ -77,10 +77,21 @@ func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promo
 }
 
 // subTree is the tree of commit at the workspace prefix.
-func SubTree(repo *gitrepo.Repo, commit plumbing.Hash, prefix string) (fs.FS, error) {
+func subTree(repo *gitrepo.Repo, commit plumbing.Hash, prefix string) (fs.FS, error) {
 	tree, err := repo.TreeFS(commit)
 	if err != nil {
 		return nil, err
 	}
 	return fs.Sub(tree, prefix)
+}
+
+// EnvWalkTip is where the history of env starts: the tip of its branch
+// (local, else origin/<branch>) for a branch environment, tip otherwise;
+// ref names it.
+func EnvWalkTip(tree fs.FS, env promote.Environment, tip plumbing.Hash, ref string) (plumbing.Hash, string, error) {
+	b, err := EnvBranchOf(tree, env)
+	if err != nil || b == nil {
+		return tip, ref, err
+	}
+	return b.Commit, env.Branch, nil
 }
