@@ -137,11 +137,15 @@ func (s Sources) checkCommits(cfg *promote.Config, plan *promote.Plan, from prom
 	return laterCommits(repo, last, tip)
 }
 
+// maxLaterWalk bounds the first-parent walk from the tip back to the
+// commit that last changed the source.
+const maxLaterWalk = 10000
+
 // laterCommits walks the first parents from tip back to last: last and
 // up to maxCheckCommits commits after it (the newest), oldest first.
 func laterCommits(repo *gitrepo.Repo, last, tip plumbing.Hash) ([]plumbing.Hash, error) {
 	var later []plumbing.Hash
-	for h := tip; h != last; {
+	for h := tip; h != last && len(later) < maxLaterWalk; {
 		later = append(later, h)
 		parents, err := repo.ParentsOf(h)
 		if err != nil {
