@@ -61,7 +61,8 @@ func (o *freezeOptions) register(cmd *cobra.Command, f *Factory, restart bool) {
 	_ = cmd.MarkFlagRequired("env")
 	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, base: baseUsage, dryRun: dryRunUsage})
 	_ = cmd.Flags().MarkHidden("skip-validation")
-	o.out.register(cmd, "text", "json")
+	o.out.register(cmd, "text", "json", "markdown")
+	o.out.registerShowBody(cmd)
 }
 
 func runFreeze(cmd *cobra.Command, f *Factory, o *freezeOptions) error {
@@ -78,18 +79,28 @@ func runFreeze(cmd *cobra.Command, f *Factory, o *freezeOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.out.format == "json" {
-		return writeJSON(f.Stdout, res)
-	}
-	fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-	if res.URL != "" {
-		fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
+	switch {
+	case o.out.format == "json":
+		if err := writeJSON(f.Stdout, res); err != nil {
+			return err
+		}
+	case o.out.format == "markdown":
+		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
+	case o.out.showBody:
+		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
+	default:
+		// The summary: what happened, then the title.
+		fmt.Fprintln(f.Stdout, describeStop(res, o.restart))
+		if !res.Noop {
+			fmt.Fprintf(f.Stdout, "\n%s\n", res.Title)
+		}
+		return nil
 	}
 	fmt.Fprintln(f.Stderr, describeStop(res, o.restart))
 	return nil
 }
 
-// describeStop says what happened, for stderr.
+// describeStop says what happened to the stop or restart proposal.
 func describeStop(res *proposal.StopResult, restart bool) string {
 	switch {
 	case res.Noop && restart:

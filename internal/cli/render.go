@@ -67,9 +67,6 @@ func writePlanText(w io.Writer, p *promote.Plan, color bool) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
-	if p.Forced != nil {
-		fmt.Fprintf(w, "forced: %s\n", p.Forced.Reason)
-	}
 }
 
 func writePlanMarkdown(w io.Writer, p *promote.Plan) {
