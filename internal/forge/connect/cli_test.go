@@ -77,7 +77,7 @@ func TestRunAgainstGitHub(t *testing.T) {
 		}
 	}
 	code, stdout, stderr := runCLI(t, dir, env, "run", "--to", "prod")
-	if code != 0 || !strings.Contains(stdout, "already matches") || strings.Contains(stdout+stderr, token) {
+	if code != 0 || !strings.Contains(stdout+stderr, "already matches") || strings.Contains(stdout+stderr, token) {
 		t.Errorf("text run: %d\n%s\n%s", code, stdout, stderr)
 	}
 }
