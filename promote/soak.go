@@ -221,3 +221,15 @@ func SoakHistory(cfg *Config, plan *Plan, commits iter.Seq2[EnvCommit, error]) (
 	}
 	return History(cfg, HistoryRequest{Env: plan.From, Apps: plan.Apps, Until: until}, commits)
 }
+
+// SoakReached reports whether history reaches, for every value plan
+// promotes, the entry that changed it: when it does not, the walk ended
+// before (a shallow clone) or the value predates the history.
+func SoakReached(plan *Plan, history []HistoryEntry) bool {
+	for _, c := range soakChanges(plan) {
+		if _, _, found := arrival(c, history); !found {
+			return false
+		}
+	}
+	return true
+}

@@ -174,7 +174,9 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 		Plan: func(req promote.Request, force string) proposal.PlanFunc {
 			// Chat commands are bounded by the server's or the job's
 			// own timeouts; the forge calls of the gates by the forge's.
-			return review.Policy(context.Background(), proposal.Promotion(req), gateSources(f, ws, fg), force)
+			src := gateSources(f, ws, fg)
+			src.Deepen = proposal.Deepener(context.Background(), fg)
+			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
 	}

@@ -26,6 +26,7 @@ func (o *runOptions) review(ctx context.Context, f *Factory, opts *proposal.Opti
 		return errors.New("--reason is only used with --force")
 	}
 	src := gateSources(f, opts.Workspace, opts.Forge)
+	src.Deepen = proposal.Deepener(ctx, opts.Forge)
 	if opts.PlanTrees != nil {
 		opts.PlanTrees = review.PolicyTrees(ctx, opts.PlanTrees, src, reason)
 	} else {

@@ -34,6 +34,9 @@ type Sources struct {
 	// ChecksErr, when Checks is nil, says why (the forge could not be
 	// reached, or has no checks).
 	ChecksErr error
+	// Deepen, when set, fetches more of a shallow clone's history (see
+	// proposal.Deepener) when the soak gate needs older commits.
+	Deepen func(tip plumbing.Hash, depth int) error
 }
 
 // Input reads the gate input for plan, planned from tree at the base
@@ -54,12 +57,52 @@ func (s Sources) Input(ctx context.Context, cfg *promote.Config, plan *promote.P
 		return in
 	}
 	if to.Soak() > 0 {
-		in.SourceHistory, in.HistoryErr = promote.SoakHistory(cfg, plan, s.Workspace.EnvCommits(cfg, from, plan.Apps, walkTip, false))
+		in.SourceHistory, in.HistoryErr = s.soakHistory(cfg, plan, from, walkTip)
 	}
 	if len(to.RequireChecks) > 0 {
 		in.Checks, in.ChecksErr = s.readChecks(ctx, cfg, plan, from, walkTip)
 	}
 	return in
+}
+
+// Deepening a shallow clone for the soak gate starts at minDeepen
+// commits and doubles, at most maxDeepen times.
+const (
+	minDeepen = 50
+	maxDeepen = 10
+)
+
+// soakHistory reads the source's history the soak gate needs. In a
+// shallow clone that ends before the commit that brought a value, it
+// deepens the history (with s.Deepen) until it reaches them all or is
+// complete; without Deepen, or when it stays shallow, the soak time
+// cannot be measured, which is an error: a value whose arrival is not in
+// the clone must not count as soaked.
+func (s Sources) soakHistory(cfg *promote.Config, plan *promote.Plan, from promote.Environment, tip plumbing.Hash) ([]promote.HistoryEntry, error) {
+	repo, err := s.Workspace.Repo()
+	if err != nil {
+		return nil, err
+	}
+	for round := 0; ; round++ {
+		history, err := promote.SoakHistory(cfg, plan, s.Workspace.EnvCommits(cfg, from, plan.Apps, tip, false))
+		if err != nil || promote.SoakReached(plan, history) {
+			return history, err
+		}
+		depth, _, shallow, err := repo.ShallowEdge(tip)
+		if err != nil || !shallow {
+			return history, err
+		}
+		if s.Deepen == nil || round == maxDeepen {
+			msg, err := s.Workspace.ShallowEnd(tip)
+			if err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("the history %s", msg)
+		}
+		if err := s.Deepen(tip, max(2*depth, minDeepen)); err != nil {
+			return nil, fmt.Errorf("fetch more of %s's history: %w", from.Name, err)
+		}
+	}
 }
 
 // sourceTip is the commit the source's state is read at: the plan's

@@ -113,3 +113,41 @@ func TestChecksGateHoldsRun(t *testing.T) {
 		t.Errorf("body lacks the passed checks gate:\n%s", res.Body)
 	}
 }
+
+// TestSoakDeepensAShallowClone: in a depth-1 checkout, run fetches more
+// of the history through the forge until it reaches the commit that
+// brought each value, instead of counting the value as soaked.
+func TestSoakDeepensAShallowClone(t *testing.T) {
+	e := newEnv(t)
+	files := forgetest.GitOpsFiles()
+	files["promote.yaml"] = strings.Replace(files["promote.yaml"], "    from: staging\n", "    from: staging\n    requireSoak: 24h\n", 1)
+	e.git.Commit(t, repoPath, "main", "prod requires a day in staging", map[string]string{"promote.yaml": files["promote.yaml"]})
+	for i := range 3 {
+		e.git.Commit(t, repoPath, "main", "docs", map[string]string{fmt.Sprintf("docs/%d.md", i): "x"})
+	}
+	dir := t.TempDir()
+	forgetest.Git(t, dir, "clone", "-q", "--depth", "1", "file://"+e.git.Dir(repoPath), ".")
+	forgetest.Git(t, dir, "remote", "set-url", "origin", e.git.RepoURL(repoPath))
+	ws, repo := forgetest.Workspace(t, dir)
+	fg, err := connect.Open(repo, connect.Options{Forge: "auto", Getenv: func(k string) string { return e.vars[k] }, Stderr: &e.stderr, Retry: retry.Policy{Sleep: e.sleep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	later := func() time.Time { return time.Now().AddDate(1, 0, 0) } // everything has soaked
+	run := func(src review.Sources) (*proposal.Result, error) {
+		return proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: review.Policy(ctx, proposal.Promotion(promote.Request{To: "prod"}), src, ""), Base: "main", Forge: fg})
+	}
+	// Without a way to deepen, the soak time cannot be measured.
+	_, err = run(review.Sources{Now: later, Workspace: ws})
+	if err == nil || !strings.Contains(err.Error(), "soak time of staging cannot be measured: the history stops at commit") {
+		t.Fatalf("got %v, want the shallow clone named", err)
+	}
+	res, err := run(review.Sources{Now: later, Workspace: ws, Deepen: proposal.Deepener(ctx, fg)})
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if !strings.Contains(res.Body, "| soak | ✅ passed | ghcr.io/acme/web 1.4.2: 87") || !strings.Contains(res.Body, "h of 24h in staging") {
+		t.Errorf("body lacks the soak time measured from the deepened history:\n%s", res.Body)
+	}
+}
