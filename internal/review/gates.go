@@ -72,35 +72,47 @@ const (
 	maxDeepen = 10
 )
 
-// soakHistory reads the source's history the soak gate needs. In a
-// shallow clone that ends before the commit that brought a value, it
-// deepens the history (with s.Deepen) until it reaches them all or is
-// complete; without Deepen, or when it stays shallow, the soak time
-// cannot be measured, which is an error: a value whose arrival is not in
-// the clone must not count as soaked.
+// soakHistory reads the source's history the soak gate needs, deepening
+// a shallow clone until it reaches the commit that brought each value (a
+// value whose arrival is not in the clone must not count as soaked).
 func (s Sources) soakHistory(cfg *promote.Config, plan *promote.Plan, from promote.Environment, tip plumbing.Hash) ([]promote.HistoryEntry, error) {
+	var history []promote.HistoryEntry
+	err := s.deepened(tip, from.Name, func() (bool, error) {
+		var err error
+		history, err = promote.SoakHistory(cfg, plan, s.Workspace.EnvCommits(cfg, from, plan.Apps, tip, false))
+		return err == nil && promote.SoakReached(plan, history), err
+	})
+	return history, err
+}
+
+// deepened runs read until it reports that the history it needs was
+// there. In a shallow clone that ends first it deepens the history of
+// tip (with s.Deepen, doubling) until read is satisfied or the history is
+// complete; without Deepen, or when it stays shallow, it is an error
+// naming where the clone ends.
+func (s Sources) deepened(tip plumbing.Hash, env string, read func() (bool, error)) error {
 	repo, err := s.Workspace.Repo()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for round := 0; ; round++ {
-		history, err := promote.SoakHistory(cfg, plan, s.Workspace.EnvCommits(cfg, from, plan.Apps, tip, false))
-		if err != nil || promote.SoakReached(plan, history) {
-			return history, err
+		done, err := read()
+		if err != nil || done {
+			return err
 		}
 		depth, _, shallow, err := repo.ShallowEdge(tip)
 		if err != nil || !shallow {
-			return history, err
+			return err
 		}
 		if s.Deepen == nil || round == maxDeepen {
 			msg, err := s.Workspace.ShallowEnd(tip)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return nil, fmt.Errorf("the history %s", msg)
+			return fmt.Errorf("the history %s", msg)
 		}
 		if err := s.Deepen(tip, max(2*depth, minDeepen)); err != nil {
-			return nil, fmt.Errorf("fetch more of %s's history: %w", from.Name, err)
+			return fmt.Errorf("fetch more of %s's history: %w", env, err)
 		}
 	}
 }
@@ -167,12 +179,18 @@ func (s Sources) checkCommits(cfg *promote.Config, plan *promote.Plan, from prom
 		pats = append(pats, path.Join(prefix, p))
 	}
 	last := plumbing.ZeroHash
-	for pc, err := range repo.PathLog(tip, gitrepo.LogOptions{Patterns: pats}) {
-		if err != nil {
-			return nil, err
+	err = s.deepened(tip, from.Name, func() (bool, error) {
+		for pc, err := range repo.PathLog(tip, gitrepo.LogOptions{Patterns: pats}) {
+			if err != nil {
+				return false, err
+			}
+			last = pc.Hash
+			break
 		}
-		last = pc.Hash
-		break
+		return !last.IsZero(), nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if last.IsZero() {
 		return nil, fmt.Errorf("no commit changed %s", from.Name)
