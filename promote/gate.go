@@ -243,9 +243,9 @@ func ShowGates(gates []Gate) bool {
 func GateLines(gates []Gate) []string {
 	var out []string
 	for _, g := range gates {
-		line := fmt.Sprintf("%-18s %-7s %s", g.Name, g.State, g.Detail)
+		line := fmt.Sprintf("%-18s %-8s %s", g.Name, g.State, g.Detail)
 		if g.Name == GateSoak && len(g.Soak) > 0 {
-			line = fmt.Sprintf("%-18s %-7s", g.Name, g.State)
+			line = fmt.Sprintf("%-18s %-8s", g.Name, g.State)
 		}
 		out = append(out, strings.TrimRight(line, " "))
 		if g.Name != GateSoak {
