@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/gitops-promote/promote/internal/fileerr"
 	"io"
 	"path"
 	"strings"
+
+	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -121,6 +123,13 @@ type ConfigError = fileerr.Error
 // ParseConfig parses and validates promote.yaml. name is used in errors.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	cfg := &Config{File: name}
+	docs, err := safeyaml.Decode(name, data, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) > 1 {
+		return nil, &ConfigError{File: name, Line: docs[1].Line, Msg: "a second YAML document: expected one mapping with environments:"}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
@@ -129,11 +138,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		}
 		return nil, yamlConfigError(name, err)
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlConfigError(name, err)
-	}
-	recordLines(cfg, &root)
+	recordLines(cfg, docs[0])
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

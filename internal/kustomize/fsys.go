@@ -9,8 +9,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 )
 
 // errReadOnly is returned by every write of a TreeFileSystem.
@@ -26,7 +30,16 @@ type TreeFileSystem struct {
 	// rewrite, when set, may replace the content of a file as it is read
 	// (Render uses it to drop remote bases from kustomizations).
 	rewrite func(name string, data []byte) ([]byte, error)
+
+	mu      sync.Mutex
+	read    int   // bytes read so far, against MaxRenderBytes
+	refused error // the first file refused by admit
 }
+
+// MaxRenderBytes is the most a TreeFileSystem reads for one render, in
+// total: with the limits on each file (safeyaml.Default), it bounds the
+// memory kustomize can use on a repository's input.
+const MaxRenderBytes = 64 << 20
 
 var _ filesys.FileSystem = (*TreeFileSystem)(nil)
 
@@ -159,10 +172,40 @@ func (t *TreeFileSystem) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := t.admit(name, data); err != nil {
+		return nil, err
+	}
 	if t.rewrite != nil {
 		return t.rewrite(name, data)
 	}
 	return data, nil
+}
+
+// admit counts data against the render's budget and refuses a file that
+// is over safeyaml's limits (an alias bomb, say) before kustomize parses
+// it.
+func (t *TreeFileSystem) admit(name string, data []byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.read += len(data)
+	var err error
+	if t.read > MaxRenderBytes {
+		err = &fileerr.Error{File: name, Msg: fmt.Sprintf("rendering reads more than %d bytes: refused", MaxRenderBytes)}
+	} else {
+		err = safeyaml.Check(name, data)
+	}
+	if err != nil && t.refused == nil {
+		t.refused = err
+	}
+	return err
+}
+
+// Refused returns the first file the render refused to read (over a
+// limit), nil when none was.
+func (t *TreeFileSystem) Refused() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.refused
 }
 
 // Walk walks the tree under p in lexical order.
