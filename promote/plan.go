@@ -222,7 +222,10 @@ func dropCopied(p *Plan, first, values int) {
 
 func requireDir(fsys fs.FS, dir, env string) error {
 	info, err := fs.Stat(fsys, dir)
-	if err != nil {
+	switch {
+	case err != nil && !isNotExist(err):
+		return fmt.Errorf("environment %q: %w", env, err)
+	case err != nil:
 		return fmt.Errorf("environment %q: directory %s does not exist", env, dir)
 	}
 	if !info.IsDir() {
@@ -303,9 +306,12 @@ func matchFiles(fsys fs.FS, dir, glob string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		info, err := fs.Stat(sub, n)
+		info, err := fs.Lstat(sub, n)
 		if err != nil || info.IsDir() {
 			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("files: %q matches %s, a symbolic link: refused, promote copies regular files only and never follows a link", glob, path.Join(dir, n))
 		}
 		if slices.Contains(kustomize.FileNames, path.Base(n)) {
 			return nil, fmt.Errorf("files: %q matches %s: kustomizations are not copied whole (their images are promoted)", glob, path.Join(dir, n))

@@ -93,7 +93,7 @@ func (t *TreeFileSystem) WriteFile(p string, _ []byte) error {
 // Open opens the named file for reading.
 func (t *TreeFileSystem) Open(p string) (filesys.File, error) {
 	name := rel(p)
-	info, err := fs.Stat(t.fsys, name)
+	info, err := t.stat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (t *TreeFileSystem) Open(p string) (filesys.File, error) {
 
 // IsDir reports whether p is a directory.
 func (t *TreeFileSystem) IsDir(p string) bool {
-	info, err := fs.Stat(t.fsys, rel(p))
+	info, err := t.stat(rel(p))
 	return err == nil && info.IsDir()
 }
 
@@ -130,7 +130,7 @@ func (t *TreeFileSystem) ReadDir(p string) ([]string, error) {
 // when p is a directory).
 func (t *TreeFileSystem) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 	name := rel(p)
-	info, err := fs.Stat(t.fsys, name)
+	info, err := t.stat(name)
 	if err != nil {
 		return "", "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
 	}
@@ -142,7 +142,7 @@ func (t *TreeFileSystem) CleanedAbs(p string) (filesys.ConfirmedDir, string, err
 
 // Exists reports whether p exists.
 func (t *TreeFileSystem) Exists(p string) bool {
-	_, err := fs.Stat(t.fsys, rel(p))
+	_, err := t.stat(rel(p))
 	return err == nil
 }
 
@@ -155,7 +155,7 @@ func (t *TreeFileSystem) Glob(pattern string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		if info, err := fs.Stat(t.fsys, n); err == nil && !info.IsDir() {
+		if info, err := t.stat(n); err == nil && !info.IsDir() {
 			out = append(out, abs(n))
 		}
 	}
@@ -198,6 +198,21 @@ func (t *TreeFileSystem) admit(name string, data []byte) error {
 		t.refused = err
 	}
 	return err
+}
+
+// stat is fs.Stat, remembering as refused an error other than a missing
+// file (a symbolic link leaving the repository, say): kustomize would
+// only see that the file does not exist.
+func (t *TreeFileSystem) stat(name string) (fs.FileInfo, error) {
+	info, err := fs.Stat(t.fsys, name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.mu.Lock()
+		if t.refused == nil {
+			t.refused = err
+		}
+		t.mu.Unlock()
+	}
+	return info, err
 }
 
 // Refused returns the first file the render refused to read (over a
