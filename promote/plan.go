@@ -46,6 +46,9 @@ type Change struct {
 	Source string `json:"source,omitempty"`
 	// At locates the value for every kind but kustomize images and files.
 	At *Locator `json:"at,omitempty"`
+
+	// src is where New was read, for messages.
+	src from
 }
 
 // ImageChange is an image entry before (nil when added) and after.
@@ -194,6 +197,9 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 		}
 	}
 	values := len(p.Changes)
+	if err := checkValues(p.Changes[first:]); err != nil {
+		return err
+	}
 	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
 		return err
 	}
@@ -260,10 +266,11 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 	have := kustomize.Occurrences(dstK)
 	for _, name := range order {
 		img := want[name]
+		at := from{img.File, img.Line}
 		img.File, img.Line = "", 0
 		if len(have[name]) == 0 {
 			p.Changes = append(p.Changes, Change{App: app, File: dstK[0].File, Kind: KindImage, Name: name,
-				New: img.Ref(), Image: &ImageChange{New: img}})
+				New: img.Ref(), Image: &ImageChange{New: img}, src: at})
 			continue
 		}
 		for _, old := range have[name] {
@@ -272,7 +279,7 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 			}
 			o := old
 			p.Changes = append(p.Changes, Change{App: app, File: old.File, Kind: KindImage, Name: name,
-				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}})
+				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}, src: at})
 		}
 	}
 	return nil

@@ -171,6 +171,9 @@ func setImagePlan(env, app string, sets []imageSet) proposal.PlanFunc {
 			}
 			p.Changes = append(p.Changes, imageChanges(app, name, s, occ[name])...)
 		}
+		if err := promote.CheckValues(p); err != nil {
+			return nil, err
+		}
 		return p, nil
 	}
 }

@@ -33,6 +33,10 @@ type Proposal struct {
 	Request RequestOptions
 }
 
+// IsRollback reports whether p rolls an environment back (its source is
+// its target).
+func (p Proposal) IsRollback() bool { return p.From == p.To }
+
 // RequestOptions are an environment's settings for the requests that
 // promote to it (promote.yaml: environments[].pullRequest).
 type RequestOptions struct {
