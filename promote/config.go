@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/grammar"
 	"github.com/gitops-promote/promote/internal/safeyaml"
 
 	"go.yaml.in/yaml/v3"
@@ -211,7 +212,7 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 	case e.Name == "":
 		return c.errorf(e.line, "environment without name: expected name:")
 	case !validName(e.Name):
-		return c.errorf(e.line, "environment name %q: expected letters, digits, '.', '_' or '-'", e.Name)
+		return c.errorf(e.line, "environment name %s: expected at most %d letters, digits, '.', '_' or '-' that make a git branch name (no '..', no leading '.' or '-', no trailing '.' or '.lock')", grammar.Show(e.Name), MaxEnvName)
 	case seen[e.Name]:
 		return c.errorf(e.line, "environment %q is defined twice", e.Name)
 	case e.From == e.Name:
@@ -301,7 +302,16 @@ func checkRelPath(p string) error {
 	return nil
 }
 
+// MaxEnvName is the longest environment name: names go into branch
+// names (promote/<from>-to-<to>), labels and commit trailers.
+const MaxEnvName = 63
+
+// validName accepts an environment name that is also a valid part of a
+// git branch name.
 func validName(s string) bool {
+	if len(s) > MaxEnvName || grammar.GitRef(s) != nil || strings.HasSuffix(s, ".") {
+		return false
+	}
 	for _, r := range s {
 		ok := r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
 		if !ok {
