@@ -28,6 +28,14 @@ func (p Permission) CanWrite() bool {
 	return p == PermWrite || p == PermMaintain || p == PermAdmin
 }
 
+// describe names p in a sentence: "no access", "read permission".
+func (p Permission) describe() string {
+	if p == PermNone || p == "" {
+		return "no access"
+	}
+	return string(p) + " permission"
+}
+
 // Actor is the author of a comment.
 type Actor struct {
 	Login string
@@ -50,6 +58,9 @@ type Access interface {
 // the thread.
 type Refusal struct {
 	Msg string
+	// NoAccess is set when the author may not write to the repository
+	// at all: such an author gets no reply beyond the reaction.
+	NoAccess bool
 }
 
 // Error implements error.
@@ -71,7 +82,7 @@ func Authorize(ctx context.Context, acc Access, cfg *promote.Config, a Actor, en
 			return fmt.Errorf("check the permission of @%s: %w", a.Login, err)
 		}
 		if !perm.CanWrite() {
-			return &Refusal{Msg: fmt.Sprintf("@%s has %s permission on this repository; changing %s needs write, maintain or admin.", a.Login, perm, env)}
+			return &Refusal{Msg: fmt.Sprintf("@%s has %s on this repository; changing %s needs write, maintain or admin permission.", a.Login, perm.describe(), env), NoAccess: true}
 		}
 	}
 	if len(e.Approvers) == 0 {

@@ -91,7 +91,7 @@ func TestGitLabNoteCommand(t *testing.T) {
 	if len(mrs) != 2 || mrs[1].SourceBranch != "promote/staging-to-prod" {
 		t.Fatalf("merge requests: %+v", mrs)
 	}
-	if n := mrs[0].Notes; len(n) != 1 || !strings.Contains(n[0], "opened [#2](https://gitlab.example/acme/gitops/-/merge_requests/2)") {
+	if n := mrs[0].Notes; len(n) != 1 || !strings.Contains(n[0], "opened [!2](https://gitlab.example/acme/gitops/-/merge_requests/2)") {
 		t.Fatalf("notes: %q", n)
 	}
 	var got []string
@@ -107,7 +107,7 @@ func TestGitLabReporterIsRefused(t *testing.T) {
 	e := newGitLabEnv(t, forgetest.GitOpsFiles())
 	e.chat.SetPermission("alice", "20") // reporter
 	res := e.handle(t, noteHook("alice", "/promote prod", "create"))
-	if res.Outcome != chatops.Refused || !strings.Contains(res.Reply, "@alice has read permission") {
+	if res.Outcome != chatops.Refused || !strings.Contains(res.Error, "@alice has read permission") || res.Reply != "" {
 		t.Fatalf("%+v", res)
 	}
 	if b := e.git.Branch(t, "acme/gitops", "promote/staging-to-prod"); b != "" {

@@ -61,6 +61,9 @@ type RequestKind struct {
 	Sigil string
 }
 
+// ref is request n as the forge's markdown refers to it: #12, !12.
+func (k RequestKind) ref(n int) string { return fmt.Sprintf("%s%d", k.Sigil, n) }
+
 // The kinds of request of GitHub and GitLab.
 var (
 	PullRequest  = RequestKind{Noun: "pull request", Sigil: "#"}
@@ -110,7 +113,7 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 		}
 	}
 	info := fl.Requests.Describe(r)
-	res.URL, res.Number = info.URL, info.Number
+	res.URL, res.Number, res.Ref = info.URL, info.Number, fl.Kind.ref(info.Number)
 	return res, nil
 }
 
@@ -183,7 +186,7 @@ func (fl Flow[R]) Withdraw(ctx context.Context, p Proposal) (Result, error) {
 		}
 		if res.Action == None {
 			info := fl.Requests.Describe(o)
-			res.Action, res.URL, res.Number = Closed, info.URL, info.Number
+			res.Action, res.URL, res.Number, res.Ref = Closed, info.URL, info.Number, fl.Kind.ref(info.Number)
 		}
 	}
 	deleted, err := fl.Branches.Remove(ctx, p.Branch)

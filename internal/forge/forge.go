@@ -58,6 +58,9 @@ type Result struct {
 	Action Action `json:"action"`
 	URL    string `json:"url,omitempty"`
 	Number int    `json:"number,omitempty"`
+	// Ref is the request as the forge's markdown refers to it: #12 on
+	// GitHub, !12 on GitLab.
+	Ref    string `json:"ref,omitempty"`
 	Branch string `json:"branch"`
 	Commit string `json:"commit,omitempty"`
 }
