@@ -87,7 +87,9 @@ func gitlabNote(p *gitlabPayload) *Comment {
 
 func gitlabMerged(p *gitlabPayload) *Merged {
 	a := p.ObjectAttributes
-	if a.Action != "merge" && a.State != "merged" {
+	// Only the merge itself: an update of a merged request (a label or
+	// title edit) also says state: merged, and must not promote again.
+	if a.Action != "merge" {
 		return nil
 	}
 	m := &Merged{Thread: Thread{Kind: ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description}

@@ -132,3 +132,31 @@ func TestGitLabApproverGroupAndEdits(t *testing.T) {
 		t.Fatalf("group member: %+v", res)
 	}
 }
+
+// TestGitLabMergeIsTheMergeAction: only action merge is a merge; a label
+// or title edit of a merged request (action update, state merged) and a
+// close are not.
+func TestGitLabMergeIsTheMergeAction(t *testing.T) {
+	for _, c := range []struct {
+		action, state string
+		merged        bool
+	}{
+		{"merge", "merged", true},
+		{"update", "merged", false},
+		{"close", "closed", false},
+		{"", "merged", false},
+		{"open", "opened", false},
+	} {
+		payload := fmt.Sprintf(`{"object_kind": "merge_request", "user": {"username": "alice"},
+			"project": {"path_with_namespace": "acme/gitops", "default_branch": "main"},
+			"object_attributes": {"iid": 2, "action": %q, "state": %q, "source_branch": "promote/staging-to-prod",
+				"target_branch": "main", "source_project_id": 1, "target_project_id": 1}}`, c.action, c.state)
+		ev, err := chatops.ParseGitLab("Merge Request Hook", []byte(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.Merged != nil && ev.Merged.Merged; got != c.merged || chatops.NeedsWork(ev) != c.merged {
+			t.Errorf("action %q state %q: merged %v, want %v", c.action, c.state, got, c.merged)
+		}
+	}
+}
