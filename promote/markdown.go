@@ -123,6 +123,21 @@ func mdCell(s string) string { return Text(s) }
 // span, markup and HTML are shown as text.
 func Code(s string) string {
 	s = oneLine(s)
+	fence := strings.Repeat("`", longestBackticks(s)+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
+		s = " " + s + " "
+	}
+	return fence + strings.ReplaceAll(s, "|", "\\|") + fence
+}
+
+// Fence is a fence for a code block holding s: longer than any run of
+// backticks in s, so s cannot close it, and at least three.
+func Fence(s string) string {
+	return strings.Repeat("`", max(3, longestBackticks(s)+1))
+}
+
+// longestBackticks is the length of the longest run of backticks in s.
+func longestBackticks(s string) int {
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {
@@ -132,11 +147,7 @@ func Code(s string) string {
 			run = 0
 		}
 	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
-		s = " " + s + " "
-	}
-	return fence + strings.ReplaceAll(s, "|", "\\|") + fence
+	return longest
 }
 
 // Text is s as plain markdown text: one line, with every character that

@@ -53,16 +53,7 @@ func what(p *proposal.Result) string {
 // longer than any run of backticks in s. Nothing inside renders: no
 // mention, link, image or HTML.
 func fence(s string) string {
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	f := strings.Repeat("`", max(3, longest+1))
+	f := promote.Fence(s)
 	return f + "text\n" + strings.TrimRight(s, "\n") + "\n" + f
 }
 
