@@ -113,7 +113,7 @@ func (t *Tree) Branch(branch string) (*EnvBranch, error) {
 	if b.Ref == "" {
 		return nil, fmt.Errorf("%w: %s (no local branch and no %s/%s): create it, or fetch it with --fetch", ErrNoEnvBranch, branch, Remote, branch)
 	}
-	if b.FS, err = t.ws.treeAt(b.Commit); err != nil {
+	if b.FS, err = t.ws.TreeAt(b.Commit); err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
 	t.branches[branch] = b
@@ -130,7 +130,7 @@ func (t *Tree) Pin(branch string, commit plumbing.Hash) error {
 }
 
 func (t *Tree) pinLocked(branch string, commit plumbing.Hash) (*EnvBranch, error) {
-	sub, err := t.ws.treeAt(commit)
+	sub, err := t.ws.TreeAt(commit)
 	if err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
@@ -154,8 +154,8 @@ func (t *Tree) ReadLink(name string) (string, error) { return fs.ReadLink(t.FS, 
 // ReadDir implements fs.ReadDirFS.
 func (t *Tree) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(t.FS, name) }
 
-// treeAt is the tree of commit at the workspace prefix.
-func (w *Workspace) treeAt(commit plumbing.Hash) (fs.FS, error) {
+// TreeAt is the tree of commit at the workspace prefix.
+func (w *Workspace) TreeAt(commit plumbing.Hash) (fs.FS, error) {
 	repo, err := w.Repo()
 	if err != nil {
 		return nil, err
@@ -164,11 +164,7 @@ func (w *Workspace) treeAt(commit plumbing.Hash) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := repo.TreeFS(commit)
-	if err != nil {
-		return nil, err
-	}
-	return fs.Sub(tree, prefix)
+	return subTree(repo, commit, prefix)
 }
 
 // EnvBranchOf returns where env was read from in fsys: its branch and tip
@@ -208,9 +204,20 @@ func (w *Workspace) Fetch(ctx context.Context, branches []string, auth transport
 	if err != nil {
 		return err
 	}
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return err
+	}
+	depth := 0
+	if len(shallow) > 0 {
+		// A shallow clone (a CI checkout) gets each tip alone: the
+		// request then carries the clone's shallow commits, without
+		// which the remote would leave out objects it thinks are here.
+		depth = 1
+	}
 	for _, b := range branches {
 		spec := config.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(b), plumbing.NewRemoteReferenceName(Remote, b)))
-		err := repo.Git().FetchContext(ctx, &git.FetchOptions{RemoteName: Remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, Tags: git.NoTags})
+		err := repo.Git().FetchContext(ctx, &git.FetchOptions{RemoteName: Remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, Tags: git.NoTags, Depth: depth})
 		var missing git.NoMatchingRefSpecError
 		switch {
 		case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate), errors.As(err, &missing):
@@ -218,5 +225,8 @@ func (w *Workspace) Fetch(ctx context.Context, branches []string, auth transport
 			return fmt.Errorf("fetch %s from %s: %w", b, Remote, err)
 		}
 	}
-	return nil
+	if depth == 0 {
+		return nil
+	}
+	return repo.UpdateShallow(nil, nil)
 }

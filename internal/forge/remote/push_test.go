@@ -30,7 +30,13 @@ func setup(t *testing.T) (*forgetest.GitServer, *gitrepo.Repo, *remote.Remote) {
 	t.Helper()
 	srv := forgetest.NewGitServer(t, "x-access-token", token)
 	srv.CreateRepo(t, "a/b", map[string]string{"env/prod/app.yaml": "tag: 1\n", "env/staging/app.yaml": "tag: 2\n", "README.md": "hi\n"})
-	dir := srv.Clone(t, "a/b")
+	repo, r := openRemote(t, srv, srv.Clone(t, "a/b"))
+	return srv, repo, r
+}
+
+// openRemote opens the clone in dir and its Remote for the server's a/b.
+func openRemote(t *testing.T, srv *forgetest.GitServer, dir string) (*gitrepo.Repo, *remote.Remote) {
+	t.Helper()
 	repo, err := gitrepo.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +45,7 @@ func setup(t *testing.T) (*forgetest.GitServer, *gitrepo.Repo, *remote.Remote) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &remote.Remote{Repo: repo, Loc: loc, Creds: remote.Credentials{Username: "x-access-token", Token: func(context.Context) (string, error) { return token, nil }}}
-	return srv, repo, r
+	return repo, &remote.Remote{Repo: repo, Loc: loc, Creds: remote.Credentials{Username: "x-access-token", Token: func(context.Context) (string, error) { return token, nil }}}
 }
 
 // commitOn writes a commit changing env/prod/app.yaml on parent.
@@ -108,6 +113,40 @@ func TestOnlyPromotionBranchesAreWritten(t *testing.T) {
 	}
 	if got := srv.Branch(t, "a/b", "main"); got != base.String() {
 		t.Errorf("main moved to %s", got)
+	}
+}
+
+// TestMoveBaseIsACompareAndSwapFastForward: the base branch moves only
+// forward, and only from the commit the change was built on.
+func TestMoveBaseIsACompareAndSwapFastForward(t *testing.T) {
+	srv, repo, r := setup(t)
+	ctx := context.Background()
+	base, err := r.Fetch(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := commitOn(t, repo, base, "tag: 2\n")
+	sideways := commitOn(t, repo, base, "tag: 3\n")
+	if err := r.MoveBase(ctx, "main", base.String(), c1.String()); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Branch(t, "a/b", "main"); got != c1.String() {
+		t.Fatalf("main at %s, want %s", got, c1)
+	}
+	if err := r.MoveBase(ctx, "main", c1.String(), c1.String()); err != nil {
+		t.Errorf("moving to where the branch already is: %v", err)
+	}
+	// Built on the old tip: the remote no longer holds it.
+	c2 := commitOn(t, repo, sideways, "tag: 4\n")
+	if err := r.MoveBase(ctx, "main", sideways.String(), c2.String()); !errors.Is(err, gitrepo.ErrRefChanged) {
+		t.Errorf("move from a stale tip: %v, want ErrRefChanged", err)
+	}
+	// Not a descendant: refused before anything is sent.
+	if err := r.MoveBase(ctx, "main", c1.String(), sideways.String()); err == nil || !strings.Contains(err.Error(), "non-fast-forward") {
+		t.Errorf("move to a commit that does not descend from the tip: %v", err)
+	}
+	if got := srv.Branch(t, "a/b", "main"); got != c1.String() {
+		t.Errorf("main moved to %s after refused moves", got)
 	}
 }
 
