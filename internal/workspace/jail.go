@@ -5,25 +5,35 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/gitops-promote/promote/internal/gitrepo"
 )
 
-// jailFS is the working tree as an fs.FS that follows symbolic links only
-// while they stay inside it (os.Root), naming the link that does not.
+// jailFS is the working tree as an fs.FS that follows a symbolic link
+// only when it resolves inside the tree, and refuses one that does not
+// with a *gitrepo.LinkError naming it. Each directory on a path is
+// checked once (the result is kept), each file when it is read.
 type jailFS struct {
-	root *os.Root
+	dir  string // absolute, with symbolic links resolved
 	fsys fs.FS
+
+	mu   sync.Mutex
+	dirs map[string]error
 }
 
-// openJail opens dir as a jailFS.
+// openJail returns dir as a jailFS.
 func openJail(dir string) (*jailFS, error) {
-	root, err := os.OpenRoot(dir)
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open working tree: %w", err)
 	}
-	return &jailFS{root: root, fsys: root.FS()}, nil
+	return &jailFS{dir: abs, fsys: os.DirFS(abs), dirs: map[string]error{}}, nil
 }
 
 var (
@@ -35,75 +45,115 @@ var (
 
 // Open implements fs.FS.
 func (j *jailFS) Open(name string) (fs.File, error) {
-	f, err := j.fsys.Open(name)
-	return f, j.fix(name, err)
+	if err := j.check("open", name); err != nil {
+		return nil, err
+	}
+	return j.fsys.Open(name)
 }
 
 // ReadFile implements fs.ReadFileFS.
 func (j *jailFS) ReadFile(name string) ([]byte, error) {
-	b, err := fs.ReadFile(j.fsys, name)
-	return b, j.fix(name, err)
+	if err := j.check("read", name); err != nil {
+		return nil, err
+	}
+	return fs.ReadFile(j.fsys, name)
 }
 
 // ReadDir implements fs.ReadDirFS.
 func (j *jailFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	es, err := fs.ReadDir(j.fsys, name)
-	return es, j.fix(name, err)
+	if err := j.check("readdir", name); err != nil {
+		return nil, err
+	}
+	return fs.ReadDir(j.fsys, name)
 }
 
 // Stat implements fs.StatFS.
 func (j *jailFS) Stat(name string) (fs.FileInfo, error) {
-	info, err := fs.Stat(j.fsys, name)
-	return info, j.fix(name, err)
+	if err := j.check("stat", name); err != nil {
+		return nil, err
+	}
+	return fs.Stat(j.fsys, name)
 }
 
-// Lstat implements fs.ReadLinkFS.
+// Lstat implements fs.ReadLinkFS: the link itself is described, so only
+// the directories leading to it are checked.
 func (j *jailFS) Lstat(name string) (fs.FileInfo, error) {
-	info, err := fs.Lstat(j.fsys, name)
-	return info, j.fix(name, err)
+	if err := j.checkPath("lstat", name); err != nil {
+		return nil, err
+	}
+	return fs.Lstat(j.fsys, name)
 }
 
 // ReadLink implements fs.ReadLinkFS.
 func (j *jailFS) ReadLink(name string) (string, error) {
+	if err := j.checkPath("readlink", name); err != nil {
+		return "", err
+	}
 	return fs.ReadLink(j.fsys, name)
 }
 
-// fix turns os.Root's "path escapes from parent" into a *LinkError
-// (a *gitrepo.LinkError) naming the first link on name's path that leaves the tree.
-func (j *jailFS) fix(name string, err error) error {
-	if err == nil || !strings.Contains(err.Error(), "path escapes from parent") {
+// check refuses name when it, or a directory on its path, is a link
+// that resolves outside the tree.
+func (j *jailFS) check(op, name string) error {
+	if err := j.checkPath(op, name); err != nil {
 		return err
 	}
-	if link, target, ok := j.escapingLink(name); ok {
-		return &fs.PathError{Op: "read", Path: name, Err: &gitrepo.LinkError{Link: link, Target: target}}
+	return wrap(op, name, j.entry(name))
+}
+
+// checkPath checks the directories leading to name.
+func (j *jailFS) checkPath(op, name string) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
+	return wrap(op, name, j.directory(path.Dir(name)))
+}
+
+func wrap(op, name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// directory checks dir and its parents, once each.
+func (j *jailFS) directory(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	j.mu.Lock()
+	err, ok := j.dirs[dir]
+	j.mu.Unlock()
+	if ok {
+		return err
+	}
+	if err = j.directory(path.Dir(dir)); err == nil {
+		err = j.entry(dir)
+	}
+	j.mu.Lock()
+	j.dirs[dir] = err
+	j.mu.Unlock()
 	return err
 }
 
-// escapingLink finds the first symbolic link on the path to name whose
-// target is absolute or climbs out of the tree; failing that (a chain of
-// links), the first link on the path.
-func (j *jailFS) escapingLink(name string) (link, target string, ok bool) {
-	parts := strings.Split(name, "/")
-	for i := range parts {
-		p := strings.Join(parts[:i+1], "/")
-		info, err := j.root.Lstat(p)
-		if err != nil {
-			break
-		}
-		if info.Mode()&fs.ModeSymlink == 0 {
-			continue
-		}
-		t, err := j.root.Readlink(p)
-		if err != nil {
-			break
-		}
-		if !ok {
-			link, target, ok = p, t, true
-		}
-		if path.IsAbs(t) || !fs.ValidPath(path.Join(path.Dir(p), t)) {
-			return p, t, true
-		}
+// entry refuses p when it is a link that resolves outside the tree. A
+// missing or dangling entry is left to the operation to report.
+func (j *jailFS) entry(p string) error {
+	if p == "." {
+		return nil
 	}
-	return link, target, ok
+	full := filepath.Join(j.dir, filepath.FromSlash(p))
+	info, err := os.Lstat(full)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, _ := os.Readlink(full)
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil
+	}
+	if real != j.dir && !strings.HasPrefix(real, j.dir+string(filepath.Separator)) {
+		return &gitrepo.LinkError{Link: p, Target: target}
+	}
+	return nil
 }
