@@ -205,7 +205,7 @@ func (t *TreeFileSystem) admit(name string, data []byte) error {
 // only see that the file does not exist.
 func (t *TreeFileSystem) stat(name string) (fs.FileInfo, error) {
 	info, err := fs.Stat(t.fsys, name)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err != nil && !isNotExist(err) && !errors.Is(err, fs.ErrInvalid) {
 		t.mu.Lock()
 		if t.refused == nil {
 			t.refused = err
