@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/gitops-promote/promote/internal/grammar"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -46,6 +47,9 @@ func ParseImageSet(arg string) (ImageSet, error) {
 		return s, fmt.Errorf("%q: expected a tag (:TAG) or a digest (@sha256:...)", arg)
 	case s.digest != "" && !strings.Contains(s.digest, ":"):
 		return s, fmt.Errorf("%q: digest %q: expected ALGORITHM:HEX, such as sha256:9b1f...", arg, s.digest)
+	}
+	if err := grammar.Image(s.image, s.tag, s.digest); err != nil {
+		return s, fmt.Errorf("%s: %w", grammar.Show(arg), err)
 	}
 	return s, nil
 }
