@@ -13,11 +13,15 @@ func (p *Plan) Markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Promotes **%s** to **%s**", p.From, p.To)
-	if p.SourceCommit != "" {
+	switch {
+	case p.SourceRev != "":
+		fmt.Fprintf(&b, " as it was at `%s` (source commit `%s`)", strings.ReplaceAll(p.SourceRev, "`", ""), shortCommit(p.SourceCommit))
+	case p.SourceCommit != "":
 		fmt.Fprintf(&b, " (source commit `%s`)", shortCommit(p.SourceCommit))
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
+	p.gateTable(&b)
 	if p.Empty() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()
@@ -114,7 +118,7 @@ func mdValue(v, empty string) string {
 
 // mdCell escapes text for a table cell outside code: no raw HTML, no
 // markup, one line.
-func mdCell(s string) string { return Text(s) }
+func mdCell(s string) string { return mdText(oneLine(s)) }
 
 // Code is s as a markdown code span that s cannot break out of: a fence
 // one backtick longer than the longest run of backticks in s, spaces
@@ -148,19 +152,6 @@ func longestBackticks(s string) int {
 		}
 	}
 	return longest
-}
-
-// Text is s as plain markdown text: one line, with every character that
-// markdown or HTML could read as markup escaped by a backslash.
-func Text(s string) string {
-	var b strings.Builder
-	for _, r := range oneLine(s) {
-		if strings.ContainsRune("\\`*_[]<>|~&", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // oneLine replaces the line breaks and other control characters of s by
@@ -212,9 +203,9 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 	if p.Forced == nil {
 		return
 	}
-	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", Text(p.Forced.Reason))
+	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", mdText(p.Forced.Reason))
 	for _, v := range p.Forced.Overrides {
-		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, v.Msg)
+		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, mdText(v.Msg))
 	}
 	b.WriteString("\n")
 }
