@@ -90,7 +90,9 @@ func gitlabNote(p *gitlabPayload) *Comment {
 
 func gitlabMerged(p *gitlabPayload) *Merged {
 	a := p.ObjectAttributes
-	if a.Action != "merge" && a.State != "merged" {
+	// Only the merge itself: an update of a merged request (a label or
+	// title edit) also says state: merged, and must not promote again.
+	if a.Action != "merge" {
 		return nil
 	}
 	m := &Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description, Title: a.Title}

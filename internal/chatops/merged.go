@@ -20,7 +20,7 @@ type Promotion struct {
 // (promote/<from>-to-<to>, promote/<app>/<from>-to-<to>) naming an
 // environment of cfg. Rollbacks are not promotions.
 func Recognize(cfg *promote.Config, body, head string) (Promotion, bool) {
-	if from, to, app, ok := forge.ParseMarker(body); ok {
+	if from, to, app, ok := forge.ParseMarker(body, head); ok {
 		return Promotion{From: from, To: to, App: app}, from != to && from != ""
 	}
 	rest, ok := strings.CutPrefix(head, "promote/")
@@ -50,7 +50,7 @@ func (h *Handler) HandleMerged(ctx context.Context, repo Repository, m *Merged) 
 	if m == nil || !m.Merged || m.Base != repo.DefaultBranch {
 		return &Result{Outcome: Ignored}, nil
 	}
-	_, _, _, marked := forge.ParseMarker(m.Body)
+	_, _, _, marked := forge.ParseMarker(m.Body, m.Head)
 	if !marked && !strings.HasPrefix(m.Head, "promote/") {
 		return &Result{Outcome: Ignored}, nil
 	}

@@ -144,7 +144,10 @@ func (w *Workspace) Disk() (*promote.Config, fs.FS, error) {
 	if w.Dir == "" {
 		return nil, nil, errors.New("a bare repository has no working tree: use run, or plan with --ref")
 	}
-	fsys := os.DirFS(w.Dir)
+	fsys, err := openJail(w.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	cfg, err := w.config(fsys)
 	if err != nil {
 		return nil, nil, err
