@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
@@ -33,6 +34,10 @@ type Repo struct {
 	Reviewers []proposal.Reviewer
 	// StatusMarkdown renders /promote status; nil uses a short table.
 	StatusMarkdown func(*promote.Status) string
+	// Retry paces re-planning after lost races; Notify is told about
+	// each re-plan (nil says nothing).
+	Retry  retry.Policy
+	Notify func(string)
 }
 
 // tip is the default branch's tip: fetched for forges with a remote, the
@@ -72,7 +77,7 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Resu
 	if r.Plan != nil {
 		plan = r.Plan(req)
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, r.options(proposal.Options{Plan: plan}))
 }
 
 // Rollback implements Runner.
@@ -80,7 +85,14 @@ func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Res
 	if r.RollbackPlan == nil {
 		return nil, errors.New("rollback is not available here")
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: r.RollbackPlan(req), Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, r.options(proposal.Options{PlanTrees: r.RollbackPlan(req)}))
+}
+
+// options fills o's workspace, base, forge, reviewers and pacing.
+func (r *Repo) options(o proposal.Options) proposal.Options {
+	o.Workspace, o.Base, o.Forge, o.Reviewers = r.Workspace, r.Base, r.Forge, r.Reviewers
+	o.Retry, o.Notify = r.Retry, r.Notify
+	return o
 }
 
 // Status implements Runner.

@@ -177,6 +177,8 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 			return chatRollbackPlan(ws, req)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
+		Retry:     f.ForgeOptions.Retry,
+		Notify:    f.note,
 	}
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -74,4 +75,9 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 // color reports whether output may carry escape codes.
 func (f *Factory) color() bool {
 	return f.Terminal && f.Getenv("NO_COLOR") == "" && f.Getenv("TERM") != "dumb"
+}
+
+// note tells the user something that is not an error, on stderr.
+func (f *Factory) note(msg string) {
+	fmt.Fprintf(f.Stderr, "promote: %s\n", msg)
 }

@@ -82,6 +82,7 @@ server stops accepting, finishes the events it accepted (up to
 	fl.DurationVar(&o.grace, "shutdown-timeout", time.Minute, "on shutdown, time to finish the accepted events")
 	fl.IntVar(&o.workers, "workers", server.DefaultWorkers, "repositories handled at once")
 	fl.IntVar(&o.queueSize, "queue-size", server.DefaultQueueSize, "events that may wait; more get 503")
+	fl.DurationVar(&f.ForgeOptions.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
 	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
 	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
 	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
@@ -218,7 +219,10 @@ func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) 
 	if !ok {
 		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
 	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path)}, nil
+	log := s.log.With("repository", repo.Path)
+	run := chatRunner(s.f, ws, fg, repo.DefaultBranch)
+	run.Notify = func(msg string) { log.Info(msg) }
+	return &chatops.Handler{Forge: chat, Runner: run, Log: log}, nil
 }
 
 // clone returns the bare repository for repo under the data directory,
