@@ -131,6 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		pace.Base, pace.Max = replanBase, replanMax
 	}
 	var created bool
+	var lost error // the last lost race
 	for n := 1; ; n++ {
 		res, err := runOnce(ctx, o, repo)
 		if err == nil {
@@ -143,9 +144,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				res.Action = forge.Created // by an earlier plan of this run
 			}
 		}
+		if err != nil && lost != nil && ctx.Err() != nil {
+			return res, gaveUp(fmt.Errorf("%w; then %w", lost, err), n, res)
+		}
 		if err == nil || !errors.Is(err, gitrepo.ErrRefChanged) || ctx.Err() != nil {
 			return res, err
 		}
+		lost = err
 		wait := pace.Backoff(n)
 		if n >= maxPlans || !pace.Fits(ctx, wait) {
 			return res, gaveUp(err, n, res)
