@@ -31,6 +31,8 @@ type serveOptions struct {
 	readTimeout, writeTimeout          time.Duration
 	dedupeWindow, jobTimeout, grace    time.Duration
 	workers, queueSize                 int
+	resync                             time.Duration
+	repositories                       []string
 }
 
 func newServeCmd(f *Factory) *cobra.Command {
@@ -57,12 +59,24 @@ as for run: GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID,
 GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN; GITHUB_API_URL and
 --gitlab-url for GitHub Enterprise and self-managed GitLab.
 
+Deliveries only speed things up. At start and every --resync, each
+repository named with --repository, and each seen in a delivery since
+start, is resynced: for every environment with autoPromote whose source
+differs from it, an open proposal is brought up to date and a missing
+one is opened (one a person closed stays closed). So a crash, a lost
+delivery or a restart loses no promotion, and several replicas behind
+one load balancer need no coordination beyond git's compare-and-swap
+pushes and the forge's idempotent proposals. A job that panics or runs
+out of --job-timeout fails alone: its thread gets a fixed reply and the
+server goes on. --request-timeout bounds each HTTP request to the forge.
+
 GET /healthz answers while the process runs, /readyz until shutdown
 starts, /metrics in Prometheus' text format. On SIGTERM or SIGINT the
 server stops accepting, finishes the events it accepted (up to
 --shutdown-timeout) and exits.`,
 		Example: `  PROMOTE_GITHUB_WEBHOOK_SECRET=... GITHUB_TOKEN=... promote serve --addr :8080
-  promote serve --addr :8080 --log-format json --data-dir /var/lib/promote --workers 8`,
+  promote serve --addr :8080 --log-format json --data-dir /var/lib/promote --workers 8
+  promote serve --repository github:acme/gitops --repository gitlab:platform/deploy@master --resync 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), f, o)
@@ -82,6 +96,8 @@ server stops accepting, finishes the events it accepted (up to
 	fl.DurationVar(&o.grace, "shutdown-timeout", time.Minute, "on shutdown, time to finish the accepted events")
 	fl.IntVar(&o.workers, "workers", server.DefaultWorkers, "repositories handled at once")
 	fl.IntVar(&o.queueSize, "queue-size", server.DefaultQueueSize, "events that may wait; more get 503")
+	fl.DurationVar(&o.resync, "resync", server.DefaultResyncEvery, "re-derive what is due in every known repository this often (0: never)")
+	fl.StringArrayVar(&o.repositories, "repository", nil, "resync `FORGE:PATH[@BRANCH]` (github:acme/gitops@main) from the start, besides the repositories deliveries name; repeatable")
 	fl.DurationVar(&f.ForgeOptions.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
 	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
 	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
@@ -110,10 +126,15 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		o.dataDir = filepath.Join(cache, "promote-serve")
 	}
 	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
+	configured, err := o.configured(f)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Log: log,
+		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Fail: repos.fail, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
+		Repositories: configured, ResyncEvery: o.resync, Resync: repos.resyncer(o.resync),
 	})
 	if err != nil {
 		return err
@@ -124,6 +145,25 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return fmt.Errorf("--addr %s: %w", o.addr, err)
 	}
 	return serveUntilSignal(ctx, srv, l, o.grace, log)
+}
+
+// configured reads --repository: clone URLs under GITHUB_SERVER_URL
+// (default https://github.com) and --gitlab-url or CI_SERVER_URL
+// (default https://gitlab.com).
+func (o *serveOptions) configured(f *Factory) ([]chatops.Repository, error) {
+	hosts := map[string]string{
+		"github": first(f.Getenv("GITHUB_SERVER_URL"), "https://github.com"),
+		"gitlab": first(f.ForgeOptions.GitLabURL, f.Getenv("CI_SERVER_URL"), "https://gitlab.com"),
+	}
+	var out []chatops.Repository
+	for _, spec := range o.repositories {
+		r, err := server.ParseRepository(spec, hosts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // serveUntilSignal serves until ctx ends or SIGTERM/SIGINT arrives, then
@@ -191,6 +231,29 @@ func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.R
 		return h.HandleComment(ctx, d.Payload.Comment)
 	}
 	return h.HandleMerged(ctx, repo, d.Payload.Merged)
+}
+
+// fail tells the delivery's thread that its job failed.
+func (s *serveRepos) fail(ctx context.Context, d server.Delivery, why error) error {
+	h, err := s.handler(d.Payload.Repository)
+	if err != nil {
+		return err
+	}
+	return h.Fail(ctx, d.Payload, why)
+}
+
+// resyncer returns the resync of one repository; nil when every is 0.
+func (s *serveRepos) resyncer(every time.Duration) func(context.Context, chatops.Repository) (*chatops.Result, error) {
+	if every <= 0 {
+		return nil
+	}
+	return func(ctx context.Context, repo chatops.Repository) (*chatops.Result, error) {
+		h, err := s.handler(repo)
+		if err != nil {
+			return nil, err
+		}
+		return h.Resync(ctx)
+	}
 }
 
 // handler opens the repository's clone and forge.

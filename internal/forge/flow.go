@@ -22,6 +22,8 @@ type Branches interface {
 	Publish(ctx context.Context, p Proposal) (Publication, error)
 	// Remove deletes the branch and reports whether it was there.
 	Remove(ctx context.Context, branch string) (bool, error)
+	// Has reports whether the branch is on the remote.
+	Has(ctx context.Context, branch string) (bool, error)
 }
 
 // Requests is an adapter's own kind of request (a GitHub pull request, a
@@ -127,6 +129,21 @@ func (fl Flow[R]) supersede(ctx context.Context, others []R, by R) {
 			fl.Notify(fmt.Sprintf("could not close superseded %s %s%d: %v", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(o).Number, err))
 		}
 	}
+}
+
+// Pending implements Pending: whether p's branch is on the remote and
+// an open request carries it.
+func (fl Flow[R]) Pending(ctx context.Context, p Proposal) (Pendency, error) {
+	has, err := fl.Branches.Has(ctx, p.Branch)
+	if err != nil {
+		return Pendency{}, err
+	}
+	r, _, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return Pendency{}, err
+	}
+	var none R
+	return Pendency{Branch: has, Open: r != none}, nil
 }
 
 // Withdraw implements Forge.Withdraw: the target already matches, so the

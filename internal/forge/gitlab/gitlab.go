@@ -73,6 +73,11 @@ func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, er
 	return f.flow().Propose(ctx, p)
 }
 
+// Pending implements forge.Pending.
+func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	return f.flow().Pending(ctx, p)
+}
+
 // Withdraw implements forge.Forge: the target already matches, so the
 // open merge requests promoting to it are closed with a comment and the
 // promotion branch is deleted.

@@ -87,6 +87,15 @@ func (r *Remote) sameChange(ctx context.Context, branch string, old, commit plum
 	return ta == tb && slices.Equal(pa, pb), nil
 }
 
+// Has reports whether the remote has the branch.
+func (r *Remote) Has(ctx context.Context, branch string) (bool, error) {
+	refs, err := r.List(ctx)
+	if err != nil {
+		return false, err
+	}
+	return !refs.Branch(branch).IsZero(), nil
+}
+
 // Remove deletes the remote promotion branch if it exists, with a lease
 // on the value it was seen at. It reports whether a branch was deleted.
 func (r *Remote) Remove(ctx context.Context, branch string) (bool, error) {
