@@ -43,8 +43,8 @@ func (r *Repo) Pending(ctx context.Context, req promote.Request) (*proposal.Resu
 // due and does it, so that a lost event, a crash or a restart loses
 // nothing: for every environment with autoPromote whose source differs
 // from it, an open proposal is brought up to date and a missing one is
-// opened. A proposal a person closed (its branch is still on the remote,
-// no open request carries it) is left closed. Nothing is replied: a
+// opened. A proposal a person closed (a request carrying the branch's
+// tip was closed unmerged) is left closed. Nothing is replied: a
 // resync has no thread.
 func (h *Handler) Resync(ctx context.Context) (*Result, error) {
 	check, ok := h.Runner.(Checker)
@@ -88,7 +88,7 @@ func (h *Handler) resyncEdge(ctx context.Context, check Checker, req promote.Req
 		return nil, err
 	case plan == nil || plan.Plan.Empty():
 		return nil, nil
-	case pend.Branch && !pend.Open:
+	case pend.Closed:
 		h.log().Info("resync: left a closed promotion closed", "from", req.From, "to", req.To, "branch", plan.Branch)
 		return nil, nil
 	}

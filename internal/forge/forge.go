@@ -83,6 +83,9 @@ type Pendency struct {
 	Branch bool
 	// Open is true when an open request carries the branch.
 	Open bool
+	// Closed is true when no request is open and one carrying the
+	// branch's tip was closed without being merged.
+	Closed bool
 }
 
 // BaseFetcher is implemented by forges whose base branch lives in a

@@ -2,6 +2,7 @@ package connect
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/secret"
@@ -30,4 +31,14 @@ func (r *redacting) Withdraw(ctx context.Context, p forge.Proposal) (forge.Resul
 func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) {
 	h, err := r.fetcher.FetchBase(ctx, base)
 	return h, r.secrets.Error(err)
+}
+
+// Pending implements forge.Pending.
+func (r *redacting) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	f, ok := r.Forge.(forge.Pending)
+	if !ok {
+		return forge.Pendency{}, fmt.Errorf("forge %s cannot tell what stands for a proposal", r.Name())
+	}
+	pend, err := f.Pending(ctx, p)
+	return pend, r.secrets.Error(err)
 }

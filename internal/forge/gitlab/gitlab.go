@@ -98,6 +98,21 @@ func (mergeRequests) Describe(mr *gl.BasicMergeRequest) forge.RequestInfo {
 	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch}
 }
 
+// ClosedAt implements forge.Requests.
+func (f mergeRequests) ClosedAt(ctx context.Context, p forge.Proposal, commit string) (bool, error) {
+	closed := "closed"
+	mrs, _, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, &gl.ListProjectMergeRequestsOptions{State: &closed, SourceBranch: &p.Branch, ListOptions: gl.ListOptions{PerPage: 100}}, gl.WithContext(ctx))
+	if err != nil {
+		return false, fmt.Errorf("look up closed merge requests for %s: %w", p.Branch, err)
+	}
+	for _, mr := range mrs {
+		if mr.SHA == commit {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Find implements forge.Requests: the open merge request from p.Branch,
 // or else the open ones whose marker names the same target and app (to
 // supersede).

@@ -87,13 +87,16 @@ func (r *Remote) sameChange(ctx context.Context, branch string, old, commit plum
 	return ta == tb && slices.Equal(pa, pb), nil
 }
 
-// Has reports whether the remote has the branch.
-func (r *Remote) Has(ctx context.Context, branch string) (bool, error) {
+// Tip returns the branch's commit on the remote, "" when it has none.
+func (r *Remote) Tip(ctx context.Context, branch string) (string, error) {
 	refs, err := r.List(ctx)
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	return !refs.Branch(branch).IsZero(), nil
+	if h := refs.Branch(branch); !h.IsZero() {
+		return h.String(), nil
+	}
+	return "", nil
 }
 
 // Remove deletes the remote promotion branch if it exists, with a lease
