@@ -106,13 +106,13 @@ func (h *Handler) resyncEdge(ctx context.Context, check Checker, req promote.Req
 // only.
 func (h *Handler) Fail(ctx context.Context, e *Event, why error) error {
 	h.log().Error("event failed", "error", why)
-	var thread Thread
+	var thread forge.Thread
 	switch {
 	case e == nil:
 		return nil
 	case e.Comment != nil:
 		thread = e.Comment.Thread
-		if err := h.Forge.React(ctx, thread, e.Comment.ID, ReactConfused); err != nil {
+		if err := h.Forge.React(ctx, thread, e.Comment.ID, forge.ReactConfused); err != nil {
 			h.log().Warn("could not react to the comment", "error", err)
 		}
 	case e.Merged != nil:

@@ -42,3 +42,12 @@ func (r *redacting) Pending(ctx context.Context, p forge.Proposal) (forge.Penden
 	pend, err := f.Pending(ctx, p)
 	return pend, r.secrets.Error(err)
 }
+
+// MoveBase implements forge.BaseMover.
+func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
+	m, ok := r.Forge.(forge.BaseMover)
+	if !ok {
+		return fmt.Errorf("forge %s cannot move branch %s", r.Name(), base)
+	}
+	return r.secrets.Error(m.MoveBase(ctx, base, old, new))
+}
