@@ -70,7 +70,7 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Resu
 
 // Rollback implements Runner.
 func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
-	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps})
+	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps, Deepen: proposal.Deepener(ctx, r.Forge)})
 	return proposal.Run(ctx, r.options(proposal.Options{PlanTrees: plan}))
 }
 
