@@ -158,10 +158,11 @@ func TestLostRacesReplanUntilTheDeadline(t *testing.T) {
 		return "", nil
 	})
 	_, err := e.run()
-	if !errors.Is(err, gitrepo.ErrRefChanged) || n < 3 || len(e.replans) != n-1 {
+	// The deadline may end a plan before or after its review.
+	if !errors.Is(err, gitrepo.ErrRefChanged) || n < 3 || len(e.replans) < n-1 || len(e.replans) > n {
 		t.Fatalf("err = %v after %d plans and %d re-plans reported, want ErrRefChanged after at least 3", err, n, len(e.replans))
 	}
-	for _, want := range []string{"base branch main moved", fmt.Sprintf("gave up after %d plans", n), "run promote again"} {
+	for _, want := range []string{"base branch main moved", fmt.Sprintf("gave up after %d plans", len(e.replans)+1), "run promote again"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}
