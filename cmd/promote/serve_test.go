@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -227,7 +228,7 @@ func TestServeResyncFinishesAfterACrash(t *testing.T) {
 }
 
 // TestServeReplicasShareDeliveries runs three servers as replicas
-// behind a load balancer: the merged event, a /promote prod and its
+// behind a load balancer, each event in a process of its own: the merged event, a /promote prod and its
 // redelivery reach different replicas at once, while each resyncs at
 // start. Exactly one proposal results.
 func TestServeReplicasShareDeliveries(t *testing.T) {
@@ -235,7 +236,7 @@ func TestServeReplicasShareDeliveries(t *testing.T) {
 	e.chat.SetPermission("Codertocat", "write")
 	var replicas []*proc
 	for range 3 {
-		replicas = append(replicas, e.serve(t.TempDir(), "--repository", "github:"+exRepo+"@"+exBranch))
+		replicas = append(replicas, e.serve(t.TempDir(), "--repository", "github:"+exRepo+"@"+exBranch, "--job-memory", "512"))
 	}
 	comment := e.comment("/promote prod")
 	var wg sync.WaitGroup
@@ -265,4 +266,57 @@ func TestServeReplicasShareDeliveries(t *testing.T) {
 		t.Errorf("the proposal is on %s, not on %s's tip", parent, exBranch)
 	}
 	t.Logf("%d pull requests opened in all, %d pushes", len(e.gh.Pulls())-1, e.git.Pushes())
+}
+
+// bomb is a 10-level YAML alias bomb: a few hundred bytes that expand
+// to billions of nodes.
+func bomb() string {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a0: &a0 \"lol\"\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&b, "  a%d: &a%d [", i, i)
+		for j := range 9 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}
+
+// TestServeBombThenNormal delivers, to one server running each event in
+// a process of its own with a memory budget, a /promote prod whose
+// target holds an alias bomb, then (the bomb removed) a normal one: the
+// first fails with a reply, the second opens the pull request, and the
+// server stays up throughout.
+func TestServeBombThenNormal(t *testing.T) {
+	e := newServeEnv(t)
+	e.chat.SetPermission("Codertocat", "write")
+	e.git.Commit(t, exRepo, exBranch, "prod: a bomb", map[string]string{
+		"envs/prod/bomb.yaml":          bomb(),
+		"envs/prod/kustomization.yaml": forgetest.Prod("1.4.1", "2.0.0")["envs/prod/kustomization.yaml"] + "resources:\n  - bomb.yaml\n",
+	})
+	p := e.serve(t.TempDir(), "--job-memory", "256", "--job-timeout", "2m")
+	start := time.Now()
+	e.deliver(p, "issue_comment", "bomb-1", e.comment("/promote prod"))
+	waitFor(t, "the reply to the bomb", func() bool { return len(e.gh.Pulls()[0].Comments) == 1 }, p)
+	took := time.Since(start)
+	if n := len(e.openPromotions()); n != 0 {
+		t.Fatalf("the bomb proposed %d requests", n)
+	}
+	if !strings.Contains(p.log.String(), "memory budget of 256 MiB") {
+		t.Errorf("the log does not say the job ran out of memory:\n%s", p.log.String())
+	}
+	e.git.Commit(t, exRepo, exBranch, "prod: no bomb", map[string]string{
+		"envs/prod/bomb.yaml":          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: harmless\n",
+		"envs/prod/kustomization.yaml": forgetest.Prod("1.4.1", "2.0.0")["envs/prod/kustomization.yaml"] + "resources:\n  - bomb.yaml\n",
+	})
+	e.deliver(p, "issue_comment", "normal-1", e.comment("/promote prod ")) // another body: not a replay
+	waitFor(t, "the normal promotion", func() bool { return len(e.openPromotions()) == 1 }, p)
+	if resp, err := http.Get(p.url + "/healthz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the server is down: %v", err)
+	}
+	t.Logf("the bomb's event failed with a reply in %s:\n%s", took.Round(time.Millisecond), e.gh.Pulls()[0].Comments[0])
 }

@@ -124,5 +124,5 @@ func (h *Handler) Fail(ctx context.Context, e *Event, why error) error {
 }
 
 // failedReply is what a thread is told when its event failed.
-const failedReply = "promote could not handle this event: the job failed or ran out of its time budget, and was stopped. " +
+const failedReply = "promote could not handle this event: the job failed or ran out of its time or memory budget, and was stopped. " +
 	"Nothing was proposed by it. The server's log says why; the periodic resync retries automatic promotions, and a command can be posted again."

@@ -31,7 +31,7 @@ parent, up to the repository's top.`,
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newServeJobCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
 	annotateErrors(f, root)
 	return root
 }

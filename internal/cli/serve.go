@@ -25,7 +25,8 @@ import (
 )
 
 type serveOptions struct {
-	addr, dataDir, logFormat           string
+	jobFlags
+	addr                               string
 	githubSecretFile, gitlabSecretFile string
 	maxBody                            int64
 	readTimeout, writeTimeout          time.Duration
@@ -68,7 +69,9 @@ delivery or a restart loses no promotion, and several replicas behind
 one load balancer need no coordination beyond git's compare-and-swap
 pushes and the forge's idempotent proposals. A job that panics or runs
 out of --job-timeout fails alone: its thread gets a fixed reply and the
-server goes on. --request-timeout bounds each HTTP request to the forge.
+server goes on. With --job-memory each event runs in a process of its
+own, stopped when its heap passes the budget (a runaway parse or render
+then fails that event alone too). --request-timeout bounds each HTTP request to the forge.
 
 GET /healthz answers while the process runs, /readyz until shutdown
 starts, /metrics in Prometheus' text format. On SIGTERM or SIGINT the
@@ -76,7 +79,8 @@ server stops accepting, finishes the events it accepted (up to
 --shutdown-timeout) and exits.`,
 		Example: `  PROMOTE_GITHUB_WEBHOOK_SECRET=... GITHUB_TOKEN=... promote serve --addr :8080
   promote serve --addr :8080 --log-format json --data-dir /var/lib/promote --workers 8
-  promote serve --repository github:acme/gitops --repository gitlab:platform/deploy@master --resync 2m`,
+  promote serve --repository github:acme/gitops --repository gitlab:platform/deploy@master --resync 2m
+  promote serve --job-memory 512 --job-timeout 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), f, o)
@@ -84,8 +88,6 @@ server stops accepting, finishes the events it accepted (up to
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.addr, "addr", ":8080", "listen on `ADDR`ESS")
-	fl.StringVar(&o.dataDir, "data-dir", "", "`DIR` for the repositories' bare clones (default: promote-serve in the user cache directory)")
-	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fl.StringVar(&o.githubSecretFile, "github-secret-file", "", "read the GitHub webhook secret from `FILE` (default $PROMOTE_GITHUB_WEBHOOK_SECRET)")
 	fl.StringVar(&o.gitlabSecretFile, "gitlab-token-file", "", "read the GitLab webhook secret token from `FILE` (default $PROMOTE_GITLAB_WEBHOOK_TOKEN)")
 	fl.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "largest request body accepted, in `BYTES`")
@@ -98,10 +100,7 @@ server stops accepting, finishes the events it accepted (up to
 	fl.IntVar(&o.queueSize, "queue-size", server.DefaultQueueSize, "events that may wait; more get 503")
 	fl.DurationVar(&o.resync, "resync", server.DefaultResyncEvery, "re-derive what is due in every known repository this often (0: never)")
 	fl.StringArrayVar(&o.repositories, "repository", nil, "resync `FORGE:PATH[@BRANCH]` (github:acme/gitops@main) from the start, besides the repositories deliveries name; repeatable")
-	fl.DurationVar(&f.ForgeOptions.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
-	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
-	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
-	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
+	o.jobFlags.register(cmd, f)
 	return cmd
 }
 
@@ -126,12 +125,19 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		o.dataDir = filepath.Join(cache, "promote-serve")
 	}
 	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
+	process, err := o.isolated(f)
+	if err != nil {
+		return err
+	}
+	if process == nil {
+		process = repos.process
+	}
 	configured, err := o.configured(f)
 	if err != nil {
 		return err
 	}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Fail: repos.fail, Log: log,
+		GitHubSecret: ghSecret, GitLabToken: glToken, Process: process, Fail: repos.fail, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
 		Repositories: configured, ResyncEvery: o.resync, Resync: repos.resyncer(o.resync),

@@ -55,9 +55,11 @@ func guard(ctx context.Context, budget time.Duration, job func(context.Context) 
 }
 
 // isJobFailure reports whether err is a failure the job could not
-// answer itself: a panic or an exhausted budget.
+// answer itself: a panic, an exhausted budget, a dead job process.
 func isJobFailure(err error) bool {
 	var p *PanicError
 	var b *BudgetError
-	return errors.As(err, &p) || errors.As(err, &b)
+	var m *MemoryError
+	var c *CrashError
+	return errors.As(err, &p) || errors.As(err, &b) || errors.As(err, &m) || errors.As(err, &c)
 }
