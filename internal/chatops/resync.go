@@ -16,6 +16,21 @@ type Checker interface {
 	// Pending plans req and reports what the forge holds for its
 	// proposal; the plan is empty when the target already matches.
 	Pending(ctx context.Context, req promote.Request) (*proposal.Result, forge.Pendency, error)
+	// Apps lists the apps env has a directory for (monorepos).
+	Apps(ctx context.Context, env string) ([]string, error)
+}
+
+// Apps implements Checker.
+func (r *Repo) Apps(ctx context.Context, env string) ([]string, error) {
+	cfg, tree, err := r.atTip(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, err := cfg.Lookup(env)
+	if err != nil {
+		return nil, err
+	}
+	return promote.DiscoverApps(cfg, e, tree)
 }
 
 // Pending implements Checker.
@@ -35,6 +50,9 @@ func (r *Repo) Pending(ctx context.Context, req promote.Request) (*proposal.Resu
 		return res, forge.Pendency{}, fmt.Errorf("forge %s cannot list proposals", r.Forge.Name())
 	}
 	p := forge.Proposal{Branch: res.Branch, Base: res.Base, From: res.Plan.From, To: res.Plan.To}
+	if len(req.Apps) == 1 {
+		p.App = req.Apps[0]
+	}
 	pend, err := f.Pending(ctx, p)
 	return res, pend, err
 }
@@ -42,8 +60,8 @@ func (r *Repo) Pending(ctx context.Context, req promote.Request) (*proposal.Resu
 // Resync re-derives from the default branch what automatic promotion is
 // due and does it, so that a lost event, a crash or a restart loses
 // nothing: for every environment with autoPromote whose source differs
-// from it, an open proposal is brought up to date and a missing one is
-// opened. A proposal a person closed (a request carrying the branch's
+// from it (each app of a monorepo on its own), an open proposal is
+// brought up to date and a missing one is opened. A proposal a person closed (a request carrying the branch's
 // tip was closed unmerged) is left closed. Nothing is replied: a
 // resync has no thread.
 func (h *Handler) Resync(ctx context.Context) (*Result, error) {
@@ -61,15 +79,22 @@ func (h *Handler) Resync(ctx context.Context) (*Result, error) {
 		if !t.AutoPromote || t.From == "" {
 			continue
 		}
-		p, err := h.resyncEdge(ctx, check, promote.Request{From: t.From, To: t.Name})
+		reqs, err := h.resyncRequests(ctx, check, cfg, t)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s → %s: %w", t.From, t.Name, err))
 			continue
 		}
-		if p != nil {
-			res.Proposals = append(res.Proposals, p)
-			if outcomeOf(p) == Proposed {
-				res.Outcome = Proposed
+		for _, req := range reqs {
+			p, err := h.resyncEdge(ctx, check, req)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s → %s: %w", t.From, t.Name, err))
+				continue
+			}
+			if p != nil {
+				res.Proposals = append(res.Proposals, p)
+				if outcomeOf(p) == Proposed {
+					res.Outcome = Proposed
+				}
 			}
 		}
 	}
@@ -78,6 +103,24 @@ func (h *Handler) Resync(ctx context.Context) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// resyncRequests are the promotions into t a resync considers: the
+// whole environment, or in a monorepo one per app of the source (as a
+// merged promotion of one app promotes that app onwards).
+func (h *Handler) resyncRequests(ctx context.Context, check Checker, cfg *promote.Config, t promote.Environment) ([]promote.Request, error) {
+	if cfg.Apps == nil {
+		return []promote.Request{{From: t.From, To: t.Name}}, nil
+	}
+	apps, err := check.Apps(ctx, t.From)
+	if err != nil {
+		return nil, err
+	}
+	reqs := make([]promote.Request, len(apps))
+	for i, app := range apps {
+		reqs[i] = promote.Request{From: t.From, To: t.Name, Apps: []string{app}}
+	}
+	return reqs, nil
 }
 
 // resyncEdge proposes req when it is due; nil when it is not.
