@@ -37,7 +37,7 @@ func (r *Repo) Apps(ctx context.Context, env string) ([]string, error) {
 func (r *Repo) Pending(ctx context.Context, req promote.Request) (*proposal.Result, forge.Pendency, error) {
 	plan := proposal.Promotion(req)
 	if r.Plan != nil {
-		plan = r.Plan(req)
+		plan = r.Plan(req, "")
 	}
 	o := r.options(proposal.Options{Plan: plan})
 	o.DryRun, o.Reviewers = true, nil
@@ -135,7 +135,7 @@ func (h *Handler) resyncEdge(ctx context.Context, check Checker, req promote.Req
 		h.log().Info("resync: left a closed promotion closed", "from", req.From, "to", req.To, "branch", plan.Branch)
 		return nil, nil
 	}
-	p, err := h.Runner.Promote(ctx, req)
+	p, err := h.Runner.Promote(ctx, req, "")
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (c *checker) Rollback(context.Context, chatops.RollbackRequest) (*proposal.
 }
 func (c *checker) Apps(context.Context, string) ([]string, error) { return c.apps, nil }
 
-func (c *checker) Promote(_ context.Context, req promote.Request) (*proposal.Result, error) {
+func (c *checker) Promote(_ context.Context, req promote.Request, _ string) (*proposal.Result, error) {
 	c.promoted = append(c.promoted, key(req))
 	return &proposal.Result{Result: forge.Result{Action: forge.Created, Branch: "promote/" + key(req)}}, nil
 }
