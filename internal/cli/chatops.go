@@ -180,6 +180,8 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
 		Notify:    f.Notifier(),
+		Retry:     f.ForgeOptions.Retry,
+		Progress:  f.note,
 	}
 }
 

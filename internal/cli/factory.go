@@ -108,3 +108,8 @@ func (f *Factory) commands() io.Writer {
 func (f *Factory) color() bool {
 	return f.Terminal && f.Getenv("NO_COLOR") == "" && f.Getenv("TERM") != "dumb"
 }
+
+// note tells the user something that is not an error, on stderr.
+func (f *Factory) note(msg string) {
+	fmt.Fprintf(f.Stderr, "promote: %s\n", msg)
+}

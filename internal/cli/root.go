@@ -32,7 +32,7 @@ parent, up to the repository's top.`,
 	f.Signing.register(root)
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f), newVerifyCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newServeJobCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
 	root.AddCommand(newFreezeCmd(f), newUnfreezeCmd(f))
 	annotateErrors(f, root)
 	return root

@@ -22,6 +22,8 @@ type Branches interface {
 	Publish(ctx context.Context, p Proposal) (Publication, error)
 	// Remove deletes the branch and reports whether it was there.
 	Remove(ctx context.Context, branch string) (bool, error)
+	// Tip returns the branch's commit on the remote, "" when absent.
+	Tip(ctx context.Context, branch string) (string, error)
 }
 
 // Requests is an adapter's own kind of request (a GitHub pull request, a
@@ -40,6 +42,10 @@ type Requests[R comparable] interface {
 	Close(ctx context.Context, r R, comment string) error
 	// Describe returns what the flows report of a request.
 	Describe(r R) RequestInfo
+	// ClosedAt reports whether a request from p.Branch whose head was
+	// commit was closed without being merged: a person turned down that
+	// very proposal.
+	ClosedAt(ctx context.Context, p Proposal, commit string) (bool, error)
 }
 
 // RequestInfo is what the flows report of one request.
@@ -156,6 +162,26 @@ func (fl Flow[R]) supersede(ctx context.Context, others []R, by R) {
 			fl.Notify(fmt.Sprintf("could not close superseded %s %s%d: %v", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(o).Number, err))
 		}
 	}
+}
+
+// Pending implements Pending: whether p's branch is on the remote, an
+// open request carries it, or a person closed the request carrying its
+// tip.
+func (fl Flow[R]) Pending(ctx context.Context, p Proposal) (Pendency, error) {
+	tip, err := fl.Branches.Tip(ctx, p.Branch)
+	if err != nil || tip == "" {
+		return Pendency{}, err
+	}
+	r, _, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return Pendency{}, err
+	}
+	var none R
+	pend := Pendency{Branch: true, Open: r != none}
+	if !pend.Open {
+		pend.Closed, err = fl.Requests.ClosedAt(ctx, p, tip)
+	}
+	return pend, err
 }
 
 // Withdraw implements Forge.Withdraw: the target already matches, so the

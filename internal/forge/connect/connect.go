@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 
@@ -54,6 +55,11 @@ type Options struct {
 	Retry retry.Policy
 	// Transport sends HTTP requests; nil uses http.DefaultTransport.
 	Transport http.RoundTripper
+	// RequestTimeout bounds each HTTP request, API calls and git's
+	// smart-HTTP requests alike, reading the answer included; a request
+	// that runs out of time is retried. Zero leaves requests bounded by
+	// the run's context only.
+	RequestTimeout time.Duration
 }
 
 func (o *Options) getenv(k string) string {
@@ -140,7 +146,7 @@ func newWiring(loc *remote.Location, o Options) *wiring {
 	if p.policy.Notify == nil {
 		p.policy.Notify = p.notify
 	}
-	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport}
+	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport, Timeout: o.RequestTimeout}
 	return p
 }
 
