@@ -34,8 +34,11 @@ type Requests[R comparable] interface {
 	// Open creates the request for p as configured.
 	Open(ctx context.Context, p Proposal) (R, error)
 	// Update brings an open request in line with p and reports whether
-	// it wrote anything.
-	Update(ctx context.Context, r R, p Proposal) (bool, error)
+	// it wrote anything; pushed says the branch moved in this run.
+	Update(ctx context.Context, r R, p Proposal, pushed bool) (bool, error)
+	// Fit returns p with a title within the forge's limits (for the
+	// request p opens, a draft one included), or says why it cannot.
+	Fit(p Proposal) (Proposal, error)
 	// Close comments on a request and closes it.
 	Close(ctx context.Context, r R, comment string) error
 	// Describe returns what the flows report of a request.
@@ -75,20 +78,26 @@ type Flow[R comparable] struct {
 	Notify func(string)
 }
 
-// Propose implements Forge.Propose: push the branch, then open or update
-// the request; open requests for the same target from other branches are
-// closed as superseded.
+// Propose implements Forge.Propose: fit the title to the forge, look
+// the requests up (so that a wrong project or token fails before
+// anything is pushed), push the branch, then open or update the request;
+// open requests for the same target from other branches are closed as
+// superseded.
 func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 	res := Result{Branch: p.Branch, Commit: p.Commit}
+	p, err := fl.Requests.Fit(p)
+	if err != nil {
+		return res, err
+	}
+	r, others, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return res, err
+	}
 	pub, err := fl.Branches.Publish(ctx, p)
 	if err != nil {
 		return res, err
 	}
 	res.Commit = pub.Commit
-	r, others, err := fl.Requests.Find(ctx, p)
-	if err != nil {
-		return res, fl.leftBehind(err, p, pub, "")
-	}
 	var none R
 	if r == none {
 		if r, err = fl.Requests.Open(ctx, p); err != nil {
@@ -97,7 +106,7 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 		res.Action = Created
 		fl.supersede(ctx, others, r)
 	} else {
-		changed, err := fl.Requests.Update(ctx, r, p)
+		changed, err := fl.Requests.Update(ctx, r, p, pub.Pushed)
 		if err != nil {
 			return res, fmt.Errorf("update %s %s%d: %w", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(r).Number, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,8 +32,8 @@ type Options struct {
 	// Repo names the repository instead of the origin URL: owner/name on
 	// GitHub, the project path on GitLab.
 	Repo string
-	// GitLabURL is the GitLab instance (default CI_SERVER_URL, else the
-	// origin's host).
+	// GitLabURL is the GitLab instance, with the path it is served under
+	// (default GITLAB_URL, CI_SERVER_URL, else the origin's host).
 	GitLabURL string
 	// AppID, AppKeyFile and AppInstallation authenticate as a GitHub App
 	// (defaults GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE or
@@ -67,7 +68,7 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 	}
 	kind := o.Forge
 	if kind == "" || kind == "auto" {
-		if kind, err = remote.Detect(loc, o.getenv, o.GitLabURL); err != nil {
+		if kind, err = remote.Detect(loc, o.getenv, first(o.GitLabURL, o.getenv("GITLAB_URL"))); err != nil {
 			return nil, err
 		}
 	}
@@ -238,23 +239,52 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	if err := needRemote(remote.GitLab, loc); err != nil {
 		return nil, err
 	}
-	project := first(o.Repo, loc.Path)
 	token := strings.TrimSpace(o.getenv("GITLAB_TOKEN"))
 	if token == "" {
 		return nil, errors.New("--forge gitlab needs a token: set GITLAB_TOKEN (a project or personal access token with the api scope)")
 	}
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
-	base := first(o.GitLabURL, o.getenv("CI_SERVER_URL"), gitlabURL(loc))
-	client, err := glforge.NewClient(base, token, &http.Client{Transport: p.http})
+	base := gitlabBase(loc, o)
+	api := first(o.getenv("CI_API_V4_URL"), base)
+	client, err := glforge.NewClient(api, token, &http.Client{Transport: p.http})
 	if err != nil {
 		return nil, err
 	}
 	f := &glforge.Forge{
-		Project: project, API: client, Notify: p.notify,
+		Project: gitlabProject(loc, o, base), API: client, Notify: p.notify, Sleep: o.Retry.Sleep,
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
+}
+
+// gitlabBase is the instance's URL, with the path it is served under:
+// --gitlab-url, GITLAB_URL, CI_SERVER_URL, else the origin's host.
+func gitlabBase(loc *remote.Location, o Options) string {
+	return strings.TrimSuffix(first(o.GitLabURL, o.getenv("GITLAB_URL"), o.getenv("CI_SERVER_URL"), gitlabURL(loc)), "/")
+}
+
+// gitlabProject is the project's path (or numeric id): --repo, inside
+// GitLab CI CI_PROJECT_PATH or CI_PROJECT_ID, else the origin's path
+// without the path the instance is served under (https://host/gitlab/
+// acme/shop.git on https://host/gitlab is acme/shop).
+func gitlabProject(loc *remote.Location, o Options, base string) string {
+	if o.Repo != "" {
+		return o.Repo
+	}
+	if o.getenv("GITLAB_CI") == "true" {
+		if p := first(o.getenv("CI_PROJECT_PATH"), o.getenv("CI_PROJECT_ID")); p != "" {
+			return p
+		}
+	}
+	if u, err := url.Parse(base); err == nil {
+		if root := strings.Trim(u.Path, "/"); root != "" {
+			if rest, ok := strings.CutPrefix(loc.Path, root+"/"); ok {
+				return rest
+			}
+		}
+	}
+	return loc.Path
 }
 
 // gitlabURL guesses the instance from the remote: its scheme and host for

@@ -163,7 +163,7 @@ func TestLostRacesGiveUpAfterThreeAttempts(t *testing.T) {
 	if !strings.Contains(err.Error(), "base branch main moved") {
 		t.Errorf("error does not say what moved: %v", err)
 	}
-	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Requests()) != 0 {
+	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Writes()) != 0 {
 		t.Errorf("a lost race left something behind")
 	}
 }
