@@ -27,6 +27,7 @@ import (
 type serveOptions struct {
 	addr, dataDir, logFormat           string
 	githubSecretFile, gitlabSecretFile string
+	giteaSecretFile                    string
 	maxBody                            int64
 	readTimeout, writeTimeout          time.Duration
 	dedupeWindow, jobTimeout, grace    time.Duration
@@ -37,11 +38,13 @@ func newServeCmd(f *Factory) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve --addr :8080",
-		Short: "Run the webhook server: chat commands and automatic promotions for GitHub and GitLab",
+		Short: "Run the webhook server: chat commands and automatic promotions for GitHub, GitLab and Gitea",
 		Long: `Serve receives webhooks: GitHub on POST /webhook/github (issue_comment and
 pull_request events; X-Hub-Signature-256 verified with the webhook
 secret), GitLab on POST /webhook/gitlab (note and merge request events;
-X-Gitlab-Token compared with the secret token). A delivery that does not
+X-Gitlab-Token compared with the secret token), Gitea and Forgejo on
+POST /webhook/gitea (issue_comment and pull_request events;
+X-Gitea-Signature verified with the webhook secret). A delivery that does not
 verify gets 401 and is not read. Comments with chat commands and merged
 promotions (see promote chatops --help) are queued and answered 202;
 other events 200. A redelivered event (same delivery id within
@@ -52,10 +55,12 @@ repository run one at a time; different repositories in parallel
 
 Secrets come from the environment or files, never flags:
 PROMOTE_GITHUB_WEBHOOK_SECRET (or --github-secret-file),
-PROMOTE_GITLAB_WEBHOOK_TOKEN (or --gitlab-token-file). Forge credentials
+PROMOTE_GITLAB_WEBHOOK_TOKEN (or --gitlab-token-file),
+PROMOTE_GITEA_WEBHOOK_SECRET (or --gitea-secret-file). Forge credentials
 as for run: GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID,
-GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN; GITHUB_API_URL and
---gitlab-url for GitHub Enterprise and self-managed GitLab.
+GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN, GITEA_TOKEN; GITHUB_API_URL,
+--gitlab-url and --gitea-url for GitHub Enterprise, self-managed GitLab
+and Gitea or Forgejo.
 
 GET /healthz answers while the process runs, /readyz until shutdown
 starts, /metrics in Prometheus' text format. On SIGTERM or SIGINT the
@@ -74,6 +79,7 @@ server stops accepting, finishes the events it accepted (up to
 	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fl.StringVar(&o.githubSecretFile, "github-secret-file", "", "read the GitHub webhook secret from `FILE` (default $PROMOTE_GITHUB_WEBHOOK_SECRET)")
 	fl.StringVar(&o.gitlabSecretFile, "gitlab-token-file", "", "read the GitLab webhook secret token from `FILE` (default $PROMOTE_GITLAB_WEBHOOK_TOKEN)")
+	fl.StringVar(&o.giteaSecretFile, "gitea-secret-file", "", "read the Gitea or Forgejo webhook secret from `FILE` (default $PROMOTE_GITEA_WEBHOOK_SECRET)")
 	fl.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "largest request body accepted, in `BYTES`")
 	fl.DurationVar(&o.readTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
 	fl.DurationVar(&o.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "time to write a response")
@@ -83,6 +89,7 @@ server stops accepting, finishes the events it accepted (up to
 	fl.IntVar(&o.workers, "workers", server.DefaultWorkers, "repositories handled at once")
 	fl.IntVar(&o.queueSize, "queue-size", server.DefaultQueueSize, "events that may wait; more get 503")
 	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
+	fl.StringVar(&f.ForgeOptions.GiteaURL, "gitea-url", "", "Gitea or Forgejo server `URL` (default $GITEA_URL, else the repository's host)")
 	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
 	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
 	return cmd
@@ -101,6 +108,10 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	gtSecret, err := secretFrom(o.giteaSecretFile, f.Getenv("PROMOTE_GITEA_WEBHOOK_SECRET"))
+	if err != nil {
+		return err
+	}
 	if o.dataDir == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
@@ -110,7 +121,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	}
 	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Log: log,
+		GitHubSecret: ghSecret, GitLabToken: glToken, GiteaSecret: gtSecret, Process: repos.process, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
+	gtforge "github.com/gitops-promote/promote/internal/forge/gitea"
 	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 	"github.com/gitops-promote/promote/internal/forge/remote"
@@ -54,8 +55,8 @@ func (r *redactingChat) Reply(ctx context.Context, t chatops.Thread, body string
 	return r.secrets.Error(r.Forge.Reply(ctx, t, r.secrets.Redact(body)))
 }
 
-// Origin returns the origin remote of a forge opened by Open (GitHub or
-// GitLab), for operations beyond proposals (set-image --direct); ok is
+// Origin returns the origin remote of a forge opened by Open (GitHub,
+// GitLab or Gitea), for operations beyond proposals (set-image --direct); ok is
 // false for the local forge.
 func Origin(f forge.Forge) (*remote.Remote, bool) {
 	if r, ok := f.(*redacting); ok {
@@ -65,6 +66,8 @@ func Origin(f forge.Forge) (*remote.Remote, bool) {
 	case *ghforge.Forge:
 		return t.Remote, t.Remote != nil
 	case *glforge.Forge:
+		return t.Remote, t.Remote != nil
+	case *gtforge.Forge:
 		return t.Remote, t.Remote != nil
 	}
 	return nil, false

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -23,11 +22,11 @@ import (
 )
 
 // Forges lists the values --forge accepts.
-var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab}
+var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab, remote.Gitea}
 
 // Options are the flags and environment that choose and reach a forge.
 type Options struct {
-	// Forge is auto (or empty), local, github or gitlab.
+	// Forge is auto (or empty), local, github, gitlab or gitea.
 	Forge string
 	// Repo names the repository instead of the origin URL: owner/name on
 	// GitHub, the project path on GitLab.
@@ -35,6 +34,9 @@ type Options struct {
 	// GitLabURL is the GitLab instance, with the path it is served under
 	// (default GITLAB_URL, CI_SERVER_URL, else the origin's host).
 	GitLabURL string
+	// GiteaURL is the Gitea or Forgejo server, with the path it is
+	// served under (default GITEA_URL, else the origin's host).
+	GiteaURL string
 	// AppID, AppKeyFile and AppInstallation authenticate as a GitHub App
 	// (defaults GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE or
 	// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID).
@@ -68,7 +70,7 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 	}
 	kind := o.Forge
 	if kind == "" || kind == "auto" {
-		if kind, err = remote.Detect(loc, o.getenv, first(o.GitLabURL, o.getenv("GITLAB_URL"))); err != nil {
+		if kind, err = remote.Detect(loc, o.getenv, first(o.GitLabURL, o.getenv("GITLAB_URL")), o.giteaURL()); err != nil {
 			return nil, err
 		}
 	}
@@ -79,6 +81,8 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 		return openGitHub(repo, loc, o)
 	case remote.GitLab:
 		return openGitLab(repo, loc, o)
+	case remote.Gitea:
+		return openGitea(repo, loc, o)
 	}
 	return nil, fmt.Errorf("--forge %q: unknown forge (available: %s)", kind, strings.Join(Forges, ", "))
 }
@@ -277,14 +281,7 @@ func gitlabProject(loc *remote.Location, o Options, base string) string {
 			return p
 		}
 	}
-	if u, err := url.Parse(base); err == nil {
-		if root := strings.Trim(u.Path, "/"); root != "" {
-			if rest, ok := strings.CutPrefix(loc.Path, root+"/"); ok {
-				return rest
-			}
-		}
-	}
-	return loc.Path
+	return stripRoot(loc.Path, base)
 }
 
 // gitlabURL guesses the instance from the remote: its scheme and host for
