@@ -33,9 +33,10 @@ func openGitea(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
 	base := first(o.giteaURL(), gitlabURL(loc))
-	owner, name, err := remote.SplitRepo(first(o.Repo, stripRoot(loc.Path, base)))
+	path := first(o.Repo, stripRoot(loc.Path, base))
+	owner, name, err := remote.SplitRepo(path)
 	if err != nil {
-		return nil, fmt.Errorf("--repo or origin remote: %w", err)
+		return nil, fmt.Errorf("--repo or origin remote: %q is not a Gitea repository (owner/name) on %s: a server served under a path needs --gitea-url or GITEA_URL (e.g. https://host/gitea)", path, base)
 	}
 	f := &gtforge.Forge{
 		Owner: owner, Repo: name, URL: base, Token: token, HTTP: &http.Client{Transport: p.http}, Notify: p.notify,

@@ -181,11 +181,19 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*sdk.PullRequest, er
 	if len(p.Request.TeamReviewers) > 0 {
 		f.notify("teamReviewers is a GitHub setting: ignored on Gitea (use reviewers)")
 	}
-	pr, resp, err := c.CreatePullRequest(f.Owner, f.Repo, sdk.CreatePullRequestOption{
+	opt := sdk.CreatePullRequestOption{
 		Head: p.Branch, Base: p.Base, Title: title, Body: forge.RequestBody(p, BodyLimit),
 		Labels: ids, Assignees: p.Request.Assignees, Reviewers: p.Request.Reviewers,
-	})
-	err = wrap(resp, err)
+	}
+	pr, err := f.create(c, opt)
+	if status(err) == http.StatusUnprocessableEntity && len(opt.Assignees)+len(opt.Reviewers) > 0 {
+		// Gitea refuses the whole request for one unknown user: the pull
+		// request is still useful without them.
+		f.notify("could not assign %s or ask %s for review on Gitea (%v): opening the pull request without them",
+			orNone(opt.Assignees), orNone(opt.Reviewers), err)
+		opt.Assignees, opt.Reviewers = nil, nil
+		pr, err = f.create(c, opt)
+	}
 	if status(err) == http.StatusConflict {
 		return f.existing(ctx, p)
 	}
@@ -196,6 +204,18 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*sdk.PullRequest, er
 		f.autoMerge(c, pr)
 	}
 	return pr, nil
+}
+
+func (f *Forge) create(c *sdk.Client, opt sdk.CreatePullRequestOption) (*sdk.PullRequest, error) {
+	pr, resp, err := c.CreatePullRequest(f.Owner, f.Repo, opt)
+	return pr, wrap(resp, err)
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "nobody"
+	}
+	return strings.Join(names, ", ")
 }
 
 // draftPrefix marks a work-in-progress pull request's title.

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the Gitea server (version: keep in step with forgetest.GiteaVersion) the real-server tests of internal/forge/gitea
+# run against, once per machine: cached under $HOME/.cache/promote-gitea
+# keyed by version. Prints the binary's path (for PROMOTE_GITEA_BIN);
+# everything else goes to stderr. About 8 minutes on 2 cores the first
+# time, nothing after.
+set -euo pipefail
+
+version=1.27.3
+out="$HOME/.cache/promote-gitea/v$version"
+bin="$out/gitea"
+
+if [ ! -x "$bin" ] || [ ! -d "$out/options" ] || [ ! -d "$out/templates" ]; then
+  command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc libc6-dev; } >&2
+  echo "building gitea $version (cached in $out)" >&2
+  src=$(GOFLAGS= go mod download -json "code.gitea.io/gitea@v$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cp -r "$src/." "$work/" && chmod -R u+w "$work"
+  mkdir -p "$out"
+  (cd "$work" && CGO_ENABLED=1 GOFLAGS= go build -trimpath -tags "sqlite sqlite_unlock_notify" -o "$out/gitea.tmp" .) >&2
+  rm -rf "$out/options" "$out/templates"
+  cp -r "$work/options" "$work/templates" "$out/"
+  mv "$out/gitea.tmp" "$bin"
+fi
+echo "$bin"
