@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Gitea server (version: keep in step with forgetest.GiteaVersion) the real-server tests of internal/forge/gitea
+# Builds the Gitea server the real-server tests of internal/forge/gitea
 # run against, once per machine: cached under $HOME/.cache/promote-gitea
-# keyed by version. Prints the binary's path (for PROMOTE_GITEA_BIN);
+# keyed by version (keep it in step with forgetest.GiteaVersion). Prints the binary's path (for PROMOTE_GITEA_BIN);
 # everything else goes to stderr. About 8 minutes on 2 cores the first
 # time, nothing after.
 set -euo pipefail
