@@ -263,9 +263,9 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 }
 
 // gitlabBase is the instance's URL, with the path it is served under:
-// --gitlab-url, GITLAB_URL, CI_SERVER_URL, else the origin's host.
+// --gitlab-url, GITLAB_URL, CI_SERVER_URL, else from origin.
 func gitlabBase(loc *remote.Location, o Options) string {
-	return strings.TrimSuffix(first(o.GitLabURL, o.getenv("GITLAB_URL"), o.getenv("CI_SERVER_URL"), gitlabURL(loc)), "/")
+	return strings.TrimSuffix(first(o.GitLabURL, o.getenv("GITLAB_URL"), o.getenv("CI_SERVER_URL"), originServer(loc, o.Repo)), "/")
 }
 
 // gitlabProject is the project's path (or numeric id): --repo, inside

@@ -32,7 +32,7 @@ func openGitea(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge
 	}
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
-	base := first(o.giteaURL(), gitlabURL(loc))
+	base := first(o.giteaURL(), originServer(loc, o.Repo))
 	path := first(o.Repo, stripRoot(loc.Path, base))
 	owner, name, err := remote.SplitRepo(path)
 	if err != nil {
@@ -43,6 +43,20 @@ func openGitea(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
+}
+
+// originServer guesses the server's URL from origin: its scheme and host,
+// and, when repo (--repo, or the repository a webhook names) is given and
+// origin's path holds more before it, that path too (a server under a
+// path: https://host/gitea/acme/shop.git for acme/shop).
+func originServer(loc *remote.Location, repo string) string {
+	base := gitlabURL(loc)
+	if repo != "" {
+		if prefix, ok := strings.CutSuffix(loc.Path, "/"+repo); ok && prefix != "" && loc.Scheme != "ssh" {
+			base += "/" + prefix
+		}
+	}
+	return base
 }
 
 // stripRoot removes the path a server is served under (base's path) from

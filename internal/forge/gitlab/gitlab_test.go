@@ -28,6 +28,7 @@ type env struct {
 	gl     *forgetest.GitLab
 	dir    string
 	forge  string
+	repo   string // --repo
 	vars   map[string]string
 	stderr bytes.Buffer
 	sleeps []time.Duration
@@ -58,7 +59,7 @@ func newEnv(t *testing.T, root string, files map[string]string) *env {
 func (e *env) run() (*proposal.Result, error) {
 	e.t.Helper()
 	ws, repo := forgetest.Workspace(e.t, e.dir)
-	fg, err := connect.Open(repo, connect.Options{Forge: e.forge, Getenv: func(k string) string { return e.vars[k] }, Stderr: &e.stderr,
+	fg, err := connect.Open(repo, connect.Options{Forge: e.forge, Repo: e.repo, Getenv: func(k string) string { return e.vars[k] }, Stderr: &e.stderr,
 		Retry: retry.Policy{Sleep: func(_ context.Context, d time.Duration) error { e.sleeps = append(e.sleeps, d); return nil }}})
 	if err != nil {
 		e.errs = append(e.errs, err.Error())
@@ -185,6 +186,15 @@ func TestSelfManagedUnderAPath(t *testing.T) {
 	t.Run("project id inside GitLab CI", func(t *testing.T) {
 		e := newEnv(t, "/gitlab", nil)
 		e.vars = map[string]string{"GITLAB_TOKEN": token, "GITLAB_CI": "true", "CI_PROJECT_ID": "42", "CI_API_V4_URL": e.gl.URL + "/api/v4", "CI_SERVER_URL": e.gl.URL}
+		if res := e.mustRun(); res.Action != forge.Created {
+			t.Fatalf("%+v", res.Result)
+		}
+	})
+	t.Run("project given, instance from origin", func(t *testing.T) {
+		// As promote serve opens a project a webhook names.
+		e := newEnv(t, "/gitlab", nil)
+		e.forge, e.repo = "gitlab", project
+		e.vars = map[string]string{"GITLAB_TOKEN": token}
 		if res := e.mustRun(); res.Action != forge.Created {
 			t.Fatalf("%+v", res.Result)
 		}
