@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
 // giteaRepo is the repository of a Gitea or Forgejo webhook payload.
@@ -81,7 +83,7 @@ func giteaComment(p *giteaPayload) (*Comment, error) {
 	}
 	login := p.Comment.User.Login
 	return &Comment{
-		Thread: Thread{Kind: ThreadIssue, Number: p.Issue.Number},
+		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: p.Issue.Number},
 		ID:     p.Comment.ID, Body: p.Comment.Body,
 		Author:  Actor{Login: login, Bot: IsBot(login, strings.EqualFold(login, "gitea-actions") || strings.EqualFold(login, "forgejo-actions"))},
 		Created: p.Action == "created",
@@ -93,7 +95,7 @@ func giteaMerged(p *giteaPayload, repo string) *Merged {
 	if p.Action != "closed" || pr == nil || pr.Base == nil || pr.Head == nil {
 		return nil
 	}
-	m := &Merged{Thread: Thread{Kind: ThreadIssue, Number: pr.Number}, Merged: pr.Merged, Base: pr.Base.Ref, Head: pr.Head.Ref, Body: pr.Body}
+	m := &Merged{Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.Number}, Merged: pr.Merged, Base: pr.Base.Ref, Head: pr.Head.Ref, Body: pr.Body}
 	if pr.Head.Repo != nil && pr.Head.Repo.FullName != "" && !strings.EqualFold(pr.Head.Repo.FullName, repo) {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}

@@ -3,12 +3,14 @@ package chatops
 import (
 	"strings"
 	"testing"
+
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
 func TestParseGitea(t *testing.T) {
 	const repo = `"repository":{"full_name":"acme/gitops","default_branch":"main","clone_url":"https://git.example/gitea/acme/gitops.git"}`
 	ev, err := ParseGitea("issue_comment", []byte(`{"action":"created","issue":{"number":4},"comment":{"id":9,"body":"/promote prod","user":{"login":"gitea-actions"}},`+repo+`}`))
-	if err != nil || ev.Comment == nil || ev.Comment.Thread != (Thread{Kind: ThreadIssue, Number: 4}) || ev.Comment.ID != 9 ||
+	if err != nil || ev.Comment == nil || ev.Comment.Thread != (forge.Thread{Kind: forge.ThreadIssue, Number: 4}) || ev.Comment.ID != 9 ||
 		!ev.Comment.Created || !ev.Comment.Author.Bot || ev.Repository.Forge != "gitea" || ev.Repository.CloneURL != "https://git.example/gitea/acme/gitops.git" {
 		t.Fatalf("comment: %+v %+v", ev, err)
 	}

@@ -8,37 +8,37 @@ import (
 
 	sdk "code.gitea.io/sdk/gitea"
 
-	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
-var _ chatops.Forge = (*Forge)(nil)
+var _ forge.Commenter = (*Forge)(nil)
 
-// Permission implements chatops.Access: the user's permission on the
+// Permission implements forge.Access: the user's permission on the
 // repository as Gitea computes it (owner and admin are admin).
-func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission, error) {
+func (f *Forge) Permission(ctx context.Context, user string) (forge.Permission, error) {
 	c, err := f.client(ctx)
 	if err != nil {
 		return "", err
 	}
 	res, resp, err := c.CollaboratorPermission(f.Owner, f.Repo, user)
 	if err = wrap(resp, err); status(err) == http.StatusNotFound || status(err) == http.StatusForbidden {
-		return chatops.PermNone, nil
+		return forge.PermNone, nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("permission of %s on %s/%s: %w", user, f.Owner, f.Repo, err)
 	}
 	switch res.Permission {
 	case sdk.AccessModeOwner, sdk.AccessModeAdmin:
-		return chatops.PermAdmin, nil
+		return forge.PermAdmin, nil
 	case sdk.AccessModeWrite:
-		return chatops.PermWrite, nil
+		return forge.PermWrite, nil
 	case sdk.AccessModeRead:
-		return chatops.PermRead, nil
+		return forge.PermRead, nil
 	}
-	return chatops.PermNone, nil
+	return forge.PermNone, nil
 }
 
-// Member implements chatops.Access: whether user is in team, named
+// Member implements forge.Access: whether user is in team, named
 // org/team.
 func (f *Forge) Member(ctx context.Context, user, team string) (bool, error) {
 	org, name, ok := strings.Cut(team, "/")
@@ -69,8 +69,8 @@ func (f *Forge) Member(ctx context.Context, user, team string) (bool, error) {
 	return false, nil
 }
 
-// React implements chatops.Forge: a reaction on the comment.
-func (f *Forge) React(ctx context.Context, _ chatops.Thread, id int64, r chatops.Reaction) error {
+// React implements forge.Commenter: a reaction on the comment.
+func (f *Forge) React(ctx context.Context, _ forge.Thread, id int64, r forge.Reaction) error {
 	c, err := f.client(ctx)
 	if err != nil {
 		return err
@@ -81,8 +81,8 @@ func (f *Forge) React(ctx context.Context, _ chatops.Thread, id int64, r chatops
 	return nil
 }
 
-// Reply implements chatops.Forge: a comment on the issue or pull request.
-func (f *Forge) Reply(ctx context.Context, t chatops.Thread, body string) error {
+// Reply implements forge.Commenter: a comment on the issue or pull request.
+func (f *Forge) Reply(ctx context.Context, t forge.Thread, body string) error {
 	c, err := f.client(ctx)
 	if err != nil {
 		return err

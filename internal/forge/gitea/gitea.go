@@ -58,6 +58,12 @@ func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
 	return f.Remote.FetchBase(ctx, base)
 }
 
+// MoveBase implements forge.BaseMover: a compare-and-swap fast-forward
+// of the base branch on origin (set-image --direct).
+func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
+	return f.Remote.MoveBase(ctx, base, old, new)
+}
+
 func (f *Forge) notify(format string, args ...any) {
 	if f.Notify != nil {
 		f.Notify(fmt.Sprintf(format, args...))
