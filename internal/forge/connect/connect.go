@@ -29,7 +29,7 @@ type Options struct {
 	// Forge is auto (or empty), local, github, gitlab or gitea.
 	Forge string
 	// Repo names the repository instead of the origin URL: owner/name on
-	// GitHub, the project path on GitLab.
+	// GitHub and Gitea, the project path on GitLab.
 	Repo string
 	// GitLabURL is the GitLab instance, with the path it is served under
 	// (default GITLAB_URL, CI_SERVER_URL, else the origin's host).

@@ -17,23 +17,48 @@ import (
 
 // giteaURL is the Gitea server named by the flag or the environment:
 // --gitea-url, GITEA_URL, then the server URL Gitea and Forgejo Actions
-// set; "" when none is.
+// set (FORGEJO_SERVER_URL, or GITHUB_SERVER_URL, which they set for
+// compatibility); "" when none is.
 func (o *Options) giteaURL() string {
-	return strings.TrimSuffix(first(o.GiteaURL, o.getenv("GITEA_URL"), o.getenv("GITEA_SERVER_URL"), o.getenv("FORGEJO_SERVER_URL")), "/")
+	u := first(o.GiteaURL, o.getenv("GITEA_URL"), o.getenv("GITEA_SERVER_URL"), o.getenv("FORGEJO_SERVER_URL"))
+	if u == "" && o.inGiteaActions() {
+		u = o.getenv("GITHUB_SERVER_URL")
+	}
+	return strings.TrimSuffix(u, "/")
+}
+
+// inGiteaActions reports whether promote runs in Gitea or Forgejo
+// Actions.
+func (o *Options) inGiteaActions() bool {
+	return o.getenv("GITEA_ACTIONS") == "true" || o.getenv("FORGEJO_ACTIONS") == "true"
+}
+
+// giteaToken is GITEA_TOKEN, else FORGEJO_TOKEN, else inside Gitea or
+// Forgejo Actions the GITHUB_TOKEN they provide.
+func (o *Options) giteaToken() string {
+	t := first(o.getenv("GITEA_TOKEN"), o.getenv("FORGEJO_TOKEN"))
+	if t == "" && o.inGiteaActions() {
+		t = o.getenv("GITHUB_TOKEN")
+	}
+	return strings.TrimSpace(t)
 }
 
 func openGitea(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
 	if err := needRemote(remote.Gitea, loc); err != nil {
 		return nil, err
 	}
-	token := strings.TrimSpace(first(o.getenv("GITEA_TOKEN"), o.getenv("FORGEJO_TOKEN")))
+	token := o.giteaToken()
 	if token == "" {
 		return nil, errors.New("--forge gitea needs a token: set GITEA_TOKEN (an access token with the repository and issue scopes, read and write)")
 	}
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
-	base := first(o.giteaURL(), originServer(loc, o.Repo))
-	path := first(o.Repo, stripRoot(loc.Path, base))
+	repoName := o.Repo
+	if repoName == "" && o.inGiteaActions() {
+		repoName = o.getenv("GITHUB_REPOSITORY")
+	}
+	base := first(o.giteaURL(), originServer(loc, repoName))
+	path := first(repoName, stripRoot(loc.Path, base))
 	owner, name, err := remote.SplitRepo(path)
 	if err != nil {
 		return nil, fmt.Errorf("--repo or origin remote: %q is not a Gitea repository (owner/name) on %s: a server served under a path needs --gitea-url or GITEA_URL (e.g. https://host/gitea)", path, base)

@@ -424,3 +424,15 @@ func TestAutoMergeOnRealGitea(t *testing.T) {
 		t.Errorf("stderr: %s", e.stderr.String())
 	}
 }
+
+func TestInsideGiteaActions(t *testing.T) {
+	e := newEnv(t, nil)
+	// What the runner sets: Gitea's variables and GitHub's, for
+	// compatibility, the token as GITHUB_TOKEN.
+	e.vars = map[string]string{"GITEA_ACTIONS": "true", "GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": e.g.URL,
+		"GITHUB_REPOSITORY": e.repo, "GITHUB_TOKEN": e.g.Token}
+	res := e.mustRun("prod")
+	if res.Action != "created" || !strings.HasPrefix(res.URL, e.g.URL+"/"+e.repo+"/pulls/") {
+		t.Fatalf("%+v\n%s", res.Result, e.stderr.String())
+	}
+}
