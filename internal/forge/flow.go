@@ -2,6 +2,7 @@ package forge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -120,10 +121,19 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 	return res, nil
 }
 
+// ErrRejected marks a request the forge refused for its content (a 400
+// or 422): sending it again fails the same way.
+var ErrRejected = errors.New("the forge rejected the request")
+
 // leftBehind says what a failed run leaves on the forge: the pushed
-// branch and, in state, what is known of the request.
+// branch and, in state, what is known of the request; and whether running
+// again can finish the work.
 func (fl Flow[R]) leftBehind(err error, p Proposal, pub Publication, state string) error {
-	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state)
+	next := "run promote again to finish"
+	if errors.Is(err, ErrRejected) {
+		next = fmt.Sprintf("running promote again fails the same way until the cause is fixed; git push origin --delete %s removes the branch", p.Branch)
+	}
+	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %s%s)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state, next)
 }
 
 // supersede closes the other open requests for the same target, saying

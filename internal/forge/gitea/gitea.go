@@ -203,6 +203,9 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*sdk.PullRequest, er
 	if status(err) == http.StatusConflict {
 		return f.existing(ctx, p)
 	}
+	if st := status(err); st == http.StatusBadRequest || st == http.StatusUnprocessableEntity {
+		return nil, fmt.Errorf("create: %w: %w", forge.ErrRejected, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}

@@ -176,6 +176,9 @@ func (f *Forge) create(ctx context.Context, p forge.Proposal, body string, draft
 	pr, _, err := f.API.PullRequests.Create(ctx, f.Owner, f.Repo, &gh.NewPullRequest{
 		Title: &p.Title, Head: &p.Branch, Base: &p.Base, Body: &body, Draft: &draft,
 	})
+	if status(err) == http.StatusUnprocessableEntity && !isAlreadyExists(err) && !isDraftUnsupported(err) {
+		return nil, fmt.Errorf("create: %w: %w", forge.ErrRejected, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}

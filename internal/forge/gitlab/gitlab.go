@@ -203,6 +203,9 @@ func (f mergeRequests) Open(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 	if status(err) == http.StatusConflict {
 		return f.existing(ctx, p)
 	}
+	if st := status(err); st == http.StatusBadRequest || st == http.StatusUnprocessableEntity {
+		return nil, fmt.Errorf("create: %w: %w", forge.ErrRejected, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}

@@ -384,3 +384,20 @@ func TestPaginatedListAndOtherTargets(t *testing.T) {
 		t.Errorf("pages read:\n%s", forgetest.Describe(reqs))
 	}
 }
+
+func TestRejectedCreateSaysRunningAgainWillNotHelp(t *testing.T) {
+	e := newEnv(t, "", map[string]string{"promote.yaml": plainConfig})
+	e.gl.Script("POST", `/merge_requests$`, forgetest.Response{Status: http.StatusUnprocessableEntity, Body: `{"message":["Validation failed: Source branch is protected"]}`})
+	_, err := e.run()
+	if err == nil || !strings.Contains(err.Error(), "the forge rejected the request") || !strings.Contains(err.Error(), "running promote again fails the same way") ||
+		!strings.Contains(err.Error(), "git push origin --delete promote/staging-to-prod") || strings.Contains(err.Error(), "run promote again to finish") {
+		t.Fatalf("err = %v", err)
+	}
+	// A transient failure still says the next run finishes the work.
+	e.gl.Script("POST", `/merge_requests$`, forgetest.Response{Status: http.StatusBadGateway}, forgetest.Response{Status: http.StatusBadGateway},
+		forgetest.Response{Status: http.StatusBadGateway}, forgetest.Response{Status: http.StatusBadGateway},
+		forgetest.Response{Status: http.StatusBadGateway}, forgetest.Response{Status: http.StatusBadGateway})
+	if _, err := e.run(); err == nil || !strings.Contains(err.Error(), "run promote again to finish") {
+		t.Fatalf("err = %v", err)
+	}
+}
