@@ -77,7 +77,7 @@ func TestRunAgainstGitHub(t *testing.T) {
 		}
 	}
 	code, stdout, stderr := runCLI(t, dir, env, "run", "--to", "prod")
-	if code != 0 || !strings.Contains(stderr, "already matches") || strings.Contains(stdout+stderr, token) {
+	if code != 0 || !strings.Contains(stdout+stderr, "already matches") || strings.Contains(stdout+stderr, token) {
 		t.Errorf("text run: %d\n%s\n%s", code, stdout, stderr)
 	}
 }
@@ -95,7 +95,8 @@ func TestForgeChoice(t *testing.T) {
 		{"unknown host", nil, nil, "cannot tell which forge hosts origin"},
 		{"github without a token", map[string]string{"GITHUB_ACTIONS": "true"}, nil, "set GITHUB_TOKEN or GH_TOKEN"},
 		{"gitlab without a token", nil, []string{"--forge", "gitlab"}, "set GITLAB_TOKEN"},
-		{"bad forge", nil, []string{"--forge", "bitbucket"}, `--forge "bitbucket": unknown forge (available: auto, local, github, gitlab)`},
+		{"gitea without a token", nil, []string{"--forge", "gitea"}, "set GITEA_TOKEN"},
+		{"bad forge", nil, []string{"--forge", "bitbucket"}, `--forge "bitbucket": unknown forge (available: auto, local, github, gitlab, gitea)`},
 		{"bad repo", map[string]string{"GITHUB_TOKEN": token}, []string{"--forge", "github", "--repo", "just-a-name"}, "expected owner/name"},
 	}
 	for _, c := range cases {
@@ -110,8 +111,8 @@ func TestForgeChoice(t *testing.T) {
 	forgetest.Git(t, local, "init", "-q", "-b", "main")
 	forgetest.Git(t, local, "add", "-A")
 	forgetest.Git(t, local, "commit", "-q", "-m", "init")
-	code, _, stderr := runCLI(t, local, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--to", "prod")
-	if code != 0 || !strings.Contains(stderr, "created promote/staging-to-prod") {
-		t.Errorf("no remote: exit %d, %s", code, stderr)
+	code, stdout, stderr := runCLI(t, local, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--to", "prod")
+	if code != 0 || !strings.Contains(stdout, "created promote/staging-to-prod") {
+		t.Errorf("no remote: exit %d, %s%s", code, stdout, stderr)
 	}
 }
