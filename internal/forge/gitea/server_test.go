@@ -399,6 +399,19 @@ func TestWrongPathFailsBeforePushing(t *testing.T) {
 	if e.branch("promote/staging-to-prod") {
 		t.Error("the branch was pushed before the repository was found")
 	}
+	// A repository the server does not have: the URL tried is named.
+	opts.Repo = e.g.User + "/no-such-repo"
+	opts.GiteaURL = e.g.URL
+	if fg, err = connect.Open(repo, opts); err != nil {
+		t.Fatal(err)
+	}
+	_, err = proposal.Run(context.Background(), proposal.Options{Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main", Forge: fg})
+	if err == nil || !strings.Contains(err.Error(), "Gitea has no repository "+opts.Repo+" at "+e.g.URL+"/api/v1/repos/"+opts.Repo+" (404 Not Found)") {
+		t.Fatalf("err = %v", err)
+	}
+	if e.branch("promote/staging-to-prod") {
+		t.Error("the branch was pushed before the repository was found")
+	}
 }
 
 const autoMergeConfig = "environments:\n  - {name: staging, path: envs/staging}\n  - {name: prod, path: envs/prod, from: staging, pullRequest: {autoMerge: true}}\n"
