@@ -13,12 +13,13 @@ bin="$out/gitea"
 if [ ! -x "$bin" ] || [ ! -d "$out/options" ] || [ ! -d "$out/templates" ]; then
   command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc libc6-dev; } >&2
   echo "building gitea $version (cached in $out)" >&2
-  src=$(GOFLAGS= go mod download -json "code.gitea.io/gitea@v$version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  src=$(GOFLAGS= go mod download -json "code.gitea.io/gitea@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "go mod download gave no module directory for gitea $version" >&2; exit 1; }
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   cp -r "$src/." "$work/" && chmod -R u+w "$work"
   mkdir -p "$out"
-  (cd "$work" && CGO_ENABLED=1 GOFLAGS= go build -trimpath -tags "sqlite sqlite_unlock_notify" -o "$out/gitea.tmp" .) >&2
+  (cd "$work" && CGO_ENABLED=1 GOFLAGS= go build -tags "sqlite sqlite_unlock_notify" -o "$out/gitea.tmp" .) >&2
   rm -rf "$out/options" "$out/templates"
   cp -r "$work/options" "$work/templates" "$out/"
   mv "$out/gitea.tmp" "$bin"
