@@ -26,7 +26,7 @@ func reportProposal(f *Factory, res *proposal.Result) error {
 	if err != nil {
 		return err
 	}
-	if gh := actions.DetectGitHub(f.Getenv, f.Stderr); gh != nil {
+	if gh := f.gitHub(); gh != nil {
 		if err := gh.SetOutputs(outs...); err != nil {
 			return err
 		}
@@ -90,10 +90,11 @@ func annotate(f *Factory, err error) {
 	if err == nil || errors.As(err, &ee) && ee.Err == nil {
 		return
 	}
-	gh := actions.DetectGitHub(f.Getenv, f.Stderr)
+	gh := f.gitHub()
 	if gh == nil {
 		return
 	}
+	f.annotated = true
 	file, line := errorPosition(err)
 	gh.Error(repoRelative(f, file), line, err.Error())
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 )
 
-var _ forge.Commenter = (*Forge)(nil)
-
 // Permission implements forge.Access: the user's permission on the
 // repository as Gitea computes it (owner and admin are admin).
 func (f *Forge) Permission(ctx context.Context, user string) (forge.Permission, error) {

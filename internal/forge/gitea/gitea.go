@@ -64,6 +64,19 @@ func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
 	return f.Remote.MoveBase(ctx, base, old, new)
 }
 
+// FetchHistory implements forge.HistoryFetcher: more of a shallow
+// clone's history, from origin.
+func (f *Forge) FetchHistory(ctx context.Context, commit string, depth int) error {
+	return f.Remote.FetchHistory(ctx, commit, depth)
+}
+
+var _ interface {
+	forge.BaseFetcher
+	forge.BaseMover
+	forge.HistoryFetcher
+	forge.Commenter
+} = (*Forge)(nil)
+
 func (f *Forge) notify(format string, args ...any) {
 	if f.Notify != nil {
 		f.Notify(fmt.Sprintf(format, args...))
