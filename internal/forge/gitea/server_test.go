@@ -2,6 +2,7 @@ package gitea_test
 
 import (
 	"bytes"
+	"flag"
 	"context"
 	"fmt"
 	"net/http"
@@ -33,6 +34,10 @@ func TestMain(m *testing.M) {
 }
 
 func runWithGitea(m *testing.M) int {
+	flag.Parse()
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "^$" {
+		return m.Run() // benchmarks only: no server needed
+	}
 	bin, err := forgetest.GiteaBinary()
 	if err != nil {
 		serverErr = err
