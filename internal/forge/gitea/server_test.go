@@ -271,8 +271,12 @@ func TestLifecycleOnRealGitea(t *testing.T) {
 	if res.Action != "created" || res.Number != 1 || !strings.HasPrefix(res.URL, e.g.URL+"/"+e.repo+"/pulls/1") {
 		t.Fatalf("first run: %+v\n%s", res.Result, e.stderr.String())
 	}
-	n, reqs := e.count.take()
-	t.Logf("opening took %d requests:\n%s", n, reqs)
+	// List the pull requests, list the labels, create the three labels
+	// (the first time only), create the pull request with labels,
+	// assignees and reviewers.
+	if n, reqs := e.count.take(); n > 3+3 {
+		t.Errorf("opening took %d requests, budget 6:\n%s", n, reqs)
+	}
 	prs := e.pulls("open")
 	if len(prs) != 1 {
 		t.Fatalf("open pull requests: %+v", prs)
