@@ -246,9 +246,11 @@ func (e *env) comments(n int) []string {
 	return bodies
 }
 
+// branch reports whether the repository has the branch, asking git (the
+// API's branch list is updated after the push, asynchronously).
 func (e *env) branch(name string) bool {
-	err := e.g.API("GET", "/repos/"+e.repo+"/branches/"+name, nil, nil)
-	return err == nil
+	e.t.Helper()
+	return forgetest.Git(e.t, e.t.TempDir(), "ls-remote", e.g.AuthURL(e.repo), "refs/heads/"+name) != ""
 }
 
 // user creates a user with write access to the repository.
