@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,6 +131,9 @@ func (c *GitLabContract) match(method, escapedPath string) (*glEndpoint, error) 
 
 var errNoMatch = fmt.Errorf("no match")
 
+// shaRE matches a full or abbreviated commit hash (SHA-1 or SHA-256).
+var shaRE = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
+
 func (ep *glEndpoint) matchPath(segs []string) error {
 	for i, s := range ep.path {
 		if !strings.HasPrefix(s, ":") {
@@ -144,6 +148,10 @@ func (ep *glEndpoint) matchPath(segs []string) error {
 			id, err := url.PathUnescape(segs[i])
 			if err != nil || id == "" || strings.HasPrefix(id, "/") || strings.HasSuffix(id, "/") {
 				return fmt.Errorf("%s: %q is neither a numeric id nor a URL-encoded path", s, segs[i])
+			}
+		case s == ":sha":
+			if !shaRE.MatchString(segs[i]) {
+				return fmt.Errorf("%s: %q is not a commit hash", s, segs[i])
 			}
 		case strings.HasPrefix(s, ":"):
 			if n, err := strconv.Atoi(segs[i]); err != nil || n < 1 {

@@ -26,6 +26,8 @@ func TestGitLabContract(t *testing.T) {
 		{"POST", "/projects/42/merge_requests/3/notes", "", `{"body":"hi"}`, ""},
 		{"POST", "/projects/42/merge_requests/3/notes/4/award_emoji", "", `{"name":"thumbsup"}`, ""},
 		{"GET", "/groups/acme%2Fops/members/all/7", "", "", ""},
+		{"GET", "/projects/42/repository/commits/9f1c0a7b3e/statuses", "per_page=100&page=2", "", ""},
+		{"GET", "/projects/42/repository/commits/main/statuses", "", "", "not a commit hash"},
 	} {
 		err := gitlabContract.Validate(tc.method, tc.path, tc.query, []byte(tc.body))
 		if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {

@@ -2,8 +2,8 @@ package gitea_test
 
 import (
 	"bytes"
-	"flag"
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
