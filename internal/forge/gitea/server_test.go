@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/forge/retry"
@@ -459,4 +460,27 @@ func TestInsideGiteaActions(t *testing.T) {
 	if res.Action != "created" || !strings.HasPrefix(res.URL, e.g.URL+"/"+e.repo+"/pulls/") {
 		t.Fatalf("%+v\n%s", res.Result, e.stderr.String())
 	}
+}
+
+func TestChecksOnRealGitea(t *testing.T) {
+	e := newEnv(t, nil)
+	sha := strings.TrimSpace(forgetest.Git(t, e.dir, "rev-parse", "HEAD"))
+	for _, s := range []struct{ context, state string }{
+		{"smoke", "pending"},
+		{"smoke", "success"}, // the job finished: the newest report wins
+		{"argocd/staging", "failure"},
+		{"flux/staging", "pending"},
+		{"lint", "warning"},
+		{"e2e", "error"},
+		{"deploy", "success"},
+		{"deploy", "failure"}, // a re-run failed
+	} {
+		if err := e.g.API("POST", "/repos/"+e.repo+"/statuses/"+sha, map[string]string{"context": s.context, "state": s.state, "target_url": "https://ci.example/" + s.context}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forgetest.ExpectChecks(t, forgetest.CheckReader(t, e.dir, func(k string) string { return e.vars[k] }, &e.stderr), sha, map[string]forge.CheckState{
+		"smoke": forge.CheckSuccess, "argocd/staging": forge.CheckFailure, "flux/staging": forge.CheckPending,
+		"lint": forge.CheckFailure, "e2e": forge.CheckFailure, "deploy": forge.CheckFailure,
+	})
 }
