@@ -26,6 +26,8 @@ type EnvCommit struct {
 	// MergedMessage is the message of the merged branch's tip (the second
 	// parent) for a merge commit: the promotion commit, with its trailers.
 	MergedMessage string
+	// Merged is that second parent, empty for other commits.
+	Merged string
 	// Before is the tree at Parent (nil for a root commit); After the tree
 	// at Commit.
 	Before, After fs.FS
@@ -56,6 +58,9 @@ type HistoryEntry struct {
 	From         string `json:"from,omitempty"`
 	SourceCommit string `json:"sourceCommit,omitempty"`
 	RollbackTo   string `json:"rollbackTo,omitempty"`
+	// Forced is the reason of a Promote-Forced trailer: the promotion
+	// was proposed past gates that had not passed.
+	Forced string `json:"forced,omitempty"`
 	// Changes are the promotables before (Old) and after (New): New is
 	// empty for an image or file removed, Old for one added.
 	Changes []Change `json:"changes"`
@@ -72,6 +77,8 @@ type HistoryRequest struct {
 	Apps []string
 	// Limit is the number of entries wanted; 0 means all.
 	Limit int
+	// Until, when set, ends the walk after the entry it returns true for.
+	Until func(HistoryEntry) bool
 }
 
 // History reads, from commits (newest first, as a walk of the
@@ -113,7 +120,7 @@ func HistoryEntries(cfg *Config, req HistoryRequest, commits iter.Seq2[EnvCommit
 				continue
 			}
 			n++
-			if !yield(e, nil) || (req.Limit > 0 && n == req.Limit) {
+			if !yield(e, nil) || req.Limit > 0 && n == req.Limit || req.Until != nil && req.Until(e) {
 				return
 			}
 		}
@@ -128,11 +135,12 @@ func newEntry(c EnvCommit) HistoryEntry {
 		m.From = firstOf(m.From, merged.From)
 		m.SourceCommit = firstOf(m.SourceCommit, merged.SourceCommit)
 		m.RollbackTo = firstOf(m.RollbackTo, merged.RollbackTo)
+		m.Forced = firstOf(m.Forced, merged.Forced)
 	}
 	return HistoryEntry{
 		Commit: c.Commit, Parent: c.Parent, Author: c.Author, Email: c.Email, Date: c.Date,
 		Subject: m.Subject, PR: m.PR, From: m.From, SourceCommit: m.SourceCommit, RollbackTo: m.RollbackTo,
-		Changes: []Change{},
+		Forced: m.Forced, Changes: []Change{},
 	}
 }
 
@@ -203,9 +211,13 @@ type CommitMeta struct {
 	// PR is the pull or merge request, from a standard merge or squash
 	// subject or a GitLab "See merge request" line.
 	PR *PullRequest
-	// From, SourceCommit and RollbackTo are the Promote-From,
-	// Promote-Source-Commit and Promote-Rollback-To trailers.
-	From, SourceCommit, RollbackTo string
+	// From, To, SourceCommit, RollbackTo and Forced are the
+	// Promote-From, Promote-To, Promote-Source-Commit, Promote-Rollback-To
+	// and Promote-Forced trailers.
+	From, To, SourceCommit, RollbackTo, Forced string
+	// Images are the Promote-Image trailers: image name → the reference
+	// the target runs after the commit.
+	Images map[string]string
 }
 
 var (
@@ -238,6 +250,18 @@ func ParseCommitMessage(msg string) CommitMeta {
 			m.SourceCommit = firstOf(m.SourceCommit, t[2])
 		case "Promote-Rollback-To":
 			m.RollbackTo = firstOf(m.RollbackTo, t[2])
+		case "Promote-To":
+			m.To = firstOf(m.To, t[2])
+		case "Promote-Image":
+			name, ref, ok := strings.Cut(t[2], "=")
+			if _, seen := m.Images[name]; ok && !seen {
+				if m.Images == nil {
+					m.Images = map[string]string{}
+				}
+				m.Images[name] = ref
+			}
+		case "Promote-Forced":
+			m.Forced = firstOf(m.Forced, t[2])
 		}
 	}
 	return m

@@ -47,6 +47,9 @@ type Change struct {
 	Source string `json:"source,omitempty"`
 	// At locates the value for every kind but kustomize images and files.
 	At *Locator `json:"at,omitempty"`
+
+	// src is where New was read, for messages.
+	src from
 }
 
 // ImageChange is an image entry before (nil when added) and after.
@@ -63,14 +66,20 @@ type Plan struct {
 	// Apps is the selection; empty means every app.
 	Apps []string `json:"apps,omitempty"`
 	// SourceCommit is the commit the source was read at, when known.
-	SourceCommit string   `json:"sourceCommit,omitempty"`
-	Changes      []Change `json:"changes"`
+	SourceCommit string `json:"sourceCommit,omitempty"`
+	// SourceRev is the revision the source was read at when it is not
+	// the tip (a release set: --from staging@REV), as the user wrote it.
+	SourceRev string   `json:"sourceRev,omitempty"`
+	Changes   []Change `json:"changes"`
 	// Notes are things a user should know that are not changes (an app
 	// without an overlay in the target, for example).
 	Notes []string `json:"notes,omitempty"`
 	// Forced, when set, records that the plan is proposed despite the
 	// pipeline policy (see EnforcePolicy): the reason and rules broken.
 	Forced *Forced `json:"forced,omitempty"`
+	// Gates are the conditions of the promotion and where they stand
+	// (EvaluateGates), when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
 	// Dirs are the source and target directories the plan read.
 	Dirs []string `json:"-"`
 	// Rollback is set when the plan returns To to its own state at the
@@ -195,6 +204,9 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 		}
 	}
 	values := len(p.Changes)
+	if err := checkValues(p.Changes[first:]); err != nil {
+		return err
+	}
 	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
 		return err
 	}
@@ -223,7 +235,10 @@ func dropCopied(p *Plan, first, values int) {
 
 func requireDir(fsys fs.FS, dir, env string) error {
 	info, err := fs.Stat(fsys, dir)
-	if err != nil {
+	switch {
+	case err != nil && !isNotExist(err):
+		return fmt.Errorf("environment %q: %w", env, err)
+	case err != nil:
 		return fmt.Errorf("environment %q: directory %s does not exist", env, dir)
 	}
 	if !info.IsDir() {
@@ -258,10 +273,11 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 	have := kustomize.Occurrences(dstK)
 	for _, name := range order {
 		img := want[name]
+		at := from{img.File, img.Line}
 		img.File, img.Line = "", 0
 		if len(have[name]) == 0 {
 			p.Changes = append(p.Changes, Change{App: app, File: dstK[0].File, Kind: KindImage, Name: name,
-				New: img.Ref(), Image: &ImageChange{New: img}})
+				New: img.Ref(), Image: &ImageChange{New: img}, src: at})
 			continue
 		}
 		for _, old := range have[name] {
@@ -270,7 +286,7 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 			}
 			o := old
 			p.Changes = append(p.Changes, Change{App: app, File: old.File, Kind: KindImage, Name: name,
-				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}})
+				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}, src: at})
 		}
 	}
 	return nil
@@ -304,9 +320,12 @@ func matchFiles(fsys fs.FS, dir, glob string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		info, err := fs.Stat(sub, n)
+		info, err := fs.Lstat(sub, n)
 		if err != nil || info.IsDir() {
 			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("files: %q matches %s, a symbolic link: refused, promote copies regular files only and never follows a link", glob, path.Join(dir, n))
 		}
 		if slices.Contains(kustomize.FileNames, path.Base(n)) {
 			return nil, fmt.Errorf("files: %q matches %s: kustomizations are not copied whole (their images are promoted)", glob, path.Join(dir, n))

@@ -42,12 +42,17 @@ var ErrNoDir = errors.New("directory does not exist")
 // nothing is not an error here: an environment's past need not have every
 // file its present has.
 func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapshot, error) {
+	return readSnapshotAs(cfg, env, cfg.PromotablesFor(env), app, fsys)
+}
+
+// readSnapshotAs reads env's directory (app's) for the promotables prom:
+// a source environment read as its target sees it.
+func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, fsys fs.FS) (*Snapshot, error) {
 	dir := cfg.Dir(env, app)
 	if !exists(fsys, dir) {
 		return nil, fmt.Errorf("%w: %s", ErrNoDir, dir)
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
-	prom := cfg.PromotablesFor(env)
 	d := &promotable.Dir{FS: fsys, Path: dir}
 	if prom.ImagesEnabled() {
 		ks, err := d.Kustomizations()
@@ -214,7 +219,14 @@ type EdgeStatus struct {
 	Notes   []string `json:"notes,omitempty"`
 	// Error says why the edge could not be planned.
 	Error string `json:"error,omitempty"`
+	// Gates are the gates of the promotion, when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
+
+	plan *Plan
 }
+
+// Plan is the plan of the edge, nil when it could not be planned.
+func (e EdgeStatus) Plan() *Plan { return e.plan }
 
 // NewStatus reads every environment of cfg from fsys, in configuration
 // order, and plans every pipeline edge. What cannot be read is reported
@@ -231,7 +243,7 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 		if err != nil {
 			edge.Error = err.Error()
 		} else {
-			edge.Behind, edge.Changes, edge.Notes = !p.Empty(), p.Changes, p.Notes
+			edge.Behind, edge.Changes, edge.Notes, edge.plan = !p.Empty(), p.Changes, p.Notes, p
 		}
 		s.Pipeline = append(s.Pipeline, edge)
 	}

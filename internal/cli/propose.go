@@ -13,7 +13,7 @@ import (
 
 // Usage lines of the proposing commands' flags, where they agree.
 const (
-	forgeUsage  = "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)"
+	forgeUsage  = "where to propose: auto, local, github, gitlab, gitea (auto: from the origin remote or CI, local without a remote)"
 	baseUsage   = "`BRANCH` to build on and target (default: the current branch)"
 	dryRunUsage = "plan and print the proposal without writing anything"
 )
@@ -66,7 +66,7 @@ func (p *proposeFlags) options(f *Factory) (proposal.Options, error) {
 	if err != nil {
 		return proposal.Options{}, err
 	}
-	return proposal.Options{Workspace: ws, Base: base, Forge: fg, DryRun: p.dryRun}, nil
+	return proposal.Options{Workspace: ws, Base: base, Forge: fg, DryRun: p.dryRun, Retry: f.ForgeOptions.Retry, Progress: f.note, Notify: f.Notifier()}, nil
 }
 
 // rendered is the reviewer that builds the target after the change,

@@ -9,6 +9,7 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/promote"
 )
 
 type runOptions struct {
@@ -43,14 +44,17 @@ CI, and local when there is no remote) the plan is made on origin's base
 branch, the branch is pushed to origin and one pull or merge request is
 opened, or updated when it exists; when the target already matches, the
 open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
-(or a GitHub App), GITLAB_TOKEN.`,
+(or a GitHub App), GITLAB_TOKEN, GITEA_TOKEN.`,
 		Example: `  promote run --to prod --forge local
   GITHUB_TOKEN=... promote run --to prod -o json
   GITLAB_TOKEN=... promote run --to prod --forge gitlab --gitlab-url https://gitlab.example.com
+  GITEA_TOKEN=... promote run --to prod --gitea-url https://code.example.com/gitea
   promote run --to prod --github-app-id 12345 --github-app-key app.pem
   promote run --to prod --app web --base main -o json
   promote run --to prod --dry-run -o markdown
   promote run --from dev --to prod --force --reason "hotfix for INC-42"
+  promote run --to prod --from staging@v2026.11.30      # what staging ran at a tag (a release set)
+  promote run --to prod --from 'staging@{2026-11-30T10:00Z}'
   promote run --to prod --skip-validation
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
@@ -77,12 +81,19 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.Plan = proposal.Promotion(o.sel.request())
-	if err := o.review(f, &opts); err != nil {
+	rev, err := o.sel.sourceRev()
+	if err != nil {
 		return err
+	}
+	opts.Plan = proposal.Promotion(o.sel.request())
+	if rev != "" {
+		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
+	if err := o.review(ctx, f, &opts); err != nil {
+		return err
+	}
 	if o.fetch {
 		cfg, err := configForFetch(f, opts.Base)
 		if err == nil {
@@ -93,6 +104,11 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		}
 	}
 	res, err := proposal.Run(ctx, opts)
+	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
+		if rerr := reportGated(f, pe); rerr != nil {
+			return rerr
+		}
+	}
 	if err != nil {
 		return policyHint(err)
 	}

@@ -87,7 +87,9 @@ func (e *BuildError) Error() string {
 // files (URLs in resources:, components:, patches...) and Helm charts are
 // dropped from an in-memory copy of their kustomization before building
 // and listed in NotRendered; the rest is rendered. A failed build is a
-// *BuildError.
+// *BuildError; a file over the limits of safeyaml (or a render reading
+// more than MaxRenderBytes) is refused before kustomize parses it, with
+// a *fileerr.Error naming it.
 //
 // Builds run concurrently, except those of kustomizations with an
 // openapi: field: kustomize keeps the schema it sets in a process-wide
@@ -139,6 +141,9 @@ func render(fsys fs.FS, dir string, exclusive bool) (*Rendering, bool, error) {
 		return nil, true, nil
 	}
 	if err != nil {
+		if refused := t.Refused(); refused != nil {
+			return nil, false, refused
+		}
 		return nil, false, buildError(fsys, dir, err)
 	}
 	r := &Rendering{Dir: dir, NotRendered: dropped.list()}

@@ -24,6 +24,9 @@ type Pull struct {
 	Labels, Assignees, Reviewers, TeamReviewers []string
 	// Comments are the comments posted on it, in order.
 	Comments []string
+	// HeadSHA is the head branch's commit when the pull request was
+	// closed (while open, the head's live tip is reported).
+	HeadSHA string
 }
 
 // GitHub is a fake GitHub REST and GraphQL API for one repository. Head
@@ -46,13 +49,33 @@ type GitHub struct {
 	AppKey            *rsa.PublicKey
 	InstallationToken string
 
-	git    *GitServer
-	t      testing.TB
-	oapi   *OpenAPI
-	mu     sync.Mutex
-	pulls  []*Pull
-	labels map[string]bool
-	routes []route
+	git       *GitServer
+	t         testing.TB
+	oapi      *OpenAPI
+	mu        sync.Mutex
+	pulls     []*Pull
+	labels    map[string]bool
+	statuses  map[string][]CommitStatus
+	checkRuns map[string][]CheckRun
+	routes    []route
+	// apiCommits are the commits created through the Git Data API.
+	apiCommits []string
+}
+
+// SetStatus posts a commit status on commit, as a deployment tool (Argo
+// CD, Flux) does: a later status of the same context replaces it.
+func (g *GitHub) SetStatus(commit string, s CommitStatus) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.statuses[commit] = setStatus(g.statuses[commit], s)
+}
+
+// AddCheckRun adds a check run on commit (status queued, in_progress or
+// completed with a conclusion).
+func (g *GitHub) AddCheckRun(commit string, c CheckRun) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.checkRuns[commit] = append(g.checkRuns[commit], c)
 }
 
 // NewGitHub starts a fake GitHub for owner/repo whose git side is
@@ -61,7 +84,8 @@ type GitHub struct {
 // GitHubOpenAPI); a request it does not allow fails t.
 func NewGitHub(t testing.TB, git *GitServer, owner, repo, token string) *GitHub {
 	t.Helper()
-	g := &GitHub{Token: token, Owner: owner, Repo: repo, git: git, t: t, labels: map[string]bool{}, oapi: GitHubOpenAPI(t)}
+	g := &GitHub{Token: token, Owner: owner, Repo: repo, git: git, t: t, labels: map[string]bool{}, oapi: GitHubOpenAPI(t),
+		statuses: map[string][]CommitStatus{}, checkRuns: map[string][]CheckRun{}}
 	g.routes = g.makeRoutes()
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
@@ -185,8 +209,15 @@ func (g *GitHub) makeRoutes() []route {
 		{"POST", re(repo + `/issues/(\d+)/labels$`), g.addLabels},
 		{"POST", re(repo + `/issues/(\d+)/comments$`), g.comment},
 		{"GET", re(repo + `/installation$`), g.installation},
+		{"GET", re(repo + `/commits/([^/]+)/status$`), g.combinedStatus},
+		{"GET", re(repo + `/commits/([^/]+)/check-runs$`), g.listCheckRuns},
 		{"POST", re(`^/app/installations/(\d+)/access_tokens$`), g.accessToken},
 		{"POST", re(`^/graphql$`), g.graphQL},
+		{"POST", re(repo + `/git/blobs$`), g.createBlob},
+		{"POST", re(repo + `/git/trees$`), g.createTree},
+		{"POST", re(repo + `/git/commits$`), g.createCommit},
+		{"POST", re(repo + `/git/refs$`), g.createRef},
+		{"PATCH", re(repo + `/git/refs/(heads/.+)$`), g.updateRef},
 	}
 }
 
@@ -211,11 +242,36 @@ func (g *GitHub) pullJSON(p *Pull) map[string]any {
 	return map[string]any{
 		"number": p.Number, "node_id": p.NodeID, "title": p.Title, "body": p.Body, "state": p.State, "draft": p.Draft,
 		"html_url": fmt.Sprintf("https://github.example/%s/%s/pull/%d", g.Owner, g.Repo, p.Number),
-		"head":     map[string]any{"ref": p.Head, "label": g.Owner + ":" + p.Head},
+		"head":     map[string]any{"ref": p.Head, "label": g.Owner + ":" + p.Head, "sha": g.headSHA(p)},
 		"base":     map[string]any{"ref": p.Base},
 		"labels":   labels, "assignees": users(p.Assignees), "requested_reviewers": users(p.Reviewers),
 		"auto_merge": auto,
 	}
+}
+
+// headSHA is the commit a pull request's head is at: the branch's live
+// tip while open, the one recorded when it was closed.
+func (g *GitHub) headSHA(p *Pull) string {
+	if p.State == "closed" && p.HeadSHA != "" {
+		return p.HeadSHA
+	}
+	return g.git.Branch(g.t, g.Owner+"/"+g.Repo, p.Head)
+}
+
+// setState changes a pull request's state, recording its head's commit
+// when it closes.
+func (g *GitHub) setState(p *Pull, state string) {
+	if state == "closed" && p.State != "closed" {
+		p.HeadSHA = g.git.Branch(g.t, g.Owner+"/"+g.Repo, p.Head)
+	}
+	p.State = state
+}
+
+// ClosePull closes pull request number as a person would on the web.
+func (g *GitHub) ClosePull(number int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.setState(g.pulls[number-1], "closed")
 }
 
 func (g *GitHub) pull(w http.ResponseWriter, num string) *Pull {
@@ -303,7 +359,7 @@ func (g *GitHub) updatePull(w http.ResponseWriter, _ *http.Request, m []string, 
 		case "base":
 			p.Base = s
 		case "state":
-			p.State = s
+			g.setState(p, s)
 		}
 	}
 	writeJSON(w, http.StatusOK, g.pullJSON(p))
@@ -353,7 +409,7 @@ func (g *GitHub) updateIssue(w http.ResponseWriter, _ *http.Request, m []string,
 		p.Assignees = *in.Assignees
 	}
 	if in.State != nil {
-		p.State = *in.State
+		g.setState(p, *in.State)
 	}
 	writeJSON(w, http.StatusOK, g.issueJSON(p))
 }
@@ -436,4 +492,64 @@ func (g *GitHub) graphQL(w http.ResponseWriter, _ *http.Request, _ []string, bod
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]string{{"message": "Could not resolve to a node with the global id of '" + in.Variables.ID + "'"}}})
+}
+
+// combinedStatus answers GET /repos/{owner}/{repo}/commits/{ref}/status:
+// the latest status of each context, paginated (Link), with the
+// combined state of all of them.
+func (g *GitHub) combinedStatus(w http.ResponseWriter, r *http.Request, m []string, _ []byte) {
+	sha := unescape(m[1])
+	g.mu.Lock()
+	all := slices.Clone(g.statuses[sha])
+	g.mu.Unlock()
+	state := "success"
+	for _, s := range all {
+		switch {
+		case s.State == "failure" || s.State == "error":
+			state = "failure"
+		case s.State == "pending" && state != "failure":
+			state = "pending"
+		}
+	}
+	if len(all) == 0 {
+		state = "pending"
+	}
+	items, next := page(r, all)
+	out := []map[string]any{}
+	for i, s := range items {
+		out = append(out, map[string]any{"id": i + 1, "context": s.Name, "state": s.State, "target_url": "https://ci.example/" + s.Name})
+	}
+	linkNext(w, r, next)
+	writeJSON(w, http.StatusOK, map[string]any{"state": state, "sha": sha, "total_count": len(all), "statuses": out})
+}
+
+// listCheckRuns answers GET /repos/{owner}/{repo}/commits/{ref}/check-runs:
+// with filter=latest (the default) the last run of each name, paginated
+// (Link).
+func (g *GitHub) listCheckRuns(w http.ResponseWriter, r *http.Request, m []string, _ []byte) {
+	sha := unescape(m[1])
+	g.mu.Lock()
+	all := slices.Clone(g.checkRuns[sha])
+	g.mu.Unlock()
+	if r.URL.Query().Get("filter") != "all" {
+		var latest []CheckRun
+		for i := len(all) - 1; i >= 0; i-- {
+			if !slices.ContainsFunc(latest, func(c CheckRun) bool { return c.Name == all[i].Name }) {
+				latest = append(latest, all[i])
+			}
+		}
+		all = latest
+	}
+	items, next := page(r, all)
+	out := []map[string]any{}
+	for i, c := range items {
+		run := map[string]any{"id": i + 1, "name": c.Name, "head_sha": sha, "status": c.Status, "conclusion": nil,
+			"html_url": fmt.Sprintf("https://github.example/%s/%s/runs/%d", g.Owner, g.Repo, i+1)}
+		if c.Conclusion != "" {
+			run["conclusion"] = c.Conclusion
+		}
+		out = append(out, run)
+	}
+	linkNext(w, r, next)
+	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(all), "check_runs": out})
 }
