@@ -141,3 +141,20 @@ func TestAnchorsAsGitHubDerivesThem(t *testing.T) {
 		t.Errorf("repeated heading: got %v", a)
 	}
 }
+
+func TestReadmeListsEveryDocsPage(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		link := "](docs/" + filepath.Base(f) + ")"
+		if !strings.Contains(string(readme), link) {
+			t.Errorf("README.md does not link docs/%s", filepath.Base(f))
+		}
+	}
+}
