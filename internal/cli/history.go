@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -94,12 +95,22 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	entries, err := promote.History(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps, Limit: o.limit}, w.commits)
-	if err != nil {
-		return err
+	entries := promote.HistoryEntries(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps, Limit: o.limit}, w.commits)
+	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String()}
+	var n int
+	switch o.out.format {
+	case "json", "markdown":
+		if res.Entries, err = collect(entries); err != nil {
+			return err
+		}
+		n = len(res.Entries)
+	default:
+		// Text is written as the walk finds each entry.
+		if n, err = writeHistoryText(f.Stdout, res, entries); err != nil {
+			return err
+		}
 	}
-	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String(), Entries: entries}
-	if o.limit == 0 || len(entries) < o.limit {
+	if o.limit == 0 || n < o.limit {
 		if err := w.noteShallow(f, "the history shown"); err != nil {
 			return err
 		}
@@ -109,10 +120,20 @@ func runHistory(f *Factory, o *historyOptions) error {
 		return writeJSON(f.Stdout, res)
 	case "markdown":
 		writeHistoryMarkdown(f.Stdout, res)
-	default:
-		writeHistoryText(f.Stdout, res)
 	}
 	return nil
+}
+
+// collect gathers a stream of entries.
+func collect(entries iter.Seq2[promote.HistoryEntry, error]) ([]promote.HistoryEntry, error) {
+	out := []promote.HistoryEntry{}
+	for e, err := range entries {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // openRepo returns the workspace and its repository.
@@ -128,15 +149,18 @@ func openRepo(f *Factory) (*workspace.Workspace, *gitrepo.Repo, error) {
 	return ws, repo, nil
 }
 
-func writeHistoryText(w io.Writer, res historyResult) {
-	if len(res.Entries) == 0 {
-		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
-		return
-	}
-	for i, e := range res.Entries {
-		if i > 0 {
+// writeHistoryText writes each entry as it comes and returns how many
+// there were.
+func writeHistoryText(w io.Writer, res historyResult, entries iter.Seq2[promote.HistoryEntry, error]) (int, error) {
+	n := 0
+	for e, err := range entries {
+		if err != nil {
+			return n, err
+		}
+		if n > 0 {
 			fmt.Fprintln(w)
 		}
+		n++
 		fmt.Fprintf(w, "%s %s %s  %s\n", short(e.Commit), e.Date.Format("2006-01-02 15:04 -0700"), e.Author, e.Subject)
 		if about := entryProvenance(e); about != "" {
 			fmt.Fprintf(w, "  %s\n", about)
@@ -148,6 +172,10 @@ func writeHistoryText(w io.Writer, res historyResult) {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
 	}
+	if n == 0 {
+		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
+	}
+	return n, nil
 }
 
 // entryProvenance says where a change came from: the source environment

@@ -76,7 +76,7 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions, args []stri
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
-	opts.Plan, opts.Reviewers = proposal.SetImage(o.env, o.app, sets), []proposal.Reviewer{o.rendered()}
+	opts.Plan, opts.Reviewers = proposal.SetImage(o.env, o.app, sets), []proposal.Reviewer{o.rendered(f)}
 	var res *proposal.Result
 	if o.direct {
 		res, err = proposal.Direct(ctx, opts)
