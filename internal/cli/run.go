@@ -39,7 +39,7 @@ already matches, a stale promotion branch is removed. When the target
 environment lives on a branch (branch: in promote.yaml), the proposal
 builds on that branch's tip and targets it.
 
-With --forge github or gitlab (auto picks them from the origin remote or
+With --forge github, gitlab or gitea (auto picks them from the origin remote or
 CI, and local when there is no remote) the plan is made on origin's base
 branch, the branch is pushed to origin and one pull or merge request is
 opened, or updated when it exists; when the target already matches, the
