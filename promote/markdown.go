@@ -18,13 +18,14 @@ func (p *Plan) Markdown() string {
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
-	if p.Empty() {
+	if !p.Differs() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()
 	}
 	p.imageTable(&b)
 	p.valueTable(&b)
 	p.fileList(&b)
+	p.unpromotableList(&b)
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "> %s\n", n)
 	}
@@ -157,4 +158,32 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, v.Msg)
 	}
 	b.WriteString("\n")
+}
+
+// unpromotableList warns about what still differs after the change,
+// where promote cannot edit it.
+func (p *Plan) unpromotableList(b *strings.Builder) {
+	if len(p.Unpromotable) == 0 {
+		return
+	}
+	b.WriteString("> [!WARNING]\n> Still different after this change: promote cannot edit where these are set.\n>\n")
+	for _, u := range p.Unpromotable {
+		app := ""
+		if u.App != "" {
+			app = "[" + mdCell(u.App) + "] "
+		}
+		fmt.Fprintf(b, "> - %s`%s` differs (`%s` → `%s`) but promote cannot edit where it is set: `%s` (%s)\n",
+			app, mdCode(u.Name()), mdCode(u.Source), mdCode(u.Target), mdCode(u.Where), mdText(u.Why))
+	}
+	b.WriteString("\n")
+}
+
+// mdCode makes s safe inside a code span on one line.
+func mdCode(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s)
+}
+
+// mdText makes s safe as markdown text on one line.
+func mdText(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]").Replace(s)
 }

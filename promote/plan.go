@@ -72,6 +72,11 @@ type Plan struct {
 	Forced *Forced `json:"forced,omitempty"`
 	// Dirs are the source and target directories the plan read.
 	Dirs []string `json:"-"`
+	// Unpromotable lists what the environments still render differently
+	// after the plan, where promote cannot edit it (see CheckRenders).
+	Unpromotable []Unpromotable `json:"unpromotable,omitempty"`
+	// dirApps is the app of each pair of Dirs.
+	dirApps []string
 	// Rollback is set when the plan returns To to its own state at the
 	// commit RollbackTo (From is then To).
 	Rollback   bool   `json:"rollback,omitempty"`
@@ -140,8 +145,9 @@ func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees T
 	if err != nil {
 		return err
 	}
-	for _, part := range parts {
+	for i, part := range parts {
 		p.Dirs = append(p.Dirs, part.Dirs...)
+		p.dirApps = append(p.dirApps, apps[i])
 		p.Changes = append(p.Changes, part.Changes...)
 		p.Notes = append(p.Notes, part.Notes...)
 	}

@@ -32,7 +32,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
-  promote plan --to prod --exit-code   # exit 2 when there is something to promote
+  promote plan --to prod --exit-code   # exit 2 when the environments still differ
   promote plan --to prod --rendered    # and the diff of kustomize build, per resource
   promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
 		Args: cobra.NoArgs,
@@ -43,7 +43,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
-	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 0 when not")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when the environments differ (promotable or not), 0 when not")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	addFetchFlag(cmd, &o.fetch)
 	return cmd
@@ -64,6 +64,9 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := promote.CheckRenders(plan, promote.Trees{Source: tree, Target: tree}); err != nil {
+		return err
+	}
 	if o.rendered {
 		trees, err := promote.Trees{Source: tree, Target: tree}.For(plan.From, plan.To)
 		if err != nil {
@@ -74,7 +77,7 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err
 	}
-	if o.exitCode && !plan.Empty() {
+	if o.exitCode && plan.Differs() {
 		return &ExitError{Code: ExitChanges}
 	}
 	return nil

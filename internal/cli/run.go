@@ -169,10 +169,10 @@ func describeAction(res *proposal.Result) string {
 	case forge.Unchanged:
 		return fmt.Sprintf("%s is up to date at %s: nothing changed", res.Branch, short)
 	case forge.Closed:
-		return fmt.Sprintf("%s already matches %s: removed stale %s", res.Plan.To, res.Plan.From, res.Branch)
+		return fmt.Sprintf("%s: removed stale %s", res.Plan.Matches(), res.Branch)
 	}
 	if res.Plan.Empty() {
-		return fmt.Sprintf("%s already matches %s: nothing to propose", res.Plan.To, res.Plan.From)
+		return fmt.Sprintf("%s: nothing to propose", res.Plan.Matches())
 	}
 	return fmt.Sprintf("dry run: would propose %s on %s", res.Branch, res.Base)
 }

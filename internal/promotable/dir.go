@@ -175,23 +175,7 @@ func (d *Dir) ManifestDocuments(words []string, each func(file string, doc int, 
 }
 
 func (d *Dir) yamlFiles() ([]string, error) {
-	var out []string
-	err := fs.WalkDir(d.FS, d.Path, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("list %s: %w", d.Path, err)
-		}
-		if e.IsDir() {
-			if p != d.Path && strings.HasPrefix(e.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out, err
+	return kustomize.PlainFiles(d.FS, d.Path)
 }
 
 func (d *Dir) kustomizedFiles(ks []*kustomize.Kustomization) ([]string, error) {

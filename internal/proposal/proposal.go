@@ -64,7 +64,12 @@ func (o Options) plan(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*prom
 // Promotion plans the promotion req describes.
 func Promotion(req promote.Request) PlanFunc {
 	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, error) {
-		return promote.NewPlan(cfg, req, promote.Trees{Source: tree, Target: tree})
+		trees := promote.Trees{Source: tree, Target: tree}
+		p, err := promote.NewPlan(cfg, req, trees)
+		if err != nil {
+			return nil, err
+		}
+		return p, promote.CheckRenders(p, trees)
 	}
 }
 
