@@ -18,6 +18,13 @@ func (p *Plan) Markdown() string {
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
+	if !p.Differs() && p.NotCompared {
+		fmt.Fprintf(&b, "%s: nothing to promote.\n", p.Matches())
+		for _, n := range p.Notes {
+			fmt.Fprintf(&b, "> %s\n", n)
+		}
+		return b.String()
+	}
 	if !p.Differs() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()

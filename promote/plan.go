@@ -75,6 +75,9 @@ type Plan struct {
 	// Unpromotable lists what the environments still render differently
 	// after the plan, where promote cannot edit it (see CheckRenders).
 	Unpromotable []Unpromotable `json:"unpromotable,omitempty"`
+	// NotCompared is set when the safety net could not render a source or
+	// target directory (see Notes): "already matches" is then not said.
+	NotCompared bool `json:"notCompared,omitempty"`
 	// dirApps is the app of each pair of Dirs.
 	dirApps []string
 	// Rollback is set when the plan returns To to its own state at the
@@ -199,12 +202,30 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 			return err
 		}
 	}
+	dropRepeated(p, first)
 	values := len(p.Changes)
 	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
 		return err
 	}
 	dropCopied(p, first, values)
 	return nil
+}
+
+// dropRepeated removes the changes after first that edit a value an
+// earlier change already edits (an edge between a plain directory and an
+// overlay finds some container images twice): the first one wins.
+func dropRepeated(p *Plan, first int) {
+	seen := map[string]bool{}
+	kept := p.Changes[:first]
+	for _, c := range p.Changes[first:] {
+		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", c.File, c.Line, c.Kind, c.Name)
+		if c.Line > 0 && seen[key] {
+			continue
+		}
+		seen[key] = true
+		kept = append(kept, c)
+	}
+	p.Changes = kept
 }
 
 // dropCopied removes the value changes in p.Changes[first:values] whose
@@ -252,12 +273,8 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 	switch {
 	case srcK == nil && dstK == nil:
 		return nil
-	case srcK == nil:
-		_, err = kustomize.Collect(dirs.src.FS, dirs.src.Path)
-		return err
-	case dstK == nil:
-		_, err = kustomize.Collect(dirs.dst.FS, dirs.dst.Path)
-		return err
+	case srcK == nil || dstK == nil:
+		return planAcross(p, app, dirs, dstK)
 	}
 	want, order := kustomize.Effective(srcK)
 	have := kustomize.Occurrences(dstK)

@@ -97,6 +97,7 @@ func CheckRenders(p *Plan, trees Trees) error {
 	for i := range pairs {
 		p.Unpromotable = append(p.Unpromotable, found[i]...)
 		if notes[i] != "" {
+			p.NotCompared = true
 			p.Notes = append(p.Notes, notes[i])
 		}
 	}
@@ -373,6 +374,8 @@ func indentOf(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }
 func (p *Plan) Matches() string {
 	n := len(p.Unpromotable)
 	switch {
+	case n == 0 && p.NotCompared:
+		return fmt.Sprintf("%s has nothing to promote from %s (what they render could not be compared)", p.To, p.From)
 	case n == 0:
 		return fmt.Sprintf("%s already matches %s", p.To, p.From)
 	case n == 1:

@@ -31,6 +31,8 @@ func writePlanText(w io.Writer, p *promote.Plan, color bool) {
 		return code + s + ansiReset
 	}
 	switch {
+	case !p.Differs() && p.NotCompared:
+		fmt.Fprintf(w, "%s: nothing to promote\n", p.Matches())
 	case !p.Differs():
 		fmt.Fprintf(w, "%s already matches %s: nothing to promote\n", p.To, p.From)
 	case p.Empty():

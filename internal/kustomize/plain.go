@@ -19,17 +19,17 @@ func RenderPlain(fsys fs.FS, dir string) (*Rendering, error) {
 	dir = path.Clean(dir)
 	files, err := PlainFiles(fsys, dir)
 	if err != nil {
-		return nil, &BuildError{Dir: dir, Msg: err.Error()}
+		return nil, &BuildError{Plain: true, Dir: dir, Msg: err.Error()}
 	}
 	r := &Rendering{Dir: dir}
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			return nil, &BuildError{Dir: dir, File: f, Msg: fmt.Sprintf("read %s: %v", f, err)}
+			return nil, &BuildError{Plain: true, Dir: dir, File: f, Msg: fmt.Sprintf("read %s: %v", f, err)}
 		}
 		nodes, err := kio.FromBytes(data)
 		if err != nil {
-			return nil, &BuildError{Dir: dir, File: f, Msg: fmt.Sprintf("%s: invalid YAML: %v", f, err)}
+			return nil, &BuildError{Plain: true, Dir: dir, File: f, Msg: fmt.Sprintf("%s: invalid YAML: %v", f, err)}
 		}
 		for _, n := range nodes {
 			if n.GetApiVersion() == "" || n.GetKind() == "" {
@@ -37,7 +37,7 @@ func RenderPlain(fsys fs.FS, dir string) (*Rendering, error) {
 			}
 			y, err := n.String()
 			if err != nil {
-				return nil, &BuildError{Dir: dir, File: f, Msg: fmt.Sprintf("encode %s: %v", f, err)}
+				return nil, &BuildError{Plain: true, Dir: dir, File: f, Msg: fmt.Sprintf("encode %s: %v", f, err)}
 			}
 			id := ResourceID{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Namespace: n.GetNamespace(), Name: n.GetName()}
 			r.Resources = append(r.Resources, Resource{ID: id, YAML: []byte(y)})
