@@ -31,7 +31,7 @@ func TestEditLiteral(t *testing.T) {
 	}{
 		{
 			name: "json6902 value, strip chomping",
-			src: "resources:\n- ../../base\npatches:\n  - target:\n      kind: Rollout\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: argoproj/rollouts-demo:blue\n# end\n",
+			src:  "resources:\n- ../../base\npatches:\n  - target:\n      kind: Rollout\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: argoproj/rollouts-demo:blue\n# end\n",
 			set:  "value: argoproj/rollouts-demo:green",
 			want: "resources:\n- ../../base\npatches:\n  - target:\n      kind: Rollout\n    patch: |-\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: argoproj/rollouts-demo:green\n# end\n",
 		},
