@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/promotable"
 )
@@ -177,7 +178,9 @@ func renderedVersions(rs []kustomize.Resource) map[versionKey][]string {
 			}
 			add(KindImage, img.Name, v)
 		})
-		chartVersions(r.ID, root, func(name, v string) { add(KindChart, name, v) })
+		for _, f := range helm.ManifestCharts("", 0, root) {
+			add(KindChart, f.Name, f.Value)
+		}
 	}
 	return out
 }
@@ -205,32 +208,6 @@ func containerImages(n *yaml.Node, depth int, fn func(string)) {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
 			containerImages(c, depth+1, fn)
-		}
-	}
-}
-
-// chartVersions calls fn with the chart and version of a Flux HelmRelease
-// (spec.chart.spec) or of each source of an Argo CD Application.
-func chartVersions(id kustomize.ResourceID, root *yaml.Node, fn func(name, version string)) {
-	spec := promotable.Child(root, "spec")
-	switch {
-	case id.Kind == "HelmRelease" && strings.HasPrefix(id.APIVersion, "helm.toolkit.fluxcd.io/"):
-		cs := promotable.Child(promotable.Child(spec, "chart"), "spec")
-		fn(promotable.Scalar(cs, "chart"), promotable.Scalar(cs, "version"))
-	case id.Kind == "Application" && strings.HasPrefix(id.APIVersion, "argoproj.io/"):
-		sources := []*yaml.Node{promotable.Child(spec, "source")}
-		if s := promotable.Child(spec, "sources"); s != nil && s.Kind == yaml.SequenceNode {
-			sources = append(sources, s.Content...)
-		}
-		for _, s := range sources {
-			if s == nil {
-				continue
-			}
-			name := promotable.Scalar(s, "chart")
-			if name == "" && promotable.Scalar(s, "path") != "" {
-				name = promotable.Scalar(s, "repoURL") + "//" + promotable.Scalar(s, "path")
-			}
-			fn(name, promotable.Scalar(s, "targetRevision"))
 		}
 	}
 }
