@@ -190,7 +190,7 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 	if err := requireDir(trees.Target, dst, p.To); err != nil {
 		return err
 	}
-	dirs := newEnvDirs(trees, src, dst)
+	dirs := newEnvDirs(trees, p.From, p.To, src, dst)
 	first := len(p.Changes)
 	if prom.ImagesEnabled() {
 		if err := planImages(p, app, dirs); err != nil {

@@ -47,7 +47,7 @@ func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapsh
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
 	prom := cfg.PromotablesFor(env)
-	d := &promotable.Dir{FS: fsys, Path: dir}
+	d := &promotable.Dir{FS: fsys, Path: dir, Env: env.Name}
 	if prom.ImagesEnabled() {
 		ks, err := d.Kustomizations()
 		if err != nil {

@@ -70,7 +70,7 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 		c.Errors = append(c.Errors, err.Error())
 		return c
 	}
-	d := &promotable.Dir{FS: fsys, Path: c.Dir}
+	d := &promotable.Dir{FS: fsys, Path: c.Dir, Env: env.Name}
 	ks, err := d.Kustomizations()
 	if err != nil {
 		c.Errors = append(c.Errors, err.Error())

@@ -25,6 +25,9 @@ type Dir struct {
 	// FS is the tree; Path the directory, relative to its root.
 	FS   fs.FS
 	Path string
+	// Env is the environment's name: it replaces {env} in configured file
+	// names (values-{env}.yaml).
+	Env string
 
 	data  map[string][]byte
 	docs  map[string][]*yaml.Node
@@ -40,6 +43,12 @@ type Dir struct {
 // as good).
 func NewDir(fsys fs.FS, dir string) *Dir {
 	return &Dir{FS: fsys, Path: dir}
+}
+
+// Expand replaces {env} in a configured file name with the environment's
+// name.
+func (d *Dir) Expand(name string) string {
+	return strings.ReplaceAll(name, "{env}", d.Env)
 }
 
 // ReadFile reads name (relative to the tree's root), once.
