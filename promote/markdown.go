@@ -51,7 +51,7 @@ func (p *Plan) hasApps() bool {
 func (p *Plan) imageTable(b *strings.Builder) {
 	apps := p.hasApps()
 	p.section(b, tableHeader(apps, "image", "old", "new"), func(c Change) bool { return c.Kind == KindImage }, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
+		return appCell(apps, c) + fmt.Sprintf("| `%s` | %s | %s%s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""), downgradeNote(c))
 	})
 }
 
@@ -61,7 +61,7 @@ func (p *Plan) valueTable(b *strings.Builder) {
 	apps := p.hasApps()
 	keep := func(c Change) bool { return c.Kind != KindImage && c.Kind != KindFile }
 	p.section(b, tableHeader(apps, "kind", "name", "file", "old", "new"), keep, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| %s | `%s` | `%s` | %s | %s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
+		return appCell(apps, c) + fmt.Sprintf("| %s | `%s` | `%s` | %s | %s%s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"), downgradeNote(c))
 	})
 }
 
@@ -193,4 +193,12 @@ func mdCode(s string) string {
 // mdText makes s safe as markdown text on one line.
 func mdText(s string) string {
 	return strings.NewReplacer("\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]").Replace(s)
+}
+
+// downgradeNote marks a change that lowers a version in tables.
+func downgradeNote(c Change) string {
+	if c.Downgrade {
+		return " ⚠️ **downgrade**"
+	}
+	return ""
 }

@@ -46,6 +46,9 @@ type Change struct {
 	Source string `json:"source,omitempty"`
 	// At locates the value for every kind but kustomize images and files.
 	At *Locator `json:"at,omitempty"`
+	// Downgrade is set when New is a lower version than Old (semantic
+	// versions): the source is behind the target.
+	Downgrade bool `json:"downgrade,omitempty"`
 }
 
 // ImageChange is an image entry before (nil when added) and after.
@@ -130,6 +133,7 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 		return nil, err
 	}
 	sortChanges(p.Changes)
+	markDowngrades(p.Changes)
 	return p, nil
 }
 

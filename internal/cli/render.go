@@ -65,7 +65,11 @@ func writePlanText(w io.Writer, p *promote.Plan, color bool) {
 		case c.Old == "":
 			fmt.Fprintf(w, "  %s%-5s %s %s %s\n", app, c.Kind, c.Name, paint(ansiGreen, "+"), paint(ansiGreen, promote.ShortValue(c.New)))
 		default:
-			fmt.Fprintf(w, "  %s%-5s %s %s → %s\n", app, c.Kind, c.Name, paint(ansiRed, promote.ShortValue(c.Old)), paint(ansiGreen, promote.ShortValue(c.New)))
+			down := ""
+			if c.Downgrade {
+				down = " " + paint(ansiRed, "(downgrade)")
+			}
+			fmt.Fprintf(w, "  %s%-5s %s %s → %s%s\n", app, c.Kind, c.Name, paint(ansiRed, promote.ShortValue(c.Old)), paint(ansiGreen, promote.ShortValue(c.New)), down)
 		}
 	}
 	writeUnpromotable(w, p, paint)
