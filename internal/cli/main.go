@@ -35,16 +35,18 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // Main runs the command line with the process's arguments and streams and
 // returns the exit code.
 func Main() int {
+	stderr, wait := dedupeStderr()
+	defer wait()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	f := &Factory{
 		Stdin:    os.Stdin,
 		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
+		Stderr:   stderr,
 		Getenv:   os.Getenv,
 		Terminal: term.IsTerminal(int(os.Stdout.Fd())),
 
-		StderrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		StderrTerminal: term.IsTerminal(int(stderr.Fd())),
 	}
 	return Run(ctx, f, os.Args[1:])
 }
