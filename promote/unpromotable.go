@@ -89,6 +89,11 @@ func CheckRenders(p *Plan, trees Trees) error {
 			app = p.dirApps[i]
 		}
 		found[i], notes[i] = compareRenders(app, trees.Source, after, p.Dirs[2*i], p.Dirs[2*i+1])
+		for j := range found[i] {
+			if leftOut(p.Only, found[i][j].Kind) {
+				found[i][j].Why = "left out of this run by --only " + strings.Join(p.Only, ",")
+			}
+		}
 		return nil
 	})
 	if err != nil {

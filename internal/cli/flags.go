@@ -14,17 +14,19 @@ import (
 type selection struct {
 	from, to string
 	apps     []string
+	only     []string
 }
 
 func (s *selection) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.to, "to", "", "target `ENV` (required)")
 	cmd.Flags().StringVar(&s.from, "from", "", "source `ENV` (default: the target's from:)")
 	cmd.Flags().StringSliceVar(&s.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	cmd.Flags().StringSliceVar(&s.only, "only", nil, "carry only these `KIND`s: "+strings.Join(promote.OnlyKinds, ", ")+" (repeatable or comma-separated)")
 	_ = cmd.MarkFlagRequired("to")
 }
 
 func (s *selection) request() promote.Request {
-	return promote.Request{From: s.from, To: s.to, Apps: s.apps}
+	return promote.Request{From: s.from, To: s.to, Apps: s.apps, Only: s.only}
 }
 
 // output is the -o flag.

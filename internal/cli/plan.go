@@ -34,6 +34,7 @@ is read from its branch (the local one, else origin/<branch>).`,
   promote plan --to prod --ref origin/main -o json
   promote plan --to prod --exit-code   # exit 2 when the environments still differ
   promote plan --to prod --rendered    # and the diff of kustomize build, per resource
+  promote plan --to prod --only images # what a container-only promotion would change
   promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -54,6 +54,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --dry-run -o markdown
   promote run --from dev --to prod --force --reason "hotfix for INC-42"
   promote run --to prod --skip-validation
+  promote run --to prod --only images          # container images only
+  promote run --to prod --only files,helm      # configuration only
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
