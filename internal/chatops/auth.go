@@ -5,28 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/promote"
 )
-
-// Permission is a user's role on a repository, as the forge reports it.
-type Permission string
-
-// Permissions, weakest first. GitLab's access levels map onto them:
-// guest and reporter are read, developer write, maintainer maintain,
-// owner admin.
-const (
-	PermNone     Permission = "none"
-	PermRead     Permission = "read"
-	PermTriage   Permission = "triage"
-	PermWrite    Permission = "write"
-	PermMaintain Permission = "maintain"
-	PermAdmin    Permission = "admin"
-)
-
-// CanWrite reports whether p allows pushing: write, maintain or admin.
-func (p Permission) CanWrite() bool {
-	return p == PermWrite || p == PermMaintain || p == PermAdmin
-}
 
 // Actor is the author of a comment.
 type Actor struct {
@@ -34,16 +15,6 @@ type Actor struct {
 	// Bot is set for bot accounts (GitHub type Bot, GitLab bot users,
 	// logins ending in [bot]).
 	Bot bool
-}
-
-// Access answers the questions authorization asks of the forge.
-type Access interface {
-	// Permission is user's role on the repository; PermNone when the
-	// user has no access.
-	Permission(ctx context.Context, user string) (Permission, error)
-	// Member reports whether user is an active member of team: org/team
-	// on GitHub, a group path on GitLab.
-	Member(ctx context.Context, user, team string) (bool, error)
 }
 
 // Refusal says why a command's author may not run it; it is replied to
@@ -60,7 +31,7 @@ func (r *Refusal) Error() string { return r.Msg }
 // (bots listed under chatops.bots are vouched for by the configuration
 // instead), and, when env lists approvers, must be one of them or a
 // member of one of the teams listed. It returns a *Refusal when not.
-func Authorize(ctx context.Context, acc Access, cfg *promote.Config, a Actor, env string) error {
+func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a Actor, env string) error {
 	e, err := cfg.Lookup(env)
 	if err != nil {
 		return &Refusal{Msg: err.Error()}
@@ -89,7 +60,7 @@ func Authorize(ctx context.Context, acc Access, cfg *promote.Config, a Actor, en
 
 // approver reports whether login is listed among approvers or is a
 // member of a team listed there.
-func approver(ctx context.Context, acc Access, approvers []string, login string) (bool, error) {
+func approver(ctx context.Context, acc forge.Access, approvers []string, login string) (bool, error) {
 	var teams []string
 	for _, a := range approvers {
 		if !strings.Contains(a, "/") {

@@ -1,20 +1,6 @@
 package chatops
 
-// Thread kinds.
-const (
-	// ThreadIssue is a GitHub issue or pull request (comments on both go
-	// through the issues API) or a GitLab issue.
-	ThreadIssue = "issue"
-	// ThreadMergeRequest is a GitLab merge request.
-	ThreadMergeRequest = "merge_request"
-)
-
-// Thread is where comments are posted: a GitHub issue or pull request,
-// a GitLab issue or merge request.
-type Thread struct {
-	Kind   string `json:"kind"`
-	Number int    `json:"number"`
-}
+import "github.com/gitops-promote/promote/internal/forge"
 
 // Repository is the repository an event happened in.
 type Repository struct {
@@ -31,7 +17,7 @@ type Repository struct {
 
 // Comment is a new or changed comment that may hold a chat command.
 type Comment struct {
-	Thread Thread `json:"thread"`
+	Thread forge.Thread `json:"thread"`
 	// ID identifies the comment (for reactions).
 	ID     int64  `json:"id"`
 	Body   string `json:"body"`
@@ -46,7 +32,7 @@ type Comment struct {
 
 // Merged is a pull or merge request that was closed or merged.
 type Merged struct {
-	Thread Thread `json:"thread"`
+	Thread forge.Thread `json:"thread"`
 	// Merged is false for a request closed without merging.
 	Merged bool `json:"merged"`
 	// Base and Head are the target and source branches.

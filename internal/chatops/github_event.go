@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gitops-promote/promote/internal/forge"
+
 	gh "github.com/google/go-github/v89/github"
 )
 
@@ -50,7 +52,7 @@ func githubComment(e *gh.IssueCommentEvent) (*Event, error) {
 	}
 	u := e.GetComment().GetUser()
 	c := &Comment{
-		Thread: Thread{Kind: ThreadIssue, Number: e.GetIssue().GetNumber()},
+		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: e.GetIssue().GetNumber()},
 		ID:     e.GetComment().GetID(), Body: e.GetComment().GetBody(),
 		Author:  Actor{Login: u.GetLogin(), Bot: IsBot(u.GetLogin(), strings.EqualFold(u.GetType(), "Bot"))},
 		Created: e.GetAction() == "created",
@@ -68,7 +70,7 @@ func githubPull(e *gh.PullRequestEvent) (*Event, error) {
 	}
 	pr := e.GetPullRequest()
 	m := &Merged{
-		Thread: Thread{Kind: ThreadIssue, Number: pr.GetNumber()},
+		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.GetNumber()},
 		Merged: pr.GetMerged(), Base: pr.GetBase().GetRef(), Head: pr.GetHead().GetRef(), Body: pr.GetBody(),
 	}
 	// A head in another repository (a fork) is never a promotion.

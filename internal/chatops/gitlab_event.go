@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
 // gitlabPayload is the part of GitLab's note and merge request events
@@ -75,10 +77,10 @@ func gitlabNote(p *gitlabPayload) *Comment {
 		Created: a.Action == "" || a.Action == "create"}
 	switch {
 	case a.NoteableType == "MergeRequest" && p.MergeRequest != nil:
-		c.Thread = Thread{Kind: ThreadMergeRequest, Number: p.MergeRequest.IID}
+		c.Thread = forge.Thread{Kind: forge.ThreadMergeRequest, Number: p.MergeRequest.IID}
 		c.FromFork = p.MergeRequest.SourceProjID != 0 && p.MergeRequest.SourceProjID != p.MergeRequest.TargetProjID
 	case a.NoteableType == "Issue" && p.Issue != nil:
-		c.Thread = Thread{Kind: ThreadIssue, Number: p.Issue.IID}
+		c.Thread = forge.Thread{Kind: forge.ThreadIssue, Number: p.Issue.IID}
 	default:
 		return nil // notes on commits and snippets carry no commands
 	}
@@ -90,7 +92,7 @@ func gitlabMerged(p *gitlabPayload) *Merged {
 	if a.Action != "merge" && a.State != "merged" {
 		return nil
 	}
-	m := &Merged{Thread: Thread{Kind: ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description}
+	m := &Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description}
 	if a.SourceProjID != 0 && a.SourceProjID != a.TargetProjID {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}

@@ -6,30 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/promote"
 )
-
-// Reaction is an emoji reaction on a comment.
-type Reaction string
-
-// Reactions the handler leaves: eyes when a command is seen, then rocket
-// when it ran or confused when it could not.
-const (
-	ReactEyes     Reaction = "eyes"
-	ReactRocket   Reaction = "rocket"
-	ReactConfused Reaction = "confused"
-)
-
-// Forge is what chat commands need of the forge besides proposing:
-// permissions, reactions and replies.
-type Forge interface {
-	Access
-	// React adds a reaction to the comment id on thread.
-	React(ctx context.Context, thread Thread, id int64, r Reaction) error
-	// Reply posts a comment on thread.
-	Reply(ctx context.Context, thread Thread, body string) error
-}
 
 // RollbackRequest is what /rollback asks for.
 type RollbackRequest struct {
@@ -91,7 +71,7 @@ type Result struct {
 
 // Handler answers chat commands and merged promotions of one repository.
 type Handler struct {
-	Forge  Forge
+	Forge  forge.Commenter
 	Runner Runner
 	// Log receives what happened; nil discards it.
 	Log *slog.Logger
@@ -127,7 +107,7 @@ func (h *Handler) HandleComment(ctx context.Context, c *Comment) (*Result, error
 		}
 	}
 	res := &Result{Command: cmd}
-	if err := h.Forge.React(ctx, c.Thread, c.ID, ReactEyes); err != nil {
+	if err := h.Forge.React(ctx, c.Thread, c.ID, forge.ReactEyes); err != nil {
 		h.log().Warn("could not react to the comment", "error", err)
 	}
 	if perr != nil {
@@ -192,9 +172,9 @@ func (h *Handler) fail(res *Result, cmd *Command, err error) {
 
 // finish reacts with the verdict and posts the reply.
 func (h *Handler) finish(ctx context.Context, c *Comment, res *Result) error {
-	verdict := ReactRocket
+	verdict := forge.ReactRocket
 	if res.Outcome == Malformed || res.Outcome == Refused || res.Outcome == Failed {
-		verdict = ReactConfused
+		verdict = forge.ReactConfused
 	}
 	if err := h.Forge.React(ctx, c.Thread, c.ID, verdict); err != nil {
 		h.log().Warn("could not react to the comment", "error", err)

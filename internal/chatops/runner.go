@@ -2,8 +2,6 @@ package chatops
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io/fs"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -26,9 +24,6 @@ type Repo struct {
 	// Plan wraps the promotion plan (with the pipeline policy, say); nil
 	// uses proposal.Promotion.
 	Plan func(promote.Request) proposal.PlanFunc
-	// RollbackPlan plans a rollback; nil makes /rollback fail with a
-	// message.
-	RollbackPlan func(RollbackRequest) proposal.PlanTreesFunc
 	// Reviewers vet every proposal (the validation gate).
 	Reviewers []proposal.Reviewer
 	// StatusMarkdown renders /promote status; nil uses a short table.
@@ -38,18 +33,11 @@ type Repo struct {
 // tip is the default branch's tip: fetched for forges with a remote, the
 // local branch otherwise.
 func (r *Repo) tip(ctx context.Context) (plumbing.Hash, error) {
-	if f, ok := r.Forge.(forge.BaseFetcher); ok {
-		h, err := f.FetchBase(ctx, r.Base)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("fetch %s: %w", r.Base, err)
-		}
-		return plumbing.NewHash(h), nil
-	}
 	repo, err := r.Workspace.Repo()
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return repo.BranchTip(r.Base)
+	return proposal.BaseTip(ctx, r.Forge, repo, r.Base)
 }
 
 func (r *Repo) atTip(ctx context.Context) (*promote.Config, fs.FS, error) {
@@ -77,10 +65,8 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Resu
 
 // Rollback implements Runner.
 func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
-	if r.RollbackPlan == nil {
-		return nil, errors.New("rollback is not available here")
-	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: r.RollbackPlan(req), Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps})
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
 }
 
 // Status implements Runner.

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/spf13/cobra"
@@ -113,14 +112,4 @@ func checkApplyTarget(cfg *promote.Config, tree fs.FS, req promote.Request) erro
 	}
 	return fmt.Errorf("%s lives on branch %s, but the working directory has %s checked out and apply writes into it: check out %s first (git switch %s), or propose with run",
 		to.Name, to.Branch, current, to.Branch, to.Branch)
-}
-
-// envWalkTip is where the history of env starts: the tip of its branch
-// (local, else origin/<branch>) for a branch environment, tip otherwise.
-func envWalkTip(tree fs.FS, env promote.Environment, tip plumbing.Hash, ref string) (plumbing.Hash, string, error) {
-	b, err := workspace.EnvBranchOf(tree, env)
-	if err != nil || b == nil {
-		return tip, ref, err
-	}
-	return b.Commit, env.Branch, nil
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/chatops"
@@ -173,22 +171,7 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 		Plan: func(req promote.Request) proposal.PlanFunc {
 			return review.Policy(proposal.Promotion(req), f.now, "")
 		},
-		RollbackPlan: func(req chatops.RollbackRequest) proposal.PlanTreesFunc {
-			return chatRollbackPlan(ws, req)
-		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
-	}
-}
-
-// chatRollbackPlan plans /rollback with rollback's planning.
-func chatRollbackPlan(ws *workspace.Workspace, req chatops.RollbackRequest) proposal.PlanTreesFunc {
-	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
-		repo, err := ws.Repo()
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		o := &rollbackOptions{env: req.Env, to: req.Commit, steps: max(req.Steps, 1)}
-		return rollbackPlan(ws, repo, o)(cfg, tree, tip)
 	}
 }
 

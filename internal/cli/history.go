@@ -3,12 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"io/fs"
-	"iter"
-	"path"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/gitrepo"
@@ -95,11 +91,11 @@ func runHistory(f *Factory, o *historyOptions) error {
 	}
 	ref := o.ref
 	if !o.refSet {
-		if tip, ref, err = envWalkTip(tree, env, tip, ref); err != nil {
+		if tip, ref, err = workspace.EnvWalkTip(tree, env, tip, ref); err != nil {
 			return err
 		}
 	}
-	walk := envCommits(ws, repo, cfg, env, o.apps, tip, o.allParents)
+	walk := ws.EnvCommits(cfg, env, o.apps, tip, o.allParents)
 	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
 	if err != nil {
 		return err
@@ -127,74 +123,6 @@ func openRepo(f *Factory) (*workspace.Workspace, *gitrepo.Repo, error) {
 		return nil, nil, err
 	}
 	return ws, repo, nil
-}
-
-// envCommits walks the commits reachable from tip that changed env's
-// directories (those of apps, when given), newest first, with the
-// workspace's trees before and after each.
-func envCommits(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Config, env promote.Environment, apps []string, tip plumbing.Hash, allParents bool) iter.Seq2[promote.EnvCommit, error] {
-	return func(yield func(promote.EnvCommit, error) bool) {
-		prefix, err := ws.Prefix()
-		if err != nil {
-			yield(promote.EnvCommit{}, err)
-			return
-		}
-		var pats []string
-		for _, p := range cfg.EnvPatterns(env, apps) {
-			pats = append(pats, path.Join(prefix, p))
-		}
-		for pc, err := range repo.PathLog(tip, gitrepo.LogOptions{Patterns: pats, AllParents: allParents}) {
-			var ec promote.EnvCommit
-			if err == nil {
-				ec, err = envCommit(repo, prefix, cfg, env, pc)
-			}
-			if !yield(ec, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-// envCommit reads the trees and messages of a commit the walk found.
-func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promote.Environment, pc gitrepo.PathChange) (promote.EnvCommit, error) {
-	ec := promote.EnvCommit{
-		Commit: pc.Hash.String(), Author: pc.Author.Name, Email: pc.Author.Email,
-		Date: pc.Committer.When, Message: pc.Message,
-	}
-	var err error
-	if ec.After, err = subTree(repo, pc.Hash, prefix); err != nil {
-		return ec, err
-	}
-	if !pc.Parent.IsZero() {
-		ec.Parent = pc.Parent.String()
-		if ec.Before, err = subTree(repo, pc.Parent, prefix); err != nil {
-			return ec, err
-		}
-	}
-	if len(pc.Parents) > 1 {
-		if merged, err := repo.Commit(pc.Parents[1]); err == nil {
-			ec.MergedMessage = merged.Message
-		}
-	}
-	for _, p := range pc.Paths {
-		rel := p
-		if prefix != "." {
-			rel = strings.TrimPrefix(p, prefix+"/")
-		}
-		if app, ok := cfg.AppOfDir(env, rel); ok && app != "" {
-			ec.Apps = append(ec.Apps, app)
-		}
-	}
-	return ec, nil
-}
-
-// subTree is the tree of commit at the workspace prefix.
-func subTree(repo *gitrepo.Repo, commit plumbing.Hash, prefix string) (fs.FS, error) {
-	tree, err := repo.TreeFS(commit)
-	if err != nil {
-		return nil, err
-	}
-	return fs.Sub(tree, prefix)
 }
 
 func writeHistoryText(w io.Writer, res historyResult) {

@@ -2,16 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"io/fs"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/workspace"
-	"github.com/gitops-promote/promote/promote"
 )
 
 type rollbackOptions struct {
@@ -69,15 +64,12 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	if o.steps < 1 {
 		return fmt.Errorf("--steps %d: expected 1 or more", o.steps)
 	}
-	ws, repo, err := openRepo(f)
-	if err != nil {
-		return err
-	}
 	opts, err := o.options(f)
 	if err != nil {
 		return err
 	}
-	opts.PlanTrees, opts.Reviewers = rollbackPlan(ws, repo, o), []proposal.Reviewer{o.rendered()}
+	req := proposal.RollbackRequest{Env: o.env, Apps: o.apps, To: o.to, Steps: o.steps}
+	opts.PlanTrees, opts.Reviewers = proposal.Rollback(opts.Workspace, req), []proposal.Reviewer{o.rendered()}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	res, err := proposal.Run(ctx, opts)
@@ -88,78 +80,6 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
 	}
 	return writeRollbackResult(f, o.out.format, res)
-}
-
-// rollbackPlan plans the rollback on the base tip: the environment's
-// tree at the target commit is the source, the tip's the target.
-func rollbackPlan(ws *workspace.Workspace, repo *gitrepo.Repo, o *rollbackOptions) proposal.PlanTreesFunc {
-	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
-		env, err := cfg.Lookup(o.env)
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		// A branch environment rolls back along its branch's history.
-		present, err := promote.Trees{Source: tree, Target: tree}.For(env.Name, env.Name)
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		if tip, _, err = envWalkTip(tree, env, tip, ""); err != nil {
-			return nil, promote.Trees{}, err
-		}
-		target, err := rollbackTarget(ws, repo, cfg, env, o, tip)
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		prefix, err := ws.Prefix()
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		past, err := subTree(repo, target, prefix)
-		if err != nil {
-			return nil, promote.Trees{}, err
-		}
-		trees := promote.Trees{Source: past, Target: present.Target}
-		plan, err := promote.NewRollback(cfg, promote.RollbackRequest{Env: env.Name, Apps: o.apps, To: target.String()}, trees)
-		return plan, trees, err
-	}
-}
-
-// rollbackTarget is the commit to roll back to: --to, or the first parent
-// of the --steps'th change to the promotables in the base's history.
-func rollbackTarget(ws *workspace.Workspace, repo *gitrepo.Repo, cfg *promote.Config, env promote.Environment, o *rollbackOptions, tip plumbing.Hash) (plumbing.Hash, error) {
-	if o.to != "" {
-		h, err := repo.Resolve(o.to)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("--to: %w", err)
-		}
-		return h, nil
-	}
-	walk := envCommits(ws, repo, cfg, env, o.apps, tip, false)
-	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.steps}, walk)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if len(entries) < o.steps {
-		return plumbing.ZeroHash, fmt.Errorf("--steps %d goes past the start of %s's history: its promotables changed %d %s on the base branch (see promote history --env %s)",
-			o.steps, env.Name, len(entries), plural(len(entries), "time"), env.Name)
-	}
-	e := entries[o.steps-1]
-	if e.Parent == "" {
-		return plumbing.ZeroHash, fmt.Errorf("--steps %d goes past the start of %s's history: the root commit %s created it", o.steps, env.Name, short(e.Commit))
-	}
-	parent := plumbing.NewHash(e.Parent)
-	prefix, err := ws.Prefix()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	past, err := subTree(repo, parent, prefix)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if !cfg.ExistsIn(env, past) {
-		return plumbing.ZeroHash, fmt.Errorf("--steps %d goes past the start of %s's history: commit %s created it", o.steps, env.Name, short(e.Commit))
-	}
-	return parent, nil
 }
 
 func writeRollbackResult(f *Factory, format string, res *proposal.Result) error {

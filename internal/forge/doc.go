@@ -1,5 +1,7 @@
 // Package forge defines how a proposal reaches reviewers: the Forge
 // interface that publishes a promotion branch and opens, updates or
-// closes the pull or merge request carrying it, and the types its
-// adapters share.
+// closes the pull or merge request carrying it, the comment side chat
+// commands use (Commenter: permissions, reactions, replies), and the
+// types its adapters share. Adapters import this package and never the
+// planner or the front ends.
 package forge

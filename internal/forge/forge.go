@@ -76,3 +76,13 @@ type Forge interface {
 type BaseFetcher interface {
 	FetchBase(ctx context.Context, base string) (string, error)
 }
+
+// BaseMover is implemented by forges that can move the base branch
+// itself, for direct commits (set-image --direct): MoveBase sets base
+// from old to new (commit hashes) only while it still holds old, and
+// only when new descends from old. It is the one write outside the
+// promotion branches: a compare-and-swap fast-forward, never a force
+// push. A lost race is an error wrapping gitrepo.ErrRefChanged.
+type BaseMover interface {
+	MoveBase(ctx context.Context, base, old, new string) error
+}

@@ -105,20 +105,33 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return retryRace(func() (*Result, error) { return runOnce(ctx, o, repo) })
+}
+
+// retryRace runs once again, up to maxAttempts times in all, while it
+// loses a race for a branch (gitrepo.ErrRefChanged): each attempt plans
+// on the tip it reads.
+func retryRace(once func() (*Result, error)) (*Result, error) {
 	for attempt := 1; ; attempt++ {
-		res, err := runOnce(ctx, o, repo)
+		res, err := once()
 		if err == nil || !errors.Is(err, gitrepo.ErrRefChanged) || attempt == maxAttempts {
 			return res, err
 		}
 	}
 }
 
-func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
-	tip, err := baseTip(ctx, o, repo)
+// atBase reads the base tip and the configuration and tree there.
+func atBase(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, *promote.Config, fs.FS, error) {
+	tip, err := BaseTip(ctx, o.Forge, repo, o.Base)
 	if err != nil {
-		return nil, err
+		return tip, nil, nil, err
 	}
 	cfg, tree, err := o.Workspace.AtCommit(tip)
+	return tip, cfg, tree, err
+}
+
+func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error) {
+	tip, cfg, tree, err := atBase(ctx, o, repo)
 	if err != nil {
 		return nil, err
 	}
@@ -194,17 +207,18 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 	return res, err
 }
 
-// baseTip is the commit proposals build on: the remote base's tip for
-// forges with a remote, the local branch's otherwise.
-func baseTip(ctx context.Context, o Options, repo *gitrepo.Repo) (plumbing.Hash, error) {
-	if f, ok := o.Forge.(forge.BaseFetcher); ok {
-		h, err := f.FetchBase(ctx, o.Base)
+// BaseTip is the commit proposals and direct commits build on: the
+// remote base's tip for forges with a remote (fetched into the local
+// object database), the local branch's otherwise.
+func BaseTip(ctx context.Context, f forge.Forge, repo *gitrepo.Repo, base string) (plumbing.Hash, error) {
+	if f, ok := f.(forge.BaseFetcher); ok {
+		h, err := f.FetchBase(ctx, base)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", o.Base, err)
+			return plumbing.ZeroHash, fmt.Errorf("fetch base branch %s: %w", base, err)
 		}
 		return plumbing.NewHash(h), nil
 	}
-	tip, err := repo.BranchTip(o.Base)
+	tip, err := repo.BranchTip(base)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("base branch: %w", err)
 	}

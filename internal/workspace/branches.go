@@ -113,7 +113,7 @@ func (t *Tree) Branch(branch string) (*EnvBranch, error) {
 	if b.Ref == "" {
 		return nil, fmt.Errorf("%w: %s (no local branch and no %s/%s): create it, or fetch it with --fetch", ErrNoEnvBranch, branch, Remote, branch)
 	}
-	if b.FS, err = t.ws.treeAt(b.Commit); err != nil {
+	if b.FS, err = t.ws.TreeAt(b.Commit); err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
 	t.branches[branch] = b
@@ -130,7 +130,7 @@ func (t *Tree) Pin(branch string, commit plumbing.Hash) error {
 }
 
 func (t *Tree) pinLocked(branch string, commit plumbing.Hash) (*EnvBranch, error) {
-	sub, err := t.ws.treeAt(commit)
+	sub, err := t.ws.TreeAt(commit)
 	if err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
@@ -148,8 +148,8 @@ func (t *Tree) Stat(name string) (fs.FileInfo, error) { return fs.Stat(t.FS, nam
 // ReadDir implements fs.ReadDirFS.
 func (t *Tree) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(t.FS, name) }
 
-// treeAt is the tree of commit at the workspace prefix.
-func (w *Workspace) treeAt(commit plumbing.Hash) (fs.FS, error) {
+// TreeAt is the tree of commit at the workspace prefix.
+func (w *Workspace) TreeAt(commit plumbing.Hash) (fs.FS, error) {
 	repo, err := w.Repo()
 	if err != nil {
 		return nil, err
@@ -158,11 +158,7 @@ func (w *Workspace) treeAt(commit plumbing.Hash) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := repo.TreeFS(commit)
-	if err != nil {
-		return nil, err
-	}
-	return fs.Sub(tree, prefix)
+	return subTree(repo, commit, prefix)
 }
 
 // EnvBranchOf returns where env was read from in fsys: its branch and tip

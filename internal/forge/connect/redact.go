@@ -2,6 +2,7 @@ package connect
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/secret"
@@ -30,4 +31,13 @@ func (r *redacting) Withdraw(ctx context.Context, p forge.Proposal) (forge.Resul
 func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) {
 	h, err := r.fetcher.FetchBase(ctx, base)
 	return h, r.secrets.Error(err)
+}
+
+// MoveBase implements forge.BaseMover.
+func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
+	m, ok := r.Forge.(forge.BaseMover)
+	if !ok {
+		return fmt.Errorf("forge %s cannot move branch %s", r.Name(), base)
+	}
+	return r.secrets.Error(m.MoveBase(ctx, base, old, new))
 }

@@ -41,6 +41,17 @@ func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
 	return f.Remote.FetchBase(ctx, base)
 }
 
+var _ interface {
+	forge.BaseFetcher
+	forge.BaseMover
+} = (*Forge)(nil)
+
+// MoveBase implements forge.BaseMover: a compare-and-swap fast-forward
+// of the base branch on origin.
+func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
+	return f.Remote.MoveBase(ctx, base, old, new)
+}
+
 func (f *Forge) notify(format string, args ...any) {
 	if f.Notify != nil {
 		f.Notify(fmt.Sprintf(format, args...))

@@ -8,10 +8,10 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
-	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
-var _ chatops.Forge = (*Forge)(nil)
+var _ forge.Commenter = (*Forge)(nil)
 
 // userID looks a user up by name; ok is false when there is none.
 func (f *Forge) userID(ctx context.Context, name string) (int64, bool, error) {
@@ -27,30 +27,30 @@ func (f *Forge) userID(ctx context.Context, name string) (int64, bool, error) {
 
 // level maps GitLab's access levels onto permissions: developer is
 // write, maintainer maintain, owner admin, guest and reporter read.
-func level(l gl.AccessLevelValue) chatops.Permission {
+func level(l gl.AccessLevelValue) forge.Permission {
 	switch {
 	case l >= gl.OwnerPermissions:
-		return chatops.PermAdmin
+		return forge.PermAdmin
 	case l >= gl.MaintainerPermissions:
-		return chatops.PermMaintain
+		return forge.PermMaintain
 	case l >= gl.DeveloperPermissions:
-		return chatops.PermWrite
+		return forge.PermWrite
 	case l > 0:
-		return chatops.PermRead
+		return forge.PermRead
 	}
-	return chatops.PermNone
+	return forge.PermNone
 }
 
-// Permission implements chatops.Access: the user's access level on the
+// Permission implements forge.Access: the user's access level on the
 // project, inherited memberships included.
-func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission, error) {
+func (f *Forge) Permission(ctx context.Context, user string) (forge.Permission, error) {
 	id, ok, err := f.userID(ctx, user)
 	if err != nil || !ok {
-		return chatops.PermNone, err
+		return forge.PermNone, err
 	}
 	m, _, err := f.API.ProjectMembers.GetInheritedProjectMember(f.Project, id, gl.WithContext(ctx))
 	if notFound(err) {
-		return chatops.PermNone, nil
+		return forge.PermNone, nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("membership of %s in %s: %w", user, f.Project, err)
@@ -58,7 +58,7 @@ func (f *Forge) Permission(ctx context.Context, user string) (chatops.Permission
 	return level(m.AccessLevel), nil
 }
 
-// Member implements chatops.Access: whether user is a member of the
+// Member implements forge.Access: whether user is a member of the
 // group (a path, group/subgroup), inherited memberships included.
 func (f *Forge) Member(ctx context.Context, user, group string) (bool, error) {
 	id, ok, err := f.userID(ctx, user)
@@ -75,11 +75,11 @@ func (f *Forge) Member(ctx context.Context, user, group string) (bool, error) {
 	return m.State == "" || m.State == "active", nil
 }
 
-// React implements chatops.Forge: an emoji reaction on the note.
-func (f *Forge) React(ctx context.Context, t chatops.Thread, id int64, r chatops.Reaction) error {
+// React implements forge.Commenter: an emoji reaction on the note.
+func (f *Forge) React(ctx context.Context, t forge.Thread, id int64, r forge.Reaction) error {
 	opt := &gl.CreateAwardEmojiOptions{Name: string(r)}
 	var err error
-	if t.Kind == chatops.ThreadMergeRequest {
+	if t.Kind == forge.ThreadMergeRequest {
 		_, _, err = f.API.AwardEmoji.CreateMergeRequestAwardEmojiOnNote(f.Project, int64(t.Number), id, opt, gl.WithContext(ctx))
 	} else {
 		_, _, err = f.API.AwardEmoji.CreateIssuesAwardEmojiOnNote(f.Project, int64(t.Number), id, opt, gl.WithContext(ctx))
@@ -90,10 +90,10 @@ func (f *Forge) React(ctx context.Context, t chatops.Thread, id int64, r chatops
 	return nil
 }
 
-// Reply implements chatops.Forge: a note on the merge request or issue.
-func (f *Forge) Reply(ctx context.Context, t chatops.Thread, body string) error {
+// Reply implements forge.Commenter: a note on the merge request or issue.
+func (f *Forge) Reply(ctx context.Context, t forge.Thread, body string) error {
 	var err error
-	if t.Kind == chatops.ThreadMergeRequest {
+	if t.Kind == forge.ThreadMergeRequest {
 		_, _, err = f.API.Notes.CreateMergeRequestNote(f.Project, int64(t.Number), &gl.CreateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
 	} else {
 		_, _, err = f.API.Notes.CreateIssueNote(f.Project, int64(t.Number), &gl.CreateIssueNoteOptions{Body: &body}, gl.WithContext(ctx))

@@ -87,3 +87,15 @@ func (f *Forge) Withdraw(_ context.Context, p forge.Proposal) (forge.Result, err
 	res.Action = forge.Closed
 	return res, nil
 }
+
+var _ forge.BaseMover = (*Forge)(nil)
+
+// MoveBase implements forge.BaseMover: a compare-and-swap of the local
+// branch base from old to new.
+func (f *Forge) MoveBase(_ context.Context, base, old, new string) error {
+	ref := plumbing.NewBranchReferenceName(base).String()
+	if err := f.Repo.SetRef(ref, plumbing.NewHash(new), plumbing.NewHash(old)); err != nil {
+		return fmt.Errorf("move %s: %w", base, err)
+	}
+	return nil
+}

@@ -4,5 +4,8 @@
 // branch and pushes promotion branches with go-git over HTTPS (token) or
 // SSH (agent or key file). Pushes are compare-and-swap: only promote/...
 // branches are ever force-updated, and only when the remote still holds
-// the value the push expects.
+// the value the push expects. The one exception is MoveBase, for direct
+// commits: a compare-and-swap fast-forward of the base branch, which the
+// remote accepts only while the branch still holds the commit the change
+// was built on, and never as a force push.
 package remote

@@ -51,6 +51,44 @@ func (r *Remote) Push(ctx context.Context, u Update) error {
 	return r.do(ctx, what, func(ctx context.Context) error { return r.pushOnce(ctx, u) })
 }
 
+// MoveBase implements forge.BaseMover: it fast-forwards base on the
+// remote from old to new. This is the documented exception to "only
+// promote/... branches are written": the update is a compare-and-swap
+// (the remote must still hold old) and a fast-forward (new must descend
+// from old), so no commit on base is ever lost and base is never
+// force-updated. A lost race wraps gitrepo.ErrRefChanged.
+func (r *Remote) MoveBase(ctx context.Context, base, old, new string) error {
+	u := Update{Branch: base, Old: plumbing.NewHash(old), New: plumbing.NewHash(new)}
+	if err := r.fastForward(u.Old, u.New); err != nil {
+		return fmt.Errorf("move %s: %w", base, err)
+	}
+	return r.do(ctx, "fast-forward "+base+" on", func(ctx context.Context) error { return r.pushOnce(ctx, u) })
+}
+
+// fastForward checks that new descends from old, both non-zero.
+func (r *Remote) fastForward(old, new plumbing.Hash) error {
+	if old.IsZero() || new.IsZero() {
+		return errors.New("a fast-forward needs the branch's tip and a new commit")
+	}
+	st := r.Repo.Git().Storer
+	from, err := object.GetCommit(st, old)
+	if err != nil {
+		return fmt.Errorf("read commit %s: %w", old, err)
+	}
+	to, err := object.GetCommit(st, new)
+	if err != nil {
+		return fmt.Errorf("read commit %s: %w", new, err)
+	}
+	ok, err := from.IsAncestor(to)
+	if err != nil {
+		return fmt.Errorf("check that %s descends from %s: %w", short(new), short(old), err)
+	}
+	if !ok {
+		return fmt.Errorf("%s does not descend from %s: refusing a non-fast-forward update", short(new), short(old))
+	}
+	return nil
+}
+
 func (r *Remote) pushOnce(ctx context.Context, u Update) error {
 	sess, err := r.receiveSession(ctx)
 	if err != nil {

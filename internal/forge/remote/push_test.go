@@ -111,6 +111,40 @@ func TestOnlyPromotionBranchesAreWritten(t *testing.T) {
 	}
 }
 
+// TestMoveBaseIsACompareAndSwapFastForward: the base branch moves only
+// forward, and only from the commit the change was built on.
+func TestMoveBaseIsACompareAndSwapFastForward(t *testing.T) {
+	srv, repo, r := setup(t)
+	ctx := context.Background()
+	base, err := r.Fetch(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := commitOn(t, repo, base, "tag: 2\n")
+	sideways := commitOn(t, repo, base, "tag: 3\n")
+	if err := r.MoveBase(ctx, "main", base.String(), c1.String()); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Branch(t, "a/b", "main"); got != c1.String() {
+		t.Fatalf("main at %s, want %s", got, c1)
+	}
+	if err := r.MoveBase(ctx, "main", c1.String(), c1.String()); err != nil {
+		t.Errorf("moving to where the branch already is: %v", err)
+	}
+	// Built on the old tip: the remote no longer holds it.
+	c2 := commitOn(t, repo, sideways, "tag: 4\n")
+	if err := r.MoveBase(ctx, "main", sideways.String(), c2.String()); !errors.Is(err, gitrepo.ErrRefChanged) {
+		t.Errorf("move from a stale tip: %v, want ErrRefChanged", err)
+	}
+	// Not a descendant: refused before anything is sent.
+	if err := r.MoveBase(ctx, "main", c1.String(), sideways.String()); err == nil || !strings.Contains(err.Error(), "non-fast-forward") {
+		t.Errorf("move to a commit that does not descend from the tip: %v", err)
+	}
+	if got := srv.Branch(t, "a/b", "main"); got != c1.String() {
+		t.Errorf("main moved to %s after refused moves", got)
+	}
+}
+
 func TestPushSendsOnlyWhatChanged(t *testing.T) {
 	srv, repo, r := setup(t)
 	ctx := context.Background()
