@@ -365,3 +365,16 @@ func (p *Plan) Matches() string {
 	}
 	return fmt.Sprintf("%s still differs from %s in %d versions promote cannot edit (%s, ...)", p.To, p.From, n, p.Unpromotable[0].Name())
 }
+
+// RenderedImages lists the names of the container images a rendered
+// resource runs.
+func RenderedImages(r kustomize.Resource) []string {
+	var out []string
+	for k := range renderedVersions([]kustomize.Resource{r}) {
+		if k.kind == KindImage {
+			out = append(out, k.name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
