@@ -210,7 +210,10 @@ type EdgeStatus struct {
 	// what it would change (the plan).
 	Behind  bool     `json:"behind"`
 	Changes []Change `json:"changes"`
-	Notes   []string `json:"notes,omitempty"`
+	// Unpromotable lists what the two still render differently where
+	// promote cannot edit it (see CheckRenders).
+	Unpromotable []Unpromotable `json:"unpromotable,omitempty"`
+	Notes        []string       `json:"notes,omitempty"`
 	// Error says why the edge could not be planned.
 	Error string `json:"error,omitempty"`
 }
@@ -226,11 +229,15 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 			continue
 		}
 		edge := EdgeStatus{From: env.From, To: env.Name, Changes: []Change{}}
-		p, err := NewPlan(cfg, Request{To: env.Name}, Trees{Source: fsys, Target: fsys})
+		trees := Trees{Source: fsys, Target: fsys}
+		p, err := NewPlan(cfg, Request{To: env.Name}, trees)
+		if err == nil {
+			err = CheckRenders(p, trees)
+		}
 		if err != nil {
 			edge.Error = err.Error()
 		} else {
-			edge.Behind, edge.Changes, edge.Notes = !p.Empty(), p.Changes, p.Notes
+			edge.Behind, edge.Changes, edge.Notes, edge.Unpromotable = !p.Empty(), p.Changes, p.Notes, p.Unpromotable
 		}
 		s.Pipeline = append(s.Pipeline, edge)
 	}
@@ -267,7 +274,7 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 
 // Lagging reports whether some environment differs from its source.
 func (s *Status) Lagging() bool {
-	return slices.ContainsFunc(s.Pipeline, func(e EdgeStatus) bool { return e.Behind })
+	return slices.ContainsFunc(s.Pipeline, func(e EdgeStatus) bool { return e.Behind || len(e.Unpromotable) > 0 })
 }
 
 // Err joins the problems reading environments and planning edges, nil

@@ -154,6 +154,8 @@ func edgeState(e promote.EdgeStatus) string {
 		return "error"
 	case e.Behind:
 		return "behind"
+	case len(e.Unpromotable) > 0:
+		return "differs"
 	}
 	return "up to date"
 }
@@ -175,6 +177,9 @@ func behindBy(e promote.EdgeStatus) string {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, orNone(c.Old, "(none)"), c.New))
+	}
+	for _, u := range e.Unpromotable {
+		parts = append(parts, fmt.Sprintf("%s differs (%s → %s) at %s, not editable", u.Name(), u.Source, u.Target, u.Where))
 	}
 	if len(parts) == 0 {
 		return "-"
