@@ -222,6 +222,21 @@ type EdgeStatus struct {
 // order, and plans every pipeline edge. What cannot be read is reported
 // in the Error fields rather than stopping the rest.
 func NewStatus(cfg *Config, fsys fs.FS) *Status {
+	return NewStatusWith(cfg, fsys, StatusOptions{})
+}
+
+// StatusOptions tune NewStatusWith.
+type StatusOptions struct {
+	// NoRender skips the safety net (CheckRenders) on edges with nothing
+	// to promote: faster on large monorepos, but such an edge is then
+	// "up to date" without its renders compared.
+	NoRender bool
+}
+
+// NewStatusWith is NewStatus with options. An edge with nothing to
+// promote is checked with CheckRenders unless o.NoRender; an edge that is
+// behind is not (it is reported as behind either way).
+func NewStatusWith(cfg *Config, fsys fs.FS, o StatusOptions) *Status {
 	s := &Status{Environments: []EnvStatus{}, Pipeline: []EdgeStatus{}}
 	for _, env := range cfg.Environments {
 		s.Environments = append(s.Environments, envStatus(cfg, env, fsys))
@@ -231,7 +246,7 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 		edge := EdgeStatus{From: env.From, To: env.Name, Changes: []Change{}}
 		trees := Trees{Source: fsys, Target: fsys}
 		p, err := NewPlan(cfg, Request{To: env.Name}, trees)
-		if err == nil {
+		if err == nil && p.Empty() && !o.NoRender {
 			err = CheckRenders(p, trees)
 		}
 		if err != nil {

@@ -15,6 +15,7 @@ type planOptions struct {
 	ref      string
 	exitCode bool
 	rendered bool
+	noRender bool
 	fetch    bool
 }
 
@@ -45,6 +46,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when the environments differ (promotable or not), 0 when not")
+	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not render the environments to compare what promote cannot edit (faster on large monorepos)")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	addFetchFlag(cmd, &o.fetch)
 	return cmd
@@ -65,7 +67,10 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := promote.CheckRenders(plan, promote.Trees{Source: tree, Target: tree}); err != nil {
+	if o.noRender {
+		plan.NotCompared = true
+		plan.Notes = append(plan.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
+	} else if err := promote.CheckRenders(plan, promote.Trees{Source: tree, Target: tree}); err != nil {
 		return err
 	}
 	if o.rendered {

@@ -80,6 +80,9 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		return err
 	}
 	opts.Plan = proposal.Promotion(o.sel.request())
+	if o.noRender {
+		opts.Plan = proposal.PromotionNotRendered(o.sel.request())
+	}
 	if err := o.review(f, &opts); err != nil {
 		return err
 	}

@@ -73,6 +73,21 @@ func Promotion(req promote.Request) PlanFunc {
 	}
 }
 
+// PromotionNotRendered plans the promotion req describes without the
+// safety net (--no-render, for very large promotions): a note says the
+// renders were not compared.
+func PromotionNotRendered(req promote.Request) PlanFunc {
+	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, error) {
+		p, err := promote.NewPlan(cfg, req, promote.Trees{Source: tree, Target: tree})
+		if err != nil {
+			return nil, err
+		}
+		p.NotCompared = true
+		p.Notes = append(p.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
+		return p, nil
+	}
+}
+
 // Result is the outcome of a proposal.
 type Result struct {
 	forge.Result
