@@ -13,11 +13,15 @@ func (p *Plan) Markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Promotes **%s** to **%s**", p.From, p.To)
-	if p.SourceCommit != "" {
+	switch {
+	case p.SourceRev != "":
+		fmt.Fprintf(&b, " as it was at `%s` (source commit `%s`)", strings.ReplaceAll(p.SourceRev, "`", ""), shortCommit(p.SourceCommit))
+	case p.SourceCommit != "":
 		fmt.Fprintf(&b, " (source commit `%s`)", shortCommit(p.SourceCommit))
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
+	p.gateTable(&b)
 	if !p.Differs() && p.NotCompared {
 		fmt.Fprintf(&b, "%s: nothing to promote.\n", p.Matches())
 		for _, n := range p.Notes {
@@ -160,9 +164,9 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 	if p.Forced == nil {
 		return
 	}
-	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", p.Forced.Reason)
+	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", mdText(p.Forced.Reason))
 	for _, v := range p.Forced.Overrides {
-		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, v.Msg)
+		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, mdText(v.Msg))
 	}
 	b.WriteString("\n")
 }
@@ -188,11 +192,6 @@ func (p *Plan) unpromotableList(b *strings.Builder) {
 // mdCode makes s safe inside a code span on one line.
 func mdCode(s string) string {
 	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s)
-}
-
-// mdText makes s safe as markdown text on one line.
-func mdText(s string) string {
-	return strings.NewReplacer("\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]").Replace(s)
 }
 
 // downgradeNote marks a change that lowers a version in tables.

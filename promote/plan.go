@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 )
 
 // Change kinds: images (kustomize images: entries and container images
@@ -68,14 +69,20 @@ type Plan struct {
 	// Only is the --only selection of kinds; empty means every kind.
 	Only []string `json:"only,omitempty"`
 	// SourceCommit is the commit the source was read at, when known.
-	SourceCommit string   `json:"sourceCommit,omitempty"`
-	Changes      []Change `json:"changes"`
+	SourceCommit string `json:"sourceCommit,omitempty"`
+	// SourceRev is the revision the source was read at when it is not
+	// the tip (a release set: --from staging@REV), as the user wrote it.
+	SourceRev string   `json:"sourceRev,omitempty"`
+	Changes   []Change `json:"changes"`
 	// Notes are things a user should know that are not changes (an app
 	// without an overlay in the target, for example).
 	Notes []string `json:"notes,omitempty"`
 	// Forced, when set, records that the plan is proposed despite the
 	// pipeline policy (see EnforcePolicy): the reason and rules broken.
 	Forced *Forced `json:"forced,omitempty"`
+	// Gates are the conditions of the promotion and where they stand
+	// (EvaluateGates), when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
 	// Dirs are the source and target directories the plan read.
 	Dirs []string `json:"-"`
 	// Unpromotable lists what the environments still render differently
@@ -158,7 +165,7 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees Trees) error {
 	prom := cfg.PromotablesFor(to).Only(p.Only)
 	parts := make([]Plan, len(apps))
-	err := forEach(len(apps), func(i int) error {
+	err := parallel.ForEach(len(apps), func(i int) error {
 		part := &parts[i]
 		part.From, part.To = p.From, p.To
 		src, dst := cfg.Dir(from, apps[i]), cfg.Dir(to, apps[i])

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 	"github.com/gitops-promote/promote/internal/promotable"
 )
 
@@ -216,7 +217,14 @@ type EdgeStatus struct {
 	Notes        []string       `json:"notes,omitempty"`
 	// Error says why the edge could not be planned.
 	Error string `json:"error,omitempty"`
+	// Gates are the gates of the promotion, when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
+
+	plan *Plan
 }
+
+// Plan is the plan of the edge, nil when it could not be planned.
+func (e EdgeStatus) Plan() *Plan { return e.plan }
 
 // NewStatus reads every environment of cfg from fsys, in configuration
 // order, and plans every pipeline edge. What cannot be read is reported
@@ -252,7 +260,7 @@ func NewStatusWith(cfg *Config, fsys fs.FS, o StatusOptions) *Status {
 		if err != nil {
 			edge.Error = err.Error()
 		} else {
-			edge.Behind, edge.Changes, edge.Notes, edge.Unpromotable = !p.Empty(), p.Changes, p.Notes, p.Unpromotable
+			edge.Behind, edge.Changes, edge.Notes, edge.Unpromotable, edge.plan = !p.Empty(), p.Changes, p.Notes, p.Unpromotable, p
 		}
 		s.Pipeline = append(s.Pipeline, edge)
 	}
@@ -274,7 +282,7 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 		}
 	}
 	snaps := make([]*Snapshot, len(apps))
-	err = forEach(len(apps), func(i int) error {
+	err = parallel.ForEach(len(apps), func(i int) error {
 		var err error
 		snaps[i], err = ReadSnapshot(cfg, env, apps[i], fsys)
 		return err

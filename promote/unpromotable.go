@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 	"github.com/gitops-promote/promote/internal/promotable"
 )
 
@@ -83,7 +84,7 @@ func CheckRenders(p *Plan, trees Trees) error {
 	pairs := len(p.Dirs) / 2
 	found := make([][]Unpromotable, pairs)
 	notes := make([]string, pairs)
-	err = forEach(pairs, func(i int) error {
+	err = parallel.ForEach(pairs, func(i int) error {
 		app := ""
 		if i < len(p.dirApps) {
 			app = p.dirApps[i]

@@ -54,6 +54,9 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.sel.noRev("apply"); err != nil {
+		return err
+	}
 	cfg, tree, err := ws.Disk()
 	if err != nil {
 		return err

@@ -99,7 +99,10 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 			return err
 		}
 	}
-	return writeChatResult(f, o.out.format, res)
+	if err := writeChatResult(f, o.out.format, res); err != nil {
+		return err
+	}
+	return res.Err()
 }
 
 // readEvent reads and parses the event file.
@@ -163,13 +166,17 @@ func chatWorkspace(f *Factory) (*workspace.Workspace, error) {
 }
 
 // chatRunner runs commands on base with the same gates as run and
-// rollback: pipeline policy (never forced from a comment) and
-// validation.
+// rollback: pipeline policy (forced from a comment only by approvers,
+// see chatops) and validation.
 func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string) *chatops.Repo {
 	return &chatops.Repo{
 		Workspace: ws, Forge: fg, Base: base,
-		Plan: func(req promote.Request) proposal.PlanFunc {
-			return review.Policy(proposal.Promotion(req), f.now, "")
+		Plan: func(req promote.Request, force string) proposal.PlanFunc {
+			// Chat commands are bounded by the server's or the job's
+			// own timeouts; the forge calls of the gates by the forge's.
+			src := gateSources(f, ws, fg)
+			src.Deepen = proposal.Deepener(context.Background(), fg)
+			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,7 +27,7 @@ func reportProposal(f *Factory, res *proposal.Result) error {
 	if err != nil {
 		return err
 	}
-	if gh := actions.DetectGitHub(f.Getenv, f.Stderr); gh != nil {
+	if gh := f.gitHub(); gh != nil {
 		if err := gh.SetOutputs(outs...); err != nil {
 			return err
 		}
@@ -54,6 +55,8 @@ func proposalOutputs(res *proposal.Result) ([]actions.Output, error) {
 		{Name: "pr-url", Value: res.URL}, {Name: "pr-number", Value: number(res.Number)},
 		{Name: "changed", Value: strconv.FormatBool(changed)}, {Name: "plan-json", Value: string(plan)},
 		{Name: "branch", Value: res.Branch}, {Name: "action", Value: string(res.Action)}, {Name: "commit", Value: res.Commit},
+		// gated is set by reportGated when gates hold the promotion back.
+		{Name: "gated", Value: ""},
 	}, nil
 }
 
@@ -90,10 +93,11 @@ func annotate(f *Factory, err error) {
 	if err == nil || errors.As(err, &ee) && ee.Err == nil {
 		return
 	}
-	gh := actions.DetectGitHub(f.Getenv, f.Stderr)
+	gh := f.gitHub()
 	if gh == nil {
 		return
 	}
+	f.annotated = true
 	file, line := errorPosition(err)
 	gh.Error(repoRelative(f, file), line, err.Error())
 }
@@ -142,4 +146,22 @@ func errorPosition(err error) (string, int) {
 		return m[1], n
 	}
 	return "", 0
+}
+
+// reportGated tells GitHub Actions that gates held the promotion back:
+// the output gated (waiting or blocked) and the gate table as the step
+// summary, so that a scheduled workflow tells "not yet" from a failure.
+func reportGated(f *Factory, pe *promote.PolicyError) error {
+	gh := actions.DetectGitHub(f.Getenv, f.Stderr)
+	if gh == nil {
+		return nil
+	}
+	state := "blocked"
+	if pe.Waiting() {
+		state = "waiting"
+	}
+	if err := gh.SetOutputs(actions.Output{Name: "gated", Value: state}); err != nil {
+		return err
+	}
+	return gh.Summary(fmt.Sprintf("## %s → %s held back by its gates\n\n%s", pe.From, pe.To, promote.GateMarkdown(pe.Gates)))
 }

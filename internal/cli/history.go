@@ -101,6 +101,15 @@ func runHistory(f *Factory, o *historyOptions) error {
 		return err
 	}
 	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	if o.limit == 0 || len(entries) < o.limit {
+		msg, err := ws.ShallowEnd(tip)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			fmt.Fprintf(f.Stderr, "note: the history shown %s\n", msg)
+		}
+	}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
@@ -161,6 +170,9 @@ func entryProvenance(e promote.HistoryEntry) string {
 	}
 	if e.PR != nil {
 		parts = append(parts, "PR "+e.PR.Ref)
+	}
+	if e.Forced != "" {
+		parts = append(parts, "forced: "+e.Forced)
 	}
 	return strings.Join(parts, ", ")
 }

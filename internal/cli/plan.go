@@ -2,10 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -33,7 +38,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
-  promote plan --to prod --exit-code   # exit 2 when the environments still differ
+  promote plan --to prod --exit-code   # exit 2 when the environments still differ, 3 when gates hold it back
   promote plan --to prod --rendered    # and the diff of kustomize build, per resource
   promote plan --to prod --only images # what a container-only promotion would change
   promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
@@ -45,7 +50,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
-	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when the environments differ (promotable or not), 0 when not")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when the environments differ (promotable or not), 3 when gates hold it back, 0 when not")
 	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not render the environments to compare what promote cannot edit (faster on large monorepos)")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	addFetchFlag(cmd, &o.fetch)
@@ -56,25 +61,28 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	cfg, tree, err := loadTree(f, o.ref)
+	cfg, tree, tip, err := loadTreeAt(f, o.ref)
 	if err != nil {
 		return err
 	}
 	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
-	plan, err := promote.NewPlan(cfg, o.sel.request(), promote.Trees{Source: tree, Target: tree})
+	plan, trees, err := o.plan(f, cfg, tree, tip)
 	if err != nil {
 		return err
 	}
 	if o.noRender {
 		plan.NotCompared = true
 		plan.Notes = append(plan.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
-	} else if err := promote.CheckRenders(plan, promote.Trees{Source: tree, Target: tree}); err != nil {
+	} else if err := promote.CheckRenders(plan, trees); err != nil {
+		return err
+	}
+	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, trees, tip); err != nil {
 		return err
 	}
 	if o.rendered {
-		trees, err := promote.Trees{Source: tree, Target: tree}.For(plan.From, plan.To)
+		trees, err := trees.For(plan.From, plan.To)
 		if err != nil {
 			return err
 		}
@@ -83,10 +91,52 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err
 	}
-	if o.exitCode && plan.Differs() {
-		return &ExitError{Code: ExitChanges}
+	switch {
+	case !o.exitCode || !plan.Differs():
+		return nil
+	case promote.GatesHold(plan.Gates):
+		return &ExitError{Code: ExitGated}
 	}
-	return nil
+	return &ExitError{Code: ExitChanges}
+}
+
+// planSources read what the gates of plan and status need; the forge
+// (for requireChecks) is opened only when an environment in envs asks
+// for checks, and a forge that cannot be opened makes the checks gate
+// wait with the reason.
+func planSources(f *Factory, cfg *promote.Config, envs ...string) review.Sources {
+	ws, _ := f.Workspace()
+	src := review.Sources{Now: f.now, Workspace: ws}
+	for _, name := range envs {
+		if env, ok := cfg.Env(name); ok && len(env.RequireChecks) > 0 {
+			fg, err := f.Forge("auto")
+			if err != nil {
+				src.ChecksErr = fmt.Errorf("open the forge: %w", err)
+				return src
+			}
+			return gateSources(f, ws, fg)
+		}
+	}
+	return src
+}
+
+// plan plans the selection from tree at commit tip, with the source at
+// REV for --from ENV@REV, and returns the trees it read.
+func (o *planOptions) plan(f *Factory, cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+	rev, err := o.sel.sourceRev()
+	if err != nil || rev == "" {
+		trees := promote.Trees{Source: tree, Target: tree}
+		if err != nil {
+			return nil, trees, err
+		}
+		p, err := promote.NewPlan(cfg, o.sel.request(), trees)
+		return p, trees, err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, promote.Trees{}, err
+	}
+	return proposal.ReleaseSet(ws, o.sel.request(), rev)(cfg, tree, tip)
 }
 
 func writePlan(f *Factory, format string, plan *promote.Plan) error {
@@ -99,6 +149,21 @@ func writePlan(f *Factory, format string, plan *promote.Plan) error {
 		writePlanText(f.Stdout, plan, f.color())
 	}
 	return nil
+}
+
+// loadTreeAt is loadTree and the commit the tree is at: rev's, or HEAD's
+// for the working directory (zero when there is none).
+func loadTreeAt(f *Factory, rev string) (*promote.Config, fs.FS, plumbing.Hash, error) {
+	cfg, tree, err := loadTree(f, rev)
+	if err != nil {
+		return nil, nil, plumbing.ZeroHash, err
+	}
+	_, repo, err := openRepo(f)
+	if err != nil {
+		return cfg, tree, plumbing.ZeroHash, nil
+	}
+	tip, _ := repo.Resolve(first(rev, "HEAD"))
+	return cfg, tree, tip, nil
 }
 
 // loadTree reads the configuration and tree from the working directory,

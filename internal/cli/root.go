@@ -32,6 +32,7 @@ parent, up to the repository's top.`,
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
 	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
+	root.AddCommand(newFreezeCmd(f), newUnfreezeCmd(f))
 	annotateErrors(f, root)
 	return root
 }

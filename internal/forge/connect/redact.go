@@ -33,6 +33,16 @@ func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) 
 	return h, r.secrets.Error(err)
 }
 
+// FetchHistory implements forge.HistoryFetcher; a forge without a
+// remote has no more history to fetch.
+func (r *redacting) FetchHistory(ctx context.Context, commit string, depth int) error {
+	h, ok := r.Forge.(forge.HistoryFetcher)
+	if !ok {
+		return nil
+	}
+	return r.secrets.Error(h.FetchHistory(ctx, commit, depth))
+}
+
 // MoveBase implements forge.BaseMover.
 func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
 	m, ok := r.Forge.(forge.BaseMover)
@@ -40,4 +50,32 @@ func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
 		return fmt.Errorf("forge %s cannot move branch %s", r.Name(), base)
 	}
 	return r.secrets.Error(m.MoveBase(ctx, base, old, new))
+}
+
+// Checks returns the check reader of a forge opened by Open, its errors
+// redacted like the forge's; ok is false for forges that report no
+// checks (local).
+func Checks(f forge.Forge) (forge.CheckReader, bool) {
+	if r, ok := f.(*redacting); ok {
+		c, ok := r.Forge.(forge.CheckReader)
+		if !ok {
+			return nil, false
+		}
+		return &redactingChecks{c, r.secrets}, true
+	}
+	c, ok := f.(forge.CheckReader)
+	return c, ok
+}
+
+// redactingChecks wraps a forge.CheckReader so that no error carries a
+// secret.
+type redactingChecks struct {
+	reader  forge.CheckReader
+	secrets *secret.Set
+}
+
+// Checks implements forge.CheckReader.
+func (r *redactingChecks) Checks(ctx context.Context, commit string) ([]forge.Check, error) {
+	cs, err := r.reader.Checks(ctx, commit)
+	return cs, r.secrets.Error(err)
 }
