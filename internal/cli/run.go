@@ -92,6 +92,9 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	}
 	if rev != "" {
 		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
+		if !o.noRender {
+			opts.PlanTrees = proposal.CheckRenders(opts.PlanTrees)
+		}
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()

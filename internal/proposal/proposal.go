@@ -73,6 +73,18 @@ func Promotion(req promote.Request) PlanFunc {
 	}
 }
 
+// CheckRenders runs the safety net (promote.CheckRenders) on the plans of
+// pt, over the trees they read.
+func CheckRenders(pt PlanTreesFunc) PlanTreesFunc {
+	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+		p, trees, err := pt(cfg, tree, tip)
+		if err != nil {
+			return p, trees, err
+		}
+		return p, trees, promote.CheckRenders(p, trees)
+	}
+}
+
 // PromotionNotRendered plans the promotion req describes without the
 // safety net (--no-render, for very large promotions): a note says the
 // renders were not compared.
