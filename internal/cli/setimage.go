@@ -32,7 +32,7 @@ NAME= newName is cleared), "*" keeps the entry's current name, tag or
 digest (web=*:1.5.0), and a part not given is cleared. Every entry for
 the image in the environment is edited byte-minimally; an image no
 entry sets is set where the planner reads it (plain manifests, patch
-files, inline patches), else an images: entry is added to the
+files, inline patches, Helm image blocks), else an images: entry is added to the
 environment's kustomization. Names, tags and digests are checked by
 their grammar before anything is written.
 

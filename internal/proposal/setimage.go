@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/manifests"
 	"github.com/gitops-promote/promote/internal/promotable"
@@ -105,7 +106,8 @@ func (s ImageSet) apply(old kustomize.Image) kustomize.Image {
 // environment's kustomizations is set as `kustomize edit set image`
 // sets it; else every container image the planner reads for it in plain
 // manifests (an environment without a kustomization), patch files and
-// inline patches gets the new tag and digest;
+// inline patches gets the new tag and digest; else every Helm image block
+// of the values files promote.yaml lists;
 // else, when the environment runs it (its render has it), an entry is
 // added to the environment's kustomization, at the end of images: (a
 // new images: goes at the end of the file, where kustomize puts it).
@@ -119,7 +121,7 @@ func SetImage(env, app string, sets []ImageSet) PlanFunc {
 			return nil, fmt.Errorf("%s is a monorepo (apps: %s): pass --app APP", cfg.File, cfg.Apps.Path)
 		}
 		dir := cfg.Dir(e, app)
-		env, err := readImageEnv(tree, dir)
+		env, err := readImageEnv(tree, dir, e.Name, helmValues(cfg.PromotablesFor(e)))
 		if err != nil {
 			return nil, err
 		}
@@ -149,10 +151,22 @@ type imageEnv struct {
 	entries map[string][]kustomize.Image
 	found   []promotable.Found
 	running []string
+	// blocks are the Helm image blocks (repository, tag, digest) of the
+	// values files promote.yaml lists.
+	blocks []promotable.Found
 }
 
-func readImageEnv(tree fs.FS, dir string) (*imageEnv, error) {
-	d := promotable.NewDir(tree, dir)
+// helmValues is the scanner of the Helm values files prom lists.
+func helmValues(prom promote.Promotables) helm.Values {
+	var v helm.Values
+	for _, h := range prom.Helm {
+		v.Files = append(v.Files, helm.ValuesFile{File: h.File, Paths: h.Paths})
+	}
+	return v
+}
+
+func readImageEnv(tree fs.FS, dir, name string, values helm.Values) (*imageEnv, error) {
+	d := &promotable.Dir{FS: tree, Path: dir, Env: name}
 	ks, err := d.Kustomizations()
 	if err != nil {
 		return nil, err
@@ -170,6 +184,17 @@ func readImageEnv(tree fs.FS, dir string) (*imageEnv, error) {
 	for _, f := range found {
 		if !listedResource(ks, f.File) {
 			env.found = append(env.found, f)
+		}
+	}
+	if len(values.Files) > 0 {
+		vs, err := values.Scan(d)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range vs {
+			if f.Image != nil && f.Image.Name != "" {
+				env.blocks = append(env.blocks, f)
+			}
 		}
 	}
 	if r, err := kustomize.RenderEnv(tree, dir); err == nil {
@@ -192,6 +217,16 @@ func (env *imageEnv) changes(app string, s ImageSet) ([]promote.Change, error) {
 	if name, ok, err := env.match(s, foundNames(env.found)); err != nil || ok {
 		if err == nil {
 			return env.containerChanges(app, name, s)
+		}
+		return nil, err
+	}
+	var blockNames []string
+	for _, f := range env.blocks {
+		blockNames = append(blockNames, f.Image.Name)
+	}
+	if name, ok, err := env.match(s, blockNames); err != nil || ok {
+		if err == nil {
+			return env.blockChanges(app, name, s), nil
 		}
 		return nil, err
 	}
@@ -308,6 +343,31 @@ func listedResource(ks []*kustomize.Kustomization, file string) bool {
 		}
 	}
 	return false
+}
+
+// blockChanges sets the Helm image blocks whose repository is name:
+// repository (IMAGE when given), tag and digest as for an entry.
+func (env *imageEnv) blockChanges(app, name string, s ImageSet) []promote.Change {
+	var out []promote.Change
+	for _, f := range env.blocks {
+		if f.Image.Name != name {
+			continue
+		}
+		cur := kustomize.Image{Name: name, NewName: name, NewTag: f.Image.Tag, Digest: f.Image.Digest}
+		img := s.apply(cur)
+		if img.NewName == "" {
+			img.NewName = name
+		}
+		if cur.SameValues(img) {
+			continue
+		}
+		next := promotable.Image{Name: img.NewName, Tag: img.NewTag, Digest: img.Digest}
+		at := f.At
+		out = append(out, promote.Change{App: app, File: f.File, Kind: promote.KindHelm, Name: f.Name, Old: f.Value,
+			New: strings.TrimPrefix(next.String(), ":"), Line: f.Line, At: &at,
+			Image: &promote.ImageChange{Old: &kustomize.Image{Name: name, NewTag: cur.NewTag, Digest: cur.Digest}, New: kustomize.Image{Name: img.NewName, NewTag: img.NewTag, Digest: img.Digest}}})
+	}
+	return out
 }
 
 func mapKeys(m map[string][]kustomize.Image) []string {

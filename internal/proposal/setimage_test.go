@@ -186,7 +186,10 @@ patches:
       path: /spec/template/spec/containers/0/image
       value: argoproj/rollouts-demo:blue
 `
+	values := "replicaCount: 2\nimage:\n  repository: ghcr.io/acme/web # the app\n  tag: \"1.4.1\"\n"
 	for _, tt := range []struct{ name, file, data, arg, want, err string }{
+		{"helm image block", "env/values-dev.yaml", values, "web=*:1.5.0",
+			strings.Replace(values, `"1.4.1"`, `"1.5.0"`, 1), ""},
 		{"plain manifest", "env/deployment.yaml", deployment, "ghcr.io/acme/api=*:2.0",
 			strings.Replace(deployment, "ghcr.io/acme/api:1.0", "ghcr.io/acme/api:2.0", 1), ""},
 		{"inline patch", "env/kustomization.yaml", inline, "rollouts-demo=*:green",
@@ -196,9 +199,10 @@ patches:
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{
-				"promote.yaml": {Data: []byte("environments:\n  - {name: dev, path: env}\n")},
-				tt.file:        {Data: []byte(tt.data)},
+				"promote.yaml":        {Data: []byte("environments:\n  - {name: dev, path: env}\npromote:\n  helm: [{file: \"values-{env}.yaml\", paths: [image]}]\n")},
+				"env/values-dev.yaml": {Data: []byte(values)},
 			}
+			fsys[tt.file] = &fstest.MapFile{Data: []byte(tt.data)}
 			cfg, err := promote.ParseConfig("promote.yaml", fsys["promote.yaml"].Data)
 			if err != nil {
 				t.Fatal(err)
