@@ -144,7 +144,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github or gitlab", fg.Name())
 	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base)}, nil
+	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base), Notify: f.Notifier()}, nil
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from
@@ -179,6 +179,9 @@ func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string
 			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
+		Notify:    f.Notifier(),
+		Retry:     f.ForgeOptions.Retry,
+		Progress:  f.note,
 	}
 }
 

@@ -22,6 +22,7 @@ type historyOptions struct {
 	// refSet is true when --ref was given: a branch environment's history
 	// is otherwise walked from its branch.
 	refSet bool
+	stats  statsOptions
 }
 
 func newHistoryCmd(f *Factory) *cobra.Command {
@@ -37,11 +38,20 @@ each value old → new. It compares the environment's directory at each
 commit with its first parent, so it works whatever merge strategy was
 used (merge commit, squash, rebase). Commits that changed only other files
 of the environment are not listed. An environment that lives on a branch
-(branch: in promote.yaml) is walked from that branch unless --ref is given.`,
+(branch: in promote.yaml) is walked from that branch unless --ref is given.
+
+With --stats it reports delivery metrics instead, from the history alone:
+deployment frequency, lead time for changes (from the commit that first
+put a value into the first environment of the pipeline to the commit that
+brought it into ENV; median and 90th percentile), change failure rate
+(rollbacks ÷ promotions) and time to restore (a rollback's commit time
+minus that of the change it undid), over --since (30d, 2w, 72h; default
+the whole history).`,
 		Example: `  promote history --env prod
   promote history --env prod -n 5 --ref origin/main
   promote history --env prod --app web -o json
-  promote history --env prod --all-parents   # also the commits of merged branches`,
+  promote history --env prod --all-parents   # also the commits of merged branches
+  promote history --env prod --stats --since 30d -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.refSet = cmd.Flags().Changed("ref")
@@ -54,6 +64,7 @@ of the environment are not listed. An environment that lives on a branch
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "walk the history of `REV`")
 	cmd.Flags().BoolVar(&o.allParents, "all-parents", false, "visit every commit reachable, not only the first-parent chain")
 	o.out.register(cmd, "text", "json", "markdown")
+	o.stats.register(cmd)
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
@@ -73,41 +84,24 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.limit < 0 {
 		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
 	}
-	ws, repo, err := openRepo(f)
+	if err := o.stats.check(); err != nil {
+		return err
+	}
+	if o.stats.on {
+		return runStats(f, o)
+	}
+	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
 	if err != nil {
 		return err
 	}
-	tip, err := repo.Resolve(o.ref)
-	if err != nil {
-		return fmt.Errorf("--ref: %w", err)
-	}
-	cfg, tree, err := ws.AtCommit(tip)
+	entries, err := promote.History(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps, Limit: o.limit}, w.commits)
 	if err != nil {
 		return err
 	}
-	env, err := cfg.Lookup(o.env)
-	if err != nil {
-		return err
-	}
-	ref := o.ref
-	if !o.refSet {
-		if tip, ref, err = workspace.EnvWalkTip(tree, env, tip, ref); err != nil {
-			return err
-		}
-	}
-	walk := ws.EnvCommits(cfg, env, o.apps, tip, o.allParents)
-	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
-	if err != nil {
-		return err
-	}
-	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String(), Entries: entries}
 	if o.limit == 0 || len(entries) < o.limit {
-		msg, err := ws.ShallowEnd(tip)
-		if err != nil {
+		if err := w.noteShallow(f, "the history shown"); err != nil {
 			return err
-		}
-		if msg != "" {
-			fmt.Fprintf(f.Stderr, "note: the history shown %s\n", msg)
 		}
 	}
 	switch o.out.format {

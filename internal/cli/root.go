@@ -29,9 +29,10 @@ parent, up to the repository's top.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVarP(&f.Dir, "chdir", "C", "", "run as if started in `DIR`")
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
+	f.Signing.register(root)
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
-	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
+	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f), newVerifyCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newServeJobCmd(f), newSetImageCmd(f), newActionCmd(f), newInitCmd(f))
 	root.AddCommand(newFreezeCmd(f), newUnfreezeCmd(f))
 	annotateErrors(f, root)
 	return root

@@ -25,12 +25,15 @@ import (
 )
 
 type serveOptions struct {
-	addr, dataDir, logFormat           string
+	jobFlags
+	addr                               string
 	githubSecretFile, gitlabSecretFile string
 	maxBody                            int64
 	readTimeout, writeTimeout          time.Duration
 	dedupeWindow, jobTimeout, grace    time.Duration
 	workers, queueSize                 int
+	resync                             time.Duration
+	repositories                       []string
 }
 
 func newServeCmd(f *Factory) *cobra.Command {
@@ -57,12 +60,27 @@ as for run: GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID,
 GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN; GITHUB_API_URL and
 --gitlab-url for GitHub Enterprise and self-managed GitLab.
 
+Deliveries only speed things up. At start and every --resync, each
+repository named with --repository, and each seen in a delivery since
+start, is resynced: for every environment with autoPromote whose source
+differs from it, an open proposal is brought up to date and a missing
+one is opened (one a person closed stays closed). So a crash, a lost
+delivery or a restart loses no promotion, and several replicas behind
+one load balancer need no coordination beyond git's compare-and-swap
+pushes and the forge's idempotent proposals. A job that panics or runs
+out of --job-timeout fails alone: its thread gets a fixed reply and the
+server goes on. With --job-memory each event runs in a process of its
+own, stopped when its heap passes the budget (a runaway parse or render
+then fails that event alone too). --request-timeout bounds each HTTP request to the forge.
+
 GET /healthz answers while the process runs, /readyz until shutdown
 starts, /metrics in Prometheus' text format. On SIGTERM or SIGINT the
 server stops accepting, finishes the events it accepted (up to
 --shutdown-timeout) and exits.`,
 		Example: `  PROMOTE_GITHUB_WEBHOOK_SECRET=... GITHUB_TOKEN=... promote serve --addr :8080
-  promote serve --addr :8080 --log-format json --data-dir /var/lib/promote --workers 8`,
+  promote serve --addr :8080 --log-format json --data-dir /var/lib/promote --workers 8
+  promote serve --repository github:acme/gitops --repository gitlab:platform/deploy@master --resync 2m
+  promote serve --job-memory 512 --job-timeout 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), f, o)
@@ -70,8 +88,6 @@ server stops accepting, finishes the events it accepted (up to
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.addr, "addr", ":8080", "listen on `ADDR`ESS")
-	fl.StringVar(&o.dataDir, "data-dir", "", "`DIR` for the repositories' bare clones (default: promote-serve in the user cache directory)")
-	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fl.StringVar(&o.githubSecretFile, "github-secret-file", "", "read the GitHub webhook secret from `FILE` (default $PROMOTE_GITHUB_WEBHOOK_SECRET)")
 	fl.StringVar(&o.gitlabSecretFile, "gitlab-token-file", "", "read the GitLab webhook secret token from `FILE` (default $PROMOTE_GITLAB_WEBHOOK_TOKEN)")
 	fl.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "largest request body accepted, in `BYTES`")
@@ -82,9 +98,9 @@ server stops accepting, finishes the events it accepted (up to
 	fl.DurationVar(&o.grace, "shutdown-timeout", time.Minute, "on shutdown, time to finish the accepted events")
 	fl.IntVar(&o.workers, "workers", server.DefaultWorkers, "repositories handled at once")
 	fl.IntVar(&o.queueSize, "queue-size", server.DefaultQueueSize, "events that may wait; more get 503")
-	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
-	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
-	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
+	fl.DurationVar(&o.resync, "resync", server.DefaultResyncEvery, "re-derive what is due in every known repository this often (0: never)")
+	fl.StringArrayVar(&o.repositories, "repository", nil, "resync `FORGE:PATH[@BRANCH]` (github:acme/gitops@main) from the start, besides the repositories deliveries name; repeatable")
+	o.jobFlags.register(cmd, f)
 	return cmd
 }
 
@@ -109,10 +125,22 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		o.dataDir = filepath.Join(cache, "promote-serve")
 	}
 	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
+	process, err := o.isolated(f)
+	if err != nil {
+		return err
+	}
+	if process == nil {
+		process = repos.process
+	}
+	configured, err := o.configured(f)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Log: log,
+		GitHubSecret: ghSecret, GitLabToken: glToken, Process: process, Fail: repos.fail, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
+		Repositories: configured, ResyncEvery: o.resync, Resync: repos.resyncer(o.resync),
 	})
 	if err != nil {
 		return err
@@ -123,6 +151,25 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return fmt.Errorf("--addr %s: %w", o.addr, err)
 	}
 	return serveUntilSignal(ctx, srv, l, o.grace, log)
+}
+
+// configured reads --repository: clone URLs under GITHUB_SERVER_URL
+// (default https://github.com) and --gitlab-url or CI_SERVER_URL
+// (default https://gitlab.com).
+func (o *serveOptions) configured(f *Factory) ([]chatops.Repository, error) {
+	hosts := map[string]string{
+		"github": first(f.Getenv("GITHUB_SERVER_URL"), "https://github.com"),
+		"gitlab": first(f.ForgeOptions.GitLabURL, f.Getenv("CI_SERVER_URL"), "https://gitlab.com"),
+	}
+	var out []chatops.Repository
+	for _, spec := range o.repositories {
+		r, err := server.ParseRepository(spec, hosts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // serveUntilSignal serves until ctx ends or SIGTERM/SIGINT arrives, then
@@ -192,6 +239,29 @@ func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.R
 	return h.HandleMerged(ctx, repo, d.Payload.Merged)
 }
 
+// fail tells the delivery's thread that its job failed.
+func (s *serveRepos) fail(ctx context.Context, d server.Delivery, why error) error {
+	h, err := s.handler(d.Payload.Repository)
+	if err != nil {
+		return err
+	}
+	return h.Fail(ctx, d.Payload, why)
+}
+
+// resyncer returns the resync of one repository; nil when every is 0.
+func (s *serveRepos) resyncer(every time.Duration) func(context.Context, chatops.Repository) (*chatops.Result, error) {
+	if every <= 0 {
+		return nil
+	}
+	return func(ctx context.Context, repo chatops.Repository) (*chatops.Result, error) {
+		h, err := s.handler(repo)
+		if err != nil {
+			return nil, err
+		}
+		return h.Resync(ctx)
+	}
+}
+
 // handler opens the repository's clone and forge.
 func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) {
 	dir, err := s.clone(repo)
@@ -218,7 +288,10 @@ func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) 
 	if !ok {
 		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
 	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path)}, nil
+	log := s.log.With("repository", repo.Path)
+	run := chatRunner(s.f, ws, fg, repo.DefaultBranch)
+	run.Progress = func(msg string) { log.Info(msg) }
+	return &chatops.Handler{Forge: chat, Runner: run, Log: log, Notify: s.f.Notifier()}, nil
 }
 
 // clone returns the bare repository for repo under the data directory,

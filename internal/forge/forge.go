@@ -33,6 +33,10 @@ type Proposal struct {
 	Request RequestOptions
 }
 
+// IsRollback reports whether p rolls an environment back (its source is
+// its target).
+func (p Proposal) IsRollback() bool { return p.From == p.To }
+
 // RequestOptions are an environment's settings for the requests that
 // promote to it (promote.yaml: environments[].pullRequest).
 type RequestOptions struct {
@@ -54,6 +58,9 @@ type Result struct {
 	Action Action `json:"action"`
 	URL    string `json:"url,omitempty"`
 	Number int    `json:"number,omitempty"`
+	// Ref is the request as the forge's markdown refers to it: #12 on
+	// GitHub, !12 on GitLab.
+	Ref    string `json:"ref,omitempty"`
 	Branch string `json:"branch"`
 	Commit string `json:"commit,omitempty"`
 }
@@ -68,6 +75,24 @@ type Forge interface {
 	// Withdraw closes the open proposal on p.Branch, if any, because the
 	// target already matches its source.
 	Withdraw(ctx context.Context, p Proposal) (Result, error)
+}
+
+// Pending is implemented by forges that can tell what stands on the
+// forge for a proposal: a resync uses it to tell a promotion that was
+// never proposed (a lost event) from one a person closed.
+type Pending interface {
+	Pending(ctx context.Context, p Proposal) (Pendency, error)
+}
+
+// Pendency is what stands on the forge for a proposal.
+type Pendency struct {
+	// Branch is true when the promotion branch is on the remote.
+	Branch bool
+	// Open is true when an open request carries the branch.
+	Open bool
+	// Closed is true when no request is open and one carrying the
+	// branch's tip was closed without being merged.
+	Closed bool
 }
 
 // BaseFetcher is implemented by forges whose base branch lives in a

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/gitops-promote/promote/internal/grammar"
 	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/manifests"
@@ -36,15 +36,6 @@ type ImageSet struct {
 	// named is set when NAME= was given.
 	named bool
 }
-
-// Reference grammar (the distribution reference's): lowercase path
-// components after an optional registry host[:port]; tags of up to 128
-// word characters, dots and dashes; digests ALGORITHM:HEX.
-var (
-	nameRE   = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
-	tagRE    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	digestRE = regexp.MustCompile(`^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$`)
-)
 
 // ParseImageSet reads NAME=IMAGE[:TAG][@DIGEST] or IMAGE[:TAG][@DIGEST]
 // and checks every part by its grammar.
@@ -74,19 +65,36 @@ func ParseImageSet(arg string) (ImageSet, error) {
 		return bad("expected NAME=IMAGE[:TAG][@DIGEST], such as web=ghcr.io/acme/web:1.5.0")
 	case !named && s.tag == "" && s.digest == "":
 		return bad("expected a tag (:TAG) or a digest (@sha256:...)")
-	case s.name == Keep || !nameRE.MatchString(s.name):
-		return bad("NAME %q is not an image name (lowercase path components, an optional registry host first)", s.name)
-	case s.image != Keep && !nameRE.MatchString(s.image):
-		return bad("image %q is not an image name (lowercase path components, an optional registry host first), nor *", s.image)
-	case s.tag != "" && s.tag != Keep && !tagRE.MatchString(s.tag):
-		return bad("tag %q: expected up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-', or *", s.tag)
-	case s.digest != "" && s.digest != Keep && !digestRE.MatchString(s.digest):
-		return bad("digest %q: expected ALGORITHM:HEX, such as sha256:9b1f..., or *", s.digest)
+	case s.name == Keep:
+		return bad("NAME cannot be *: name the image whose entry to set")
+	}
+	if err := checkParts(s); err != nil {
+		return s, fmt.Errorf("%s: %w", grammar.Show(arg), err)
 	}
 	if !named {
 		s.image = ""
 	}
 	return s, nil
+}
+
+// checkParts checks NAME, IMAGE, TAG and DIGEST by their grammar; "*"
+// is accepted for the last three.
+func checkParts(s ImageSet) error {
+	if err := grammar.ImageName(s.name); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		v     string
+		check func(string) error
+	}{{s.image, grammar.ImageName}, {s.tag, grammar.Tag}, {s.digest, grammar.Digest}} {
+		if c.v == "" || c.v == Keep {
+			continue
+		}
+		if err := c.check(c.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apply is the entry old becomes: s's values, "*" keeping old's.
@@ -135,6 +143,9 @@ func SetImage(env, app string, sets []ImageSet) PlanFunc {
 				return nil, err
 			}
 			p.Changes = append(p.Changes, cs...)
+		}
+		if err := promote.CheckValues(p); err != nil {
+			return nil, err
 		}
 		return p, nil
 	}

@@ -159,10 +159,10 @@ func changedLines(a, b string) string {
 
 func TestParseImageSetRejects(t *testing.T) {
 	for arg, want := range map[string]string{
-		"*:1.0":                       `NAME "*" is not an image name`,
+		"*:1.0":                       "NAME cannot be *",
 		"web=*:tag with space":        "without spaces",
-		"Web=ghcr.io/acme/web:1":      `NAME "Web" is not an image name`,
-		"web=ghcr.io/Acme/web:1":      `image "ghcr.io/Acme/web" is not an image name`,
+		"Web=ghcr.io/acme/web:1":      `image name "Web": refused`,
+		"web=ghcr.io/Acme/web:1":      `image name "ghcr.io/Acme/web": refused`,
 		"web=ghcr.io/acme/web:-x":     `tag "-x"`,
 		"web=ghcr.io/acme/web@sha256": `digest "sha256"`,
 		"web":                         "expected a tag",

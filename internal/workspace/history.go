@@ -61,7 +61,7 @@ func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promo
 	}
 	if len(pc.Parents) > 1 {
 		if merged, err := repo.Commit(pc.Parents[1]); err == nil {
-			ec.MergedMessage = merged.Message
+			ec.MergedMessage, ec.Merged = merged.Message, pc.Parents[1].String()
 		}
 	}
 	for _, p := range pc.Paths {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 
@@ -40,6 +41,10 @@ type Options struct {
 	AppID, AppKeyFile, AppInstallation string
 	// SSHKey is a private key file for ssh remotes.
 	SSHKey string
+	// APICommits (GitHub only) creates promotion commits through GitHub's
+	// API instead of pushing them: with a GitHub App installation token
+	// GitHub signs them and marks them verified.
+	APICommits bool
 	// Getenv reads the environment.
 	Getenv func(string) string
 	// Stderr receives notes, retries and (with Progress) git's progress.
@@ -50,6 +55,11 @@ type Options struct {
 	Retry retry.Policy
 	// Transport sends HTTP requests; nil uses http.DefaultTransport.
 	Transport http.RoundTripper
+	// RequestTimeout bounds each HTTP request, API calls and git's
+	// smart-HTTP requests alike, reading the answer included; a request
+	// that runs out of time is retried. Zero leaves requests bounded by
+	// the run's context only.
+	RequestTimeout time.Duration
 }
 
 func (o *Options) getenv(k string) string {
@@ -70,6 +80,9 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 		if kind, err = remote.Detect(loc, o.getenv, o.GitLabURL); err != nil {
 			return nil, err
 		}
+	}
+	if o.APICommits && kind != remote.GitHub {
+		return nil, fmt.Errorf("--github-api-commits: only with --forge github (this is %s)", kind)
 	}
 	switch kind {
 	case remote.Local:
@@ -133,7 +146,7 @@ func newWiring(loc *remote.Location, o Options) *wiring {
 	if p.policy.Notify == nil {
 		p.policy.Notify = p.notify
 	}
-	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport}
+	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport, Timeout: o.RequestTimeout}
 	return p
 }
 
@@ -176,6 +189,9 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
 		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: "x-access-token", Token: token}),
 		Notify:  p.notify,
+	}
+	if o.APICommits {
+		f.Remote.Writer = ghforge.APIWriter{F: f}
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }

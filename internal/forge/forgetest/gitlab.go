@@ -22,6 +22,9 @@ type MergeRequest struct {
 	AutoMerge, RemoveSourceBranch                         bool
 	// Notes are the comments posted on it, in order.
 	Notes []string
+	// SHA is the source branch's commit when the merge request was
+	// closed (while open, the branch's live tip is reported).
+	SHA string
 }
 
 // GitLab is a fake GitLab REST API (v4) for one project. Source branches
@@ -104,12 +107,21 @@ func (g *GitLab) makeRoutes() []route {
 	}
 }
 
+// sha is the commit a merge request's source branch is at: the live tip
+// while open, the one recorded when it was closed.
+func (g *GitLab) sha(m *MergeRequest) string {
+	if m.State == "closed" && m.SHA != "" {
+		return m.SHA
+	}
+	return g.git.Branch(g.t, g.Project, m.SourceBranch)
+}
+
 func (g *GitLab) mrJSON(m *MergeRequest) map[string]any {
 	return map[string]any{
 		"id": 1000 + m.IID, "iid": m.IID, "title": m.Title, "description": m.Description, "state": m.State,
 		"source_branch": m.SourceBranch, "target_branch": m.TargetBranch, "labels": m.Labels,
 		"draft": strings.HasPrefix(m.Title, "Draft:"), "merge_when_pipeline_succeeds": m.AutoMerge,
-		"web_url": fmt.Sprintf("https://gitlab.example/%s/-/merge_requests/%d", g.Project, m.IID),
+		"sha": g.sha(m), "web_url": fmt.Sprintf("https://gitlab.example/%s/-/merge_requests/%d", g.Project, m.IID),
 	}
 }
 
@@ -208,8 +220,8 @@ func (g *GitLab) update(w http.ResponseWriter, _ *http.Request, mm []string, bod
 			m.Labels = append(m.Labels, l)
 		}
 	}
-	if in.StateEvent == "close" {
-		m.State = "closed"
+	if in.StateEvent == "close" && m.State != "closed" {
+		m.State, m.SHA = "closed", g.git.Branch(g.t, g.Project, m.SourceBranch)
 	}
 	writeJSON(w, http.StatusOK, g.mrJSON(m))
 }

@@ -72,6 +72,11 @@ func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, er
 	return f.flow().Propose(ctx, p)
 }
 
+// Pending implements forge.Pending.
+func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	return f.flow().Pending(ctx, p)
+}
+
 // Withdraw implements forge.Forge: the target already matches, so the
 // open pull requests promoting to it are closed with a comment and the
 // promotion branch is deleted.
@@ -89,7 +94,7 @@ type pulls struct{ *Forge }
 
 // Describe implements forge.Requests.
 func (pulls) Describe(pr *gh.PullRequest) forge.RequestInfo {
-	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef()}
+	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef(), Rollback: forge.IsRollback(pr.GetBody(), pr.GetHead().GetRef())}
 }
 
 // Find implements forge.Requests: the open pull request whose head is
@@ -112,7 +117,7 @@ func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*
 			return nil, nil, fmt.Errorf("look up open pull requests into %s: %w", p.Base, err)
 		}
 		for _, pr := range prs {
-			if _, to, app, ok := forge.ParseMarker(pr.GetBody()); ok && to == p.To && app == p.App && pr.GetHead().GetRef() != p.Branch {
+			if forge.SameTarget(pr.GetBody(), pr.GetHead().GetRef(), p) {
 				others = append(others, pr)
 			}
 		}
@@ -121,6 +126,20 @@ func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*
 		}
 	}
 	return nil, others, nil
+}
+
+// ClosedAt implements forge.Requests.
+func (f pulls) ClosedAt(ctx context.Context, p forge.Proposal, commit string) (bool, error) {
+	prs, _, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, &gh.PullRequestListOptions{State: "closed", Head: f.Owner + ":" + p.Branch, ListOptions: gh.ListOptions{PerPage: 100}})
+	if err != nil {
+		return false, fmt.Errorf("look up closed pull requests for %s: %w", p.Branch, err)
+	}
+	for _, pr := range prs {
+		if pr.MergedAt == nil && pr.GetHead().GetSHA() == commit {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Open implements forge.Requests: it creates the pull request, then
@@ -152,6 +171,21 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, err
 		f.autoMerge(ctx, pr)
 	}
 	return pr, nil
+}
+
+// addLabels adds labels to an issue or pull request, sending them as
+// {"labels": [...]}: GitHub's description no longer allows the bare
+// array go-github's AddLabelsToIssue sends.
+func (f *Forge) addLabels(ctx context.Context, number int, labels []string) error {
+	u := fmt.Sprintf("repos/%s/%s/issues/%d/labels", f.Owner, f.Repo, number)
+	req, err := f.API.NewRequest(ctx, http.MethodPost, u, struct {
+		Labels []string `json:"labels"`
+	}{labels})
+	if err != nil {
+		return err
+	}
+	_, err = f.API.Do(req, nil)
+	return err
 }
 
 func (f *Forge) create(ctx context.Context, p forge.Proposal, body string, draft bool) (*gh.PullRequest, error) {
@@ -232,7 +266,7 @@ func (f pulls) Update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal)
 		}
 	}
 	if missing := missingLabels(pr, forge.Labels(p)); len(missing) > 0 {
-		if _, _, err := f.API.Issues.AddLabelsToIssue(ctx, f.Owner, f.Repo, pr.GetNumber(), missing); err != nil {
+		if err := f.addLabels(ctx, pr.GetNumber(), missing); err != nil {
 			return changed, fmt.Errorf("add labels %s: %w", strings.Join(missing, ", "), err)
 		}
 		changed = true

@@ -91,6 +91,11 @@ func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, er
 	return f.flow().Propose(ctx, p)
 }
 
+// Pending implements forge.Pending.
+func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	return f.flow().Pending(ctx, p)
+}
+
 // Withdraw implements forge.Forge: the target already matches, so the
 // open merge requests promoting to it are closed with a comment and the
 // promotion branch is deleted.
@@ -108,7 +113,22 @@ type mergeRequests struct{ *Forge }
 
 // Describe implements forge.Requests.
 func (mergeRequests) Describe(mr *gl.BasicMergeRequest) forge.RequestInfo {
-	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch}
+	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch, Rollback: forge.IsRollback(mr.Description, mr.SourceBranch)}
+}
+
+// ClosedAt implements forge.Requests.
+func (f mergeRequests) ClosedAt(ctx context.Context, p forge.Proposal, commit string) (bool, error) {
+	closed := "closed"
+	mrs, _, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, &gl.ListProjectMergeRequestsOptions{State: &closed, SourceBranch: &p.Branch, ListOptions: gl.ListOptions{PerPage: 100}}, gl.WithContext(ctx))
+	if err != nil {
+		return false, fmt.Errorf("look up closed merge requests for %s: %w", p.Branch, err)
+	}
+	for _, mr := range mrs {
+		if mr.SHA == commit {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Find implements forge.Requests: the open merge request from p.Branch,
@@ -132,7 +152,7 @@ func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 			return nil, nil, fmt.Errorf("look up open merge requests into %s: %w", p.Base, err)
 		}
 		for _, mr := range mrs {
-			if _, to, app, ok := forge.ParseMarker(mr.Description); ok && to == p.To && app == p.App && mr.SourceBranch != p.Branch {
+			if forge.SameTarget(mr.Description, mr.SourceBranch, p) {
 				others = append(others, mr)
 			}
 		}

@@ -55,6 +55,14 @@ func (r *Remote) Publish(ctx context.Context, p forge.Proposal) (Publication, er
 			return pub, nil
 		}
 	}
+	if r.Writer != nil {
+		h, err := r.Writer.WriteBranch(ctx, u)
+		if err != nil {
+			return pub, err
+		}
+		pub.Commit, pub.Pushed = h.String(), true
+		return pub, nil
+	}
 	if err := r.Push(ctx, u); err != nil {
 		return pub, err
 	}
@@ -90,6 +98,18 @@ func (r *Remote) sameChange(ctx context.Context, branch string, old, commit plum
 		return false, err
 	}
 	return ta == tb && slices.Equal(pa, pb), nil
+}
+
+// Tip returns the branch's commit on the remote, "" when it has none.
+func (r *Remote) Tip(ctx context.Context, branch string) (string, error) {
+	refs, err := r.List(ctx)
+	if err != nil {
+		return "", err
+	}
+	if h := refs.Branch(branch); !h.IsZero() {
+		return h.String(), nil
+	}
+	return "", nil
 }
 
 // Remove deletes the remote promotion branch if it exists, with a lease

@@ -87,6 +87,15 @@ func (p Policy) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// Backoff is the jittered wait before retry number n (1-based).
+func (p Policy) Backoff(n int) time.Duration { return p.backoff(n) }
+
+// Wait waits d, or returns the context's error if it ends first.
+func (p Policy) Wait(ctx context.Context, d time.Duration) error { return p.sleep(ctx, d) }
+
+// Fits reports whether waiting d leaves the context's deadline intact.
+func (p Policy) Fits(ctx context.Context, d time.Duration) bool { return p.fits(ctx, d) }
+
 // fits reports whether waiting d leaves the context's deadline intact.
 func (p Policy) fits(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
@@ -126,6 +135,10 @@ func (p Policy) Do(ctx context.Context, what string, transient func(error) bool,
 // Transient reports whether err is a network failure that may pass: a
 // connection reset or refused, an unexpected EOF, a timeout of one call.
 func Transient(err error) bool {
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return true
+	}
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
