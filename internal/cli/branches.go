@@ -66,6 +66,9 @@ func fetchAuth(ws *workspace.Workspace, getenv func(string) string) (transport.A
 			user, token = "oauth2", t
 		}
 	}
+	if t := getenv("GITEA_TOKEN"); t != "" && (token == "" || strings.Contains(loc.Hostname(), "gitea")) {
+		user, token = "oauth2", t
+	}
 	if token == "" {
 		return nil, nil
 	}

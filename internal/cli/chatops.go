@@ -61,7 +61,7 @@ the fork's promote.yaml.`,
 	}
 	cmd.Flags().StringVar(&o.event, "event", "", "the event payload `FILE` (default $GITHUB_EVENT_PATH)")
 	cmd.Flags().StringVar(&o.eventName, "event-name", "", "the event's `NAME`: issue_comment or pull_request (default $GITHUB_EVENT_NAME)")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab")
+	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab, gitea")
 	addForgeFlags(cmd, f, &o.timeout)
 	o.out.register(cmd, "text", "json")
 	return cmd
@@ -122,8 +122,11 @@ func readEvent(f *Factory, o *chatOpsOptions) (*chatops.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read event: %w", err)
 	}
-	if strings.Contains(name, " Hook") {
+	switch {
+	case strings.Contains(name, " Hook"):
 		return chatops.ParseGitLab(name, data)
+	case o.forgeName == "gitea" || f.Getenv("GITEA_ACTIONS") == "true" || f.Getenv("FORGEJO_ACTIONS") == "true":
+		return chatops.ParseGitea(name, data)
 	}
 	return chatops.ParseGitHub(name, data)
 }
@@ -142,7 +145,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	}
 	chat, ok := connect.ChatOps(fg)
 	if !ok {
-		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github or gitlab", fg.Name())
+		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github, gitlab or gitea", fg.Name())
 	}
 	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base), Notify: f.Notifier()}, nil
 }

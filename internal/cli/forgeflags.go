@@ -15,7 +15,7 @@ const defaultRequestTimeout = 30 * time.Second
 // requestTimeoutUsage words --request-timeout.
 const requestTimeoutUsage = "give up on one HTTP request (an API call, a git fetch or push request) after `DURATION`, and retry it; 0 for no limit"
 
-// addForgeFlags registers the flags that reach GitHub and GitLab; they
+// addForgeFlags registers the flags that reach GitHub, GitLab and Gitea; they
 // fill f.ForgeOptions, and timeout with --timeout.
 func addForgeFlags(cmd *cobra.Command, f *Factory, timeout *time.Duration) {
 	fl := cmd.Flags()

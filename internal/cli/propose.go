@@ -12,7 +12,7 @@ import (
 
 // Usage lines of the proposing commands' flags, where they agree.
 const (
-	forgeUsage  = "where to propose: auto, local, github, gitlab (auto: github or gitlab from the origin remote or CI, local without a remote)"
+	forgeUsage  = "where to propose: auto, local, github, gitlab, gitea (auto: from the origin remote or CI, local without a remote)"
 	baseUsage   = "`BRANCH` to build on and target (default: the current branch)"
 	dryRunUsage = "plan and print the proposal without writing anything"
 )

@@ -28,6 +28,7 @@ type serveOptions struct {
 	jobFlags
 	addr                               string
 	githubSecretFile, gitlabSecretFile string
+	giteaSecretFile                    string
 	maxBody                            int64
 	readTimeout, writeTimeout          time.Duration
 	dedupeWindow, jobTimeout, grace    time.Duration
@@ -40,11 +41,13 @@ func newServeCmd(f *Factory) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve --addr :8080",
-		Short: "Run the webhook server: chat commands and automatic promotions for GitHub and GitLab",
+		Short: "Run the webhook server: chat commands and automatic promotions for GitHub, GitLab and Gitea",
 		Long: `Serve receives webhooks: GitHub on POST /webhook/github (issue_comment and
 pull_request events; X-Hub-Signature-256 verified with the webhook
 secret), GitLab on POST /webhook/gitlab (note and merge request events;
-X-Gitlab-Token compared with the secret token). A delivery that does not
+X-Gitlab-Token compared with the secret token), Gitea and Forgejo on
+POST /webhook/gitea (issue_comment and pull_request events;
+X-Gitea-Signature verified with the webhook secret). A delivery that does not
 verify gets 401 and is not read. Comments with chat commands and merged
 promotions (see promote chatops --help) are queued and answered 202;
 other events 200. A redelivered event (same delivery id within
@@ -55,10 +58,12 @@ repository run one at a time; different repositories in parallel
 
 Secrets come from the environment or files, never flags:
 PROMOTE_GITHUB_WEBHOOK_SECRET (or --github-secret-file),
-PROMOTE_GITLAB_WEBHOOK_TOKEN (or --gitlab-token-file). Forge credentials
+PROMOTE_GITLAB_WEBHOOK_TOKEN (or --gitlab-token-file),
+PROMOTE_GITEA_WEBHOOK_SECRET (or --gitea-secret-file). Forge credentials
 as for run: GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID,
-GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN; GITHUB_API_URL and
---gitlab-url for GitHub Enterprise and self-managed GitLab.
+GITHUB_APP_PRIVATE_KEY[_FILE]), GITLAB_TOKEN, GITEA_TOKEN; GITHUB_API_URL,
+--gitlab-url and --gitea-url for GitHub Enterprise, self-managed GitLab
+and Gitea or Forgejo.
 
 Deliveries only speed things up. At start and every --resync, each
 repository named with --repository, and each seen in a delivery since
@@ -90,6 +95,7 @@ server stops accepting, finishes the events it accepted (up to
 	fl.StringVar(&o.addr, "addr", ":8080", "listen on `ADDR`ESS")
 	fl.StringVar(&o.githubSecretFile, "github-secret-file", "", "read the GitHub webhook secret from `FILE` (default $PROMOTE_GITHUB_WEBHOOK_SECRET)")
 	fl.StringVar(&o.gitlabSecretFile, "gitlab-token-file", "", "read the GitLab webhook secret token from `FILE` (default $PROMOTE_GITLAB_WEBHOOK_TOKEN)")
+	fl.StringVar(&o.giteaSecretFile, "gitea-secret-file", "", "read the Gitea or Forgejo webhook secret from `FILE` (default $PROMOTE_GITEA_WEBHOOK_SECRET)")
 	fl.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "largest request body accepted, in `BYTES`")
 	fl.DurationVar(&o.readTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
 	fl.DurationVar(&o.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "time to write a response")
@@ -117,6 +123,10 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	gtSecret, err := secretFrom(o.giteaSecretFile, f.Getenv("PROMOTE_GITEA_WEBHOOK_SECRET"))
+	if err != nil {
+		return err
+	}
 	if o.dataDir == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
@@ -137,7 +147,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		return err
 	}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: process, Fail: repos.fail, Log: log,
+		GitHubSecret: ghSecret, GitLabToken: glToken, GiteaSecret: gtSecret, Process: process, Fail: repos.fail, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
 		Repositories: configured, ResyncEvery: o.resync, Resync: repos.resyncer(o.resync),

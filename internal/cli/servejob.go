@@ -51,7 +51,8 @@ func (o *jobFlags) register(cmd *cobra.Command, f *Factory) {
 	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fl.IntVar(&o.memoryMiB, "job-memory", 0, "run each event in a process of its own, stopped when its heap passes `MIB` mebibytes (0: in the server's process, no memory budget)")
 	fl.DurationVar(&f.ForgeOptions.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
-	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the project's host)")
+	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL`, with the path it is served under (default $GITLAB_URL, $CI_SERVER_URL, else the project's host)")
+	fl.StringVar(&f.ForgeOptions.GiteaURL, "gitea-url", "", "Gitea or Forgejo server `URL`, with the path it is served under (default $GITEA_URL, else the repository's host)")
 	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
 	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
 }

@@ -61,6 +61,9 @@ type Options struct {
 	// GitLabToken is the GitLab webhook's secret token; empty disables
 	// /webhook/gitlab.
 	GitLabToken []byte
+	// GiteaSecret is the Gitea or Forgejo webhook secret; empty disables
+	// /webhook/gitea.
+	GiteaSecret []byte
 	// Process handles deliveries.
 	Process Processor
 	// MaxBody caps a request body in bytes.
@@ -141,8 +144,8 @@ type Server struct {
 // New returns a server; Serve starts it.
 func New(o Options) (*Server, error) {
 	o.defaults()
-	if len(o.GitHubSecret) == 0 && len(o.GitLabToken) == 0 {
-		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token, or both (deliveries are verified before they are read)")
+	if len(o.GitHubSecret) == 0 && len(o.GitLabToken) == 0 && len(o.GiteaSecret) == 0 {
+		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token or a Gitea webhook secret (deliveries are verified before they are read)")
 	}
 	if o.Process == nil {
 		return nil, errors.New("server: no processor")
@@ -162,6 +165,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /webhook/github", s.github)
 	mux.HandleFunc("POST /webhook/gitlab", s.gitlab)
+	mux.HandleFunc("POST /webhook/gitea", s.gitea)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.Metrics.Handler())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"code.gitea.io/sdk/gitea"
 	gh "github.com/google/go-github/v89/github"
 
 	"github.com/gitops-promote/promote/internal/chatops"
@@ -73,6 +74,45 @@ func (s *Server) gitlab(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.accept(w, "gitlab", d)
+}
+
+// gitea verifies X-Gitea-Signature (X-Forgejo-Signature), the hex
+// HMAC-SHA256 of the raw body with the webhook secret, before the body is
+// parsed, then queues the event.
+func (s *Server) gitea(w http.ResponseWriter, r *http.Request) {
+	event := first(r.Header.Get("X-Gitea-Event"), r.Header.Get("X-Forgejo-Event"))
+	if len(s.opts.GiteaSecret) == 0 {
+		s.count(w, "gitea", event, "disabled", http.StatusNotFound)
+		return
+	}
+	sig := first(r.Header.Get("X-Gitea-Signature"), r.Header.Get("X-Forgejo-Signature"))
+	if sig == "" {
+		s.count(w, "gitea", event, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	if err == nil {
+		var ok bool
+		// hmac.Equal inside: constant time.
+		if ok, err = gitea.VerifyWebhookSignature(string(s.opts.GiteaSecret), sig, payload); err == nil && !ok {
+			err = errors.New("signature mismatch")
+		}
+	}
+	if err != nil {
+		s.refuse(w, "gitea", event, err)
+		return
+	}
+	d := Delivery{ID: first(r.Header.Get("X-Gitea-Delivery"), r.Header.Get("X-Forgejo-Delivery")), Event: event, bodyKey: bodyKey(payload)}
+	if d.ID == "" {
+		s.count(w, "gitea", event, "invalid", http.StatusBadRequest)
+		return
+	}
+	if d.Payload, err = chatops.ParseGitea(event, payload); err != nil {
+		s.opts.Log.Warn("unreadable delivery", "forge", "gitea", "event", event, "delivery", d.ID, "error", err)
+		s.count(w, "gitea", event, "invalid", http.StatusBadRequest)
+		return
+	}
+	s.accept(w, "gitea", d)
 }
 
 // sameSecret compares in constant time, whatever the lengths: the

@@ -23,18 +23,21 @@ import (
 )
 
 // Forges lists the values --forge accepts.
-var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab}
+var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab, remote.Gitea}
 
 // Options are the flags and environment that choose and reach a forge.
 type Options struct {
-	// Forge is auto (or empty), local, github or gitlab.
+	// Forge is auto (or empty), local, github, gitlab or gitea.
 	Forge string
 	// Repo names the repository instead of the origin URL: owner/name on
-	// GitHub, the project path on GitLab.
+	// GitHub and Gitea, the project path on GitLab.
 	Repo string
-	// GitLabURL is the GitLab instance (default CI_SERVER_URL, else the
-	// origin's host).
+	// GitLabURL is the GitLab instance, with the path it is served under
+	// (default GITLAB_URL, CI_SERVER_URL, else the origin's host).
 	GitLabURL string
+	// GiteaURL is the Gitea or Forgejo server, with the path it is
+	// served under (default GITEA_URL, else the origin's host).
+	GiteaURL string
 	// AppID, AppKeyFile and AppInstallation authenticate as a GitHub App
 	// (defaults GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE or
 	// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID).
@@ -77,7 +80,7 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 	}
 	kind := o.Forge
 	if kind == "" || kind == "auto" {
-		if kind, err = remote.Detect(loc, o.getenv, o.GitLabURL); err != nil {
+		if kind, err = remote.Detect(loc, o.getenv, first(o.GitLabURL, o.getenv("GITLAB_URL")), o.giteaURL()); err != nil {
 			return nil, err
 		}
 	}
@@ -91,6 +94,8 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 		return openGitHub(repo, loc, o)
 	case remote.GitLab:
 		return openGitLab(repo, loc, o)
+	case remote.Gitea:
+		return openGitea(repo, loc, o)
 	}
 	return nil, fmt.Errorf("--forge %q: unknown forge (available: %s)", kind, strings.Join(Forges, ", "))
 }
@@ -254,23 +259,45 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	if err := needRemote(remote.GitLab, loc); err != nil {
 		return nil, err
 	}
-	project := first(o.Repo, loc.Path)
 	token := strings.TrimSpace(o.getenv("GITLAB_TOKEN"))
 	if token == "" {
 		return nil, errors.New("--forge gitlab needs a token: set GITLAB_TOKEN (a project or personal access token with the api scope)")
 	}
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
-	base := first(o.GitLabURL, o.getenv("CI_SERVER_URL"), gitlabURL(loc))
-	client, err := glforge.NewClient(base, token, &http.Client{Transport: p.http})
+	base := gitlabBase(loc, o)
+	api := first(o.getenv("CI_API_V4_URL"), base)
+	client, err := glforge.NewClient(api, token, &http.Client{Transport: p.http})
 	if err != nil {
 		return nil, err
 	}
 	f := &glforge.Forge{
-		Project: project, API: client, Notify: p.notify,
+		Project: gitlabProject(loc, o, base), API: client, Notify: p.notify, Sleep: o.Retry.Sleep,
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
+}
+
+// gitlabBase is the instance's URL, with the path it is served under:
+// --gitlab-url, GITLAB_URL, CI_SERVER_URL, else from origin.
+func gitlabBase(loc *remote.Location, o Options) string {
+	return strings.TrimSuffix(first(o.GitLabURL, o.getenv("GITLAB_URL"), o.getenv("CI_SERVER_URL"), originServer(loc, o.Repo)), "/")
+}
+
+// gitlabProject is the project's path (or numeric id): --repo, inside
+// GitLab CI CI_PROJECT_PATH or CI_PROJECT_ID, else the origin's path
+// without the path the instance is served under (https://host/gitlab/
+// acme/shop.git on https://host/gitlab is acme/shop).
+func gitlabProject(loc *remote.Location, o Options, base string) string {
+	if o.Repo != "" {
+		return o.Repo
+	}
+	if o.getenv("GITLAB_CI") == "true" {
+		if p := first(o.getenv("CI_PROJECT_PATH"), o.getenv("CI_PROJECT_ID")); p != "" {
+			return p
+		}
+	}
+	return stripRoot(loc.Path, base)
 }
 
 // gitlabURL guesses the instance from the remote: its scheme and host for

@@ -170,7 +170,7 @@ func TestLostRacesReplanUntilTheDeadline(t *testing.T) {
 	if !strings.Contains(e.replans[0], "planning again on the new tip") {
 		t.Errorf("re-plan note: %s", e.replans[0])
 	}
-	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Requests()) != 0 {
+	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Writes()) != 0 {
 		t.Errorf("a lost race left something behind")
 	}
 }

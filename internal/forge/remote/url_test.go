@@ -78,14 +78,21 @@ func TestDetect(t *testing.T) {
 		{"actions", parse("https://code.corp.example/a/b.git"), env("GITHUB_ACTIONS", "true"), "", GitHub},
 		{"gitlab ci", parse("https://code.corp.example/g/p.git"), env("GITLAB_CI", "true"), "", GitLab},
 		{"gitlab host name", parse("https://gitlab.corp.example/g/p.git"), env(), "", GitLab},
+		{"gitea by GITEA_URL", parse("https://code.corp.example/gitea/a/b.git"), env("GITEA_URL", "https://code.corp.example/gitea"), "", Gitea},
+		// Gitea Actions sets GitHub's variables too.
+		{"gitea actions", parse("https://code.corp.example/a/b.git"), env("GITEA_ACTIONS", "true", "GITHUB_ACTIONS", "true", "GITHUB_SERVER_URL", "https://code.corp.example"), "", Gitea},
+		{"forgejo actions", parse("https://code.corp.example/a/b.git"), env("FORGEJO_ACTIONS", "true", "GITHUB_ACTIONS", "true"), "", Gitea},
+		{"codeberg", parse("https://codeberg.org/a/b.git"), env(), "", Gitea},
+		{"gitea token alone", parse("https://code.corp.example/a/b.git"), env("GITEA_TOKEN", "t"), "", Gitea},
+		{"gitea token beside github's", parse("https://code.corp.example/a/b.git"), env("GITEA_TOKEN", "t", "GITHUB_TOKEN", "t", "GITHUB_ACTIONS", "true"), "", GitHub},
 	}
 	for _, c := range cases {
-		got, err := Detect(c.loc, c.getenv, c.gitlab)
+		got, err := Detect(c.loc, c.getenv, c.gitlab, c.getenv("GITEA_URL"))
 		if err != nil || got != c.want {
 			t.Errorf("%s: Detect = %q, %v; want %q", c.name, got, err, c.want)
 		}
 	}
-	if got, err := Detect(parse("https://code.corp.example/a/b.git"), env(), ""); err == nil {
+	if got, err := Detect(parse("https://code.corp.example/a/b.git"), env("GITEA_TOKEN", "t", "GITLAB_TOKEN", "t"), "", ""); err == nil {
 		t.Errorf("unknown host: Detect = %q, want an error naming --forge", got)
 	} else if !contains(err.Error(), "--forge github") || !contains(err.Error(), "https://code.corp.example/a/b.git") {
 		t.Errorf("unknown host: %v", err)
