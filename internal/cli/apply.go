@@ -72,6 +72,9 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := promote.CheckRenders(plan, trees); err != nil {
+		return err
+	}
 	edits, err := promote.Apply(plan, trees)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 type statusOptions struct {
 	ref      string
 	exitCode bool
+	noRender bool
 	out      output
 }
 
@@ -38,6 +39,7 @@ which images. It reads the working directory, or a commit with --ref.`,
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "", "read the commit `REV` instead of the working directory")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when an environment lags its source, 0 when none does")
+	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not compare what environments with nothing to promote render (faster on large monorepos)")
 	o.out.register(cmd, "text", "json", "markdown")
 	return cmd
 }
@@ -50,7 +52,7 @@ func runStatus(ctx context.Context, f *Factory, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	st := promote.NewStatus(cfg, tree)
+	st := promote.NewStatusWith(cfg, tree, promote.StatusOptions{NoRender: o.noRender})
 	var behind []string
 	for _, e := range st.Pipeline {
 		behind = append(behind, e.To)
@@ -173,6 +175,8 @@ func edgeState(e promote.EdgeStatus) string {
 		return "behind (gated)"
 	case e.Behind:
 		return "behind"
+	case len(e.Unpromotable) > 0:
+		return "differs"
 	}
 	return "up to date"
 }
@@ -194,6 +198,9 @@ func behindBy(e promote.EdgeStatus) string {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, orNone(c.Old, "(none)"), c.New))
+	}
+	for _, u := range e.Unpromotable {
+		parts = append(parts, fmt.Sprintf("%s differs (%s → %s) at %s, not editable", u.Name(), u.Source, u.Target, u.Where))
 	}
 	if len(parts) == 0 {
 		return "-"

@@ -74,9 +74,14 @@ type BuildError struct {
 	File string
 	// Msg is kustomize's message, with paths relative to the tree's root.
 	Msg string
+	// Plain is set for a directory without a kustomization (RenderPlain).
+	Plain bool
 }
 
 func (e *BuildError) Error() string {
+	if e.Plain {
+		return fmt.Sprintf("build %s (plain manifests): %s", e.Dir, e.Msg)
+	}
 	return fmt.Sprintf("kustomize build %s: %s", e.Dir, e.Msg)
 }
 

@@ -63,8 +63,8 @@ func TargetDirs(cfg *promote.Config, plan *promote.Plan) ([]string, error) {
 
 func renderDir(dir string, before, after fs.FS) Rendering {
 	r := Rendering{Dir: dir}
-	old, errB := kustomize.Render(before, dir)
-	cur, errA := kustomize.Render(after, dir)
+	old, errB := kustomize.RenderEnv(before, dir)
+	cur, errA := kustomize.RenderEnv(after, dir)
 	r.Before, r.After = errB, errA
 	if errA != nil {
 		return r
