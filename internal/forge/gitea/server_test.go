@@ -147,6 +147,7 @@ func newEnv(t *testing.T, files map[string]string) *env {
 	forgetest.Git(t, work, "add", "-A")
 	forgetest.Git(t, work, "commit", "-q", "-m", "initial")
 	forgetest.Git(t, work, "push", "-q", g.AuthURL(e.repo), "main")
+	e.waitIndexed("main", forgetest.Git(t, work, "rev-parse", "HEAD"))
 	e.dir = t.TempDir()
 	forgetest.Git(t, e.dir, "clone", "-q", g.AuthURL(e.repo), ".")
 	forgetest.Git(t, e.dir, "remote", "set-url", "origin", g.RepoURL(e.repo))
@@ -166,6 +167,38 @@ func (e *env) commit(message string, files map[string]string) {
 	forgetest.Git(e.t, work, "add", "-A")
 	forgetest.Git(e.t, work, "commit", "-q", "-m", message)
 	forgetest.Git(e.t, work, "push", "-q", "origin", "main")
+	e.waitIndexed("main", forgetest.Git(e.t, work, "rev-parse", "HEAD"))
+}
+
+// waitIndexed waits until Gitea has taken in the push of sha to branch.
+// Gitea records a push (the branch, and whether the repository is still
+// empty: an empty one answers 404 for its pull requests) from a queue
+// after git's push has returned, so its API lags the git side briefly,
+// longer on a quiet machine than one might think.
+func (e *env) waitIndexed(branch, sha string) {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var repo struct {
+			Empty bool `json:"empty"`
+		}
+		var b struct {
+			Commit struct {
+				ID string `json:"id"`
+			} `json:"commit"`
+		}
+		err := e.g.API("GET", "/repos/"+e.repo, nil, &repo)
+		if err == nil && !repo.Empty {
+			err = e.g.API("GET", "/repos/"+e.repo+"/branches/"+branch, nil, &b)
+		}
+		if err == nil && !repo.Empty && b.Commit.ID == sha {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("Gitea has not taken in the push of %s to %s after 30s (empty: %v, branch at %q): %v", sha, branch, repo.Empty, b.Commit.ID, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (e *env) options() connect.Options {
@@ -378,6 +411,7 @@ func TestSupersedeOnRealGitea(t *testing.T) {
 	forgetest.Git(t, work, "add", "-A")
 	forgetest.Git(t, work, "commit", "-q", "-m", "old promotion")
 	forgetest.Git(t, work, "push", "-q", "origin", "promote/old")
+	e.waitIndexed("promote/old", forgetest.Git(t, work, "rev-parse", "HEAD"))
 	if err := e.g.API("POST", "/repos/"+e.repo+"/pulls", map[string]any{"head": "promote/old", "base": "main", "title": "old",
 		"body": "<!-- promote: from=staging to=prod app= -->\nold\n"}, nil); err != nil {
 		t.Fatal(err)
