@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge/remote"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -34,42 +31,17 @@ func fetchBranches(ctx context.Context, f *Factory, cfg *promote.Config, fetch b
 	if err != nil {
 		return err
 	}
-	auth, err := fetchAuth(ws, f.Getenv)
+	repo, err := ws.Repo()
 	if err != nil {
 		return err
 	}
-	return ws.Fetch(ctx, branches, auth)
-}
-
-// fetchAuth authenticates fetches over HTTPS with GITHUB_TOKEN or
-// GH_TOKEN (GITLAB_TOKEN for a GitLab host); other remotes need none or
-// use the SSH agent.
-func fetchAuth(ws *workspace.Workspace, getenv func(string) string) (transport.AuthMethod, error) {
-	repo, err := ws.Repo()
+	opts := f.ForgeOptions
+	opts.Getenv = f.Getenv
+	auth, err := connect.FetchAuth(ctx, repo, opts)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("--fetch: %w", err)
 	}
-	r, err := repo.Git().Remote(workspace.Remote)
-	if err != nil || len(r.Config().URLs) == 0 {
-		return nil, fmt.Errorf("--fetch: the repository has no %s remote", workspace.Remote)
-	}
-	loc, err := remote.Parse(r.Config().URLs[0])
-	if err != nil || (loc.Scheme != "https" && loc.Scheme != "http") {
-		return nil, nil
-	}
-	user, token := "x-access-token", getenv("GITHUB_TOKEN")
-	if token == "" {
-		token = getenv("GH_TOKEN")
-	}
-	if strings.Contains(loc.Hostname(), "gitlab") || token == "" {
-		if t := getenv("GITLAB_TOKEN"); t != "" {
-			user, token = "oauth2", t
-		}
-	}
-	if token == "" {
-		return nil, nil
-	}
-	return &githttp.BasicAuth{Username: user, Password: token}, nil
+	return ws.Fetch(ctx, branches, auth)
 }
 
 // configForFetch reads the configuration to learn which branches to

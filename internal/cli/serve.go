@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	gogit "github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/chatops"
@@ -194,11 +191,7 @@ func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.R
 
 // handler opens the repository's clone and forge.
 func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) {
-	dir, err := s.clone(repo)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := workspace.Locate(dir, "")
+	ws, err := workspace.ServerClone(s.dir, repo.Forge, repo.Path, repo.CloneURL)
 	if err != nil {
 		return nil, err
 	}
@@ -219,49 +212,6 @@ func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) 
 		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
 	}
 	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path)}, nil
-}
-
-// clone returns the bare repository for repo under the data directory,
-// creating it with origin at the repository's clone URL (objects are
-// fetched on demand).
-func (s *serveRepos) clone(repo chatops.Repository) (string, error) {
-	if repo.CloneURL == "" {
-		return "", fmt.Errorf("%s: the event names no clone URL", repo.Path)
-	}
-	for _, seg := range strings.Split(repo.Path, "/") {
-		if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00") {
-			return "", fmt.Errorf("repository path %q: expected owner/name segments", repo.Path)
-		}
-	}
-	dir := filepath.Join(s.dir, repo.Forge, filepath.FromSlash(strings.ToLower(repo.Path))+".git")
-	r, err := gogit.PlainOpen(dir)
-	if errors.Is(err, gogit.ErrRepositoryNotExists) {
-		if r, err = gogit.PlainInit(dir, true); err != nil {
-			return "", fmt.Errorf("create %s: %w", dir, err)
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", dir, err)
-	}
-	if err := setOrigin(r, repo.CloneURL); err != nil {
-		return "", fmt.Errorf("%s: %w", dir, err)
-	}
-	return dir, nil
-}
-
-// setOrigin points origin at url.
-func setOrigin(r *gogit.Repository, url string) error {
-	rem, err := r.Remote("origin")
-	if err == nil && len(rem.Config().URLs) == 1 && rem.Config().URLs[0] == url {
-		return nil
-	}
-	if err == nil {
-		if err := r.DeleteRemote("origin"); err != nil {
-			return err
-		}
-	}
-	_, err = r.CreateRemote(&gitconfig.RemoteConfig{Name: "origin", URLs: []string{url}})
-	return err
 }
 
 // logWriter turns the forge's notes into log records.

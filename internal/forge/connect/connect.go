@@ -24,6 +24,12 @@ import (
 // Forges lists the values --forge accepts.
 var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab}
 
+// The user names that go with a token over HTTPS.
+const (
+	githubUser = "x-access-token"
+	gitlabUser = "oauth2"
+)
+
 // Options are the flags and environment that choose and reach a forge.
 type Options struct {
 	// Forge is auto (or empty), local, github or gitlab.
@@ -174,7 +180,7 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	f := &ghforge.Forge{
 		Owner: owner, Repo: name, API: client, HTTP: hc,
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
-		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: "x-access-token", Token: token}),
+		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: githubUser, Token: token}),
 		Notify:  p.notify,
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
@@ -187,11 +193,9 @@ func githubToken(o Options, p *wiring, api, owner, name string) (ghforge.TokenFu
 	if appID != "" {
 		return githubApp(o, p, appID, api, owner, name)
 	}
-	for _, k := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
-		if tok := strings.TrimSpace(o.getenv(k)); tok != "" {
-			p.secrets.Add(tok)
-			return ghforge.StaticToken(tok), nil
-		}
+	if tok := envToken(o, "GITHUB_TOKEN", "GH_TOKEN"); tok != "" {
+		p.secrets.Add(tok)
+		return ghforge.StaticToken(tok), nil
 	}
 	return nil, errors.New("--forge github needs a token: set GITHUB_TOKEN or GH_TOKEN (contents: write and pull-requests: write), or --github-app-id and --github-app-key for a GitHub App")
 }
@@ -239,7 +243,7 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 		return nil, err
 	}
 	project := first(o.Repo, loc.Path)
-	token := strings.TrimSpace(o.getenv("GITLAB_TOKEN"))
+	token := envToken(o, "GITLAB_TOKEN")
 	if token == "" {
 		return nil, errors.New("--forge gitlab needs a token: set GITLAB_TOKEN (a project or personal access token with the api scope)")
 	}
@@ -252,7 +256,7 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	}
 	f := &glforge.Forge{
 		Project: project, API: client, Notify: p.notify,
-		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
+		Remote: p.remote(repo, loc, o, remote.Credentials{Username: gitlabUser, Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }
