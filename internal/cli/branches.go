@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 
@@ -42,46 +41,4 @@ func fetchBranches(ctx context.Context, f *Factory, cfg *promote.Config, fetch b
 		return fmt.Errorf("--fetch: %w", err)
 	}
 	return ws.Fetch(ctx, branches, auth)
-}
-
-// configForFetch reads the configuration to learn which branches to
-// fetch: from the working directory, or from the base branch's tip in a
-// bare repository.
-func configForFetch(f *Factory, base string) (*promote.Config, error) {
-	ws, err := f.Workspace()
-	if err != nil {
-		return nil, err
-	}
-	if cfg, _, err := ws.Disk(); err == nil {
-		return cfg, nil
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, err
-	}
-	tip, err := repo.Resolve(base)
-	if err != nil {
-		return nil, err
-	}
-	cfg, _, err := ws.AtCommit(tip)
-	return cfg, err
-}
-
-// checkApplyTarget refuses to apply into a branch environment whose
-// branch is not checked out: apply writes into the working directory.
-func checkApplyTarget(cfg *promote.Config, tree fs.FS, req promote.Request) error {
-	_, to, err := cfg.Edge(req.From, req.To)
-	if err != nil || to.Branch == "" {
-		return err
-	}
-	t, ok := tree.(*workspace.Tree)
-	if ok && t.Current() == to.Branch {
-		return nil
-	}
-	current := "no branch"
-	if ok && t.Current() != "" {
-		current = t.Current()
-	}
-	return fmt.Errorf("%s lives on branch %s, but the working directory has %s checked out and apply writes into it: check out %s first (git switch %s), or propose with run",
-		to.Name, to.Branch, current, to.Branch, to.Branch)
 }

@@ -24,7 +24,9 @@ type historyOptions struct {
 	refSet bool
 }
 
-func newHistoryCmd(f *Factory) *cobra.Command {
+// newHistoryCmd builds history; runF, when set, receives the checked
+// options instead of running.
+func newHistoryCmd(f *Factory, runF func(*historyOptions) error) *cobra.Command {
 	o := &historyOptions{}
 	cmd := &cobra.Command{
 		Use:   "history --env ENV",
@@ -45,6 +47,12 @@ of the environment are not listed. An environment that lives on a branch
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.refSet = cmd.Flags().Changed("ref")
+			if o.limit < 0 {
+				return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
+			}
+			if runF != nil {
+				return runF(o)
+			}
 			return runHistory(f, o)
 		},
 	}
@@ -69,9 +77,6 @@ type historyResult struct {
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
-	}
-	if o.limit < 0 {
-		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
 	}
 	ws, repo, err := openRepo(f)
 	if err != nil {

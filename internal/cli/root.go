@@ -25,9 +25,9 @@ parent, up to the repository's top.`,
 	}
 	root.PersistentFlags().StringVarP(&f.Dir, "chdir", "C", "", "run as if started in `DIR`")
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
-	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f), newValidateCmd(f), newVersionCmd(f))
-	root.AddCommand(newStatusCmd(f), newHistoryCmd(f), newRollbackCmd(f), newDiffCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f), newActionCmd(f))
+	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f, nil), newValidateCmd(f), newVersionCmd(f))
+	root.AddCommand(newStatusCmd(f), newHistoryCmd(f, nil), newRollbackCmd(f, nil), newDiffCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f, nil), newActionCmd(f))
 	annotateErrors(f, root)
 	return root
 }

@@ -26,7 +26,9 @@ type runOptions struct {
 	fetch bool
 }
 
-func newRunCmd(f *Factory) *cobra.Command {
+// newRunCmd builds run; runF, when set, receives the parsed options
+// instead of running (tests of flag handling).
+func newRunCmd(f *Factory, runF func(*runOptions) error) *cobra.Command {
 	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run --to ENV",
@@ -57,6 +59,9 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(o)
+			}
 			return runRun(cmd, f, o)
 		},
 	}
@@ -86,7 +91,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	if o.fetch {
-		cfg, err := configForFetch(f, opts.Base)
+		cfg, err := opts.Workspace.FetchConfig(opts.Base)
 		if err == nil {
 			err = fetchBranches(ctx, f, cfg, o.fetch)
 		}

@@ -17,7 +17,9 @@ type setImageOptions struct {
 	out    output
 }
 
-func newSetImageCmd(f *Factory) *cobra.Command {
+// newSetImageCmd builds set-image; runF, when set, receives the options
+// (the images of --image and of the arguments) instead of running.
+func newSetImageCmd(f *Factory, runF func(*setImageOptions) error) *cobra.Command {
 	o := &setImageOptions{}
 	cmd := &cobra.Command{
 		Use:   "set-image --env ENV NAME=IMAGE[:TAG][@DIGEST]...",
@@ -39,7 +41,11 @@ when someone else pushed meanwhile, never a force push.`,
   promote set-image --env dev --direct web=ghcr.io/acme/web:3f2a1c9 worker=ghcr.io/acme/worker@sha256:9b1f...
   promote set-image --env dev --app web --image web=ghcr.io/acme/web:1.5.0 --dry-run -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSetImage(cmd, f, o, args)
+			o.images = append(o.images, args...)
+			if runF != nil {
+				return runF(o)
+			}
+			return runSetImage(cmd, f, o)
 		},
 	}
 	fl := cmd.Flags()
@@ -54,12 +60,12 @@ when someone else pushed meanwhile, never a force push.`,
 	return cmd
 }
 
-func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions, args []string) error {
+func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
 	var sets []proposal.ImageSet
-	for _, a := range append(append([]string{}, o.images...), args...) {
+	for _, a := range o.images {
 		s, err := proposal.ParseImageSet(a)
 		if err != nil {
 			return err

@@ -1,0 +1,112 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gitops-promote/promote/promote"
+)
+
+// CheckApplyTarget refuses to apply into a branch environment whose
+// branch is not checked out: apply writes into the working directory.
+func CheckApplyTarget(cfg *promote.Config, tree fs.FS, req promote.Request) error {
+	_, to, err := cfg.Edge(req.From, req.To)
+	if err != nil || to.Branch == "" {
+		return err
+	}
+	t, ok := tree.(*Tree)
+	if ok && t.Current() == to.Branch {
+		return nil
+	}
+	current := "no branch"
+	if ok && t.Current() != "" {
+		current = t.Current()
+	}
+	return fmt.Errorf("%s lives on branch %s, but the working directory has %s checked out and apply writes into it: check out %s first (git switch %s), or propose with run",
+		to.Name, to.Branch, current, to.Branch, to.Branch)
+}
+
+// FetchConfig reads the configuration that names the branches to
+// fetch: from the working directory, or from rev (the base branch) in a
+// bare repository.
+func (w *Workspace) FetchConfig(rev string) (*promote.Config, error) {
+	if cfg, _, err := w.Disk(); err == nil {
+		return cfg, nil
+	}
+	repo, err := w.Repo()
+	if err != nil {
+		return nil, err
+	}
+	tip, err := repo.Resolve(rev)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _, err := w.AtCommit(tip)
+	return cfg, err
+}
+
+// WriteEdits writes each edit through an os.Root, so no path can leave
+// dir, replacing files by rename so none is seen half-written. Files are
+// written by a few goroutines: on network and virtual filesystems the
+// cost is syscall latency, which overlaps.
+func WriteEdits(dir string, edits []promote.Edit) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer root.Close()
+	errs := make([]error, len(edits))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(8, len(edits)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = writeEdit(root, edits[i])
+			}
+		})
+	}
+	for i := range edits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// writeEdit writes one file through a root opened on its directory, so
+// the path is resolved once rather than for every call.
+func writeEdit(root *os.Root, e promote.Edit) error {
+	dir, name := path.Split(e.Path)
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		dir = "."
+	}
+	d, err := root.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = root.MkdirAll(dir, 0o755); err == nil {
+			d, err = root.OpenRoot(dir)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	defer d.Close()
+	mode := os.FileMode(0o644)
+	if info, err := d.Stat(name); err == nil {
+		mode = info.Mode().Perm()
+	}
+	tmp := "." + name + ".promote-tmp"
+	if err := d.WriteFile(tmp, e.Data, mode); err != nil {
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	if err := d.Rename(tmp, name); err != nil {
+		_ = d.Remove(tmp)
+		return fmt.Errorf("write %s: %w", e.Path, err)
+	}
+	return nil
+}
