@@ -11,6 +11,7 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
@@ -69,7 +70,7 @@ func newGitLabEnv(t *testing.T, files map[string]string) *glEnv {
 
 func (e *glEnv) handle(t *testing.T, payload []byte) *chatops.Result {
 	t.Helper()
-	ev, err := chatops.ParseGitLab("Note Hook", payload)
+	ev, err := glforge.ParseEvent("Note Hook", payload)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func Recognize(cfg *promote.Config, body, head string) (Promotion, bool) {
 // environment was merged into the default branch: one for each
 // environment promoted from it that has autoPromote: true. It replies on
 // the merged request with links to them.
-func (h *Handler) HandleMerged(ctx context.Context, repo Repository, m *Merged) (*Result, error) {
+func (h *Handler) HandleMerged(ctx context.Context, repo forge.Repository, m *forge.Merged) (*Result, error) {
 	if m == nil || !m.Merged || m.Base != repo.DefaultBranch {
 		return &Result{Outcome: Ignored}, nil
 	}

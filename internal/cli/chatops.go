@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,7 +60,7 @@ the fork's promote.yaml.`,
 	}
 	cmd.Flags().StringVar(&o.event, "event", "", "the event payload `FILE` (default $GITHUB_EVENT_PATH)")
 	cmd.Flags().StringVar(&o.eventName, "event-name", "", "the event's `NAME`: issue_comment or pull_request (default $GITHUB_EVENT_NAME)")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab")
+	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", forgesUsage)
 	addForgeFlags(cmd, f, &o.timeout)
 	o.out.register(cmd, "text", "json")
 	return cmd
@@ -103,7 +102,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 }
 
 // readEvent reads and parses the event file.
-func readEvent(f *Factory, o *chatOpsOptions) (*chatops.Event, error) {
+func readEvent(f *Factory, o *chatOpsOptions) (*forge.Event, error) {
 	file := first(o.event, f.Getenv("GITHUB_EVENT_PATH"))
 	name := first(o.eventName, f.Getenv("GITHUB_EVENT_NAME"))
 	if file == "" {
@@ -119,10 +118,7 @@ func readEvent(f *Factory, o *chatOpsOptions) (*chatops.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read event: %w", err)
 	}
-	if strings.Contains(name, " Hook") {
-		return chatops.ParseGitLab(name, data)
-	}
-	return chatops.ParseGitHub(name, data)
+	return connect.ParseEvent(o.forgeName, name, data)
 }
 
 // chatHandler builds the handler: the forge's comment side, and a runner

@@ -16,18 +16,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/server"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
 
 type serveOptions struct {
-	addr, dataDir, logFormat           string
-	githubSecretFile, gitlabSecretFile string
-	maxBody                            int64
-	readTimeout, writeTimeout          time.Duration
-	dedupeWindow, jobTimeout, grace    time.Duration
-	workers, queueSize                 int
+	addr, dataDir, logFormat        string
+	secretFiles                     map[string]*string
+	maxBody                         int64
+	readTimeout, writeTimeout       time.Duration
+	dedupeWindow, jobTimeout, grace time.Duration
+	workers, queueSize              int
 }
 
 func newServeCmd(f *Factory) *cobra.Command {
@@ -69,8 +70,12 @@ server stops accepting, finishes the events it accepted (up to
 	fl.StringVar(&o.addr, "addr", ":8080", "listen on `ADDR`ESS")
 	fl.StringVar(&o.dataDir, "data-dir", "", "`DIR` for the repositories' bare clones (default: promote-serve in the user cache directory)")
 	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
-	fl.StringVar(&o.githubSecretFile, "github-secret-file", "", "read the GitHub webhook secret from `FILE` (default $PROMOTE_GITHUB_WEBHOOK_SECRET)")
-	fl.StringVar(&o.gitlabSecretFile, "gitlab-token-file", "", "read the GitLab webhook secret token from `FILE` (default $PROMOTE_GITLAB_WEBHOOK_TOKEN)")
+	o.secretFiles = map[string]*string{}
+	for _, k := range connect.Kinds {
+		if wh := k.Webhook; wh != nil {
+			o.secretFiles[k.Name] = fl.String(wh.SecretFlag, "", fmt.Sprintf("read the %s webhook secret from `FILE` (default $%s)", k.Title, wh.SecretEnv))
+		}
+	}
 	fl.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBody, "largest request body accepted, in `BYTES`")
 	fl.DurationVar(&o.readTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
 	fl.DurationVar(&o.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "time to write a response")
@@ -90,13 +95,13 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	ghSecret, err := secretFrom(o.githubSecretFile, f.Getenv("PROMOTE_GITHUB_WEBHOOK_SECRET"))
-	if err != nil {
-		return err
-	}
-	glToken, err := secretFrom(o.gitlabSecretFile, f.Getenv("PROMOTE_GITLAB_WEBHOOK_TOKEN"))
-	if err != nil {
-		return err
+	secrets := map[string][]byte{}
+	for _, k := range connect.Kinds {
+		if k.Webhook != nil {
+			if secrets[k.Name], err = secretFrom(*o.secretFiles[k.Name], f.Getenv(k.Webhook.SecretEnv)); err != nil {
+				return err
+			}
+		}
 	}
 	if o.dataDir == "" {
 		cache, err := os.UserCacheDir()
@@ -107,7 +112,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	}
 	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
 	srv, err := server.New(server.Options{
-		GitHubSecret: ghSecret, GitLabToken: glToken, Process: repos.process, Log: log,
+		Secrets: secrets, Process: repos.process, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
 	})
@@ -190,7 +195,7 @@ func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.R
 }
 
 // handler opens the repository's clone and forge.
-func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) {
+func (s *serveRepos) handler(repo forge.Repository) (*chatops.Handler, error) {
 	ws, err := workspace.ServerClone(s.dir, repo.Forge, repo.Path, repo.CloneURL)
 	if err != nil {
 		return nil, err

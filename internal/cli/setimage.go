@@ -52,7 +52,7 @@ when someone else pushed meanwhile, never a force push.`,
 	fl.StringVar(&o.env, "env", "", "the `ENV`ironment to set the images of (required)")
 	fl.StringVar(&o.app, "app", "", "the `APP` (monorepos)")
 	fl.StringArrayVar(&o.images, "image", nil, "`NAME=IMAGE[:TAG][@DIGEST]` to set (repeatable; or give them as arguments)")
-	o.proposeFlags.register(cmd, f, proposeUsage{forge: "where to propose: auto, local, github, gitlab", base: baseUsage,
+	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgesUsage, base: baseUsage,
 		dryRun: "plan and print without writing anything", skipValidation: "propose even when the environment does not build after the change"})
 	fl.BoolVar(&o.direct, "direct", false, "commit onto the base branch instead of proposing (compare-and-swap, no force)")
 	o.out.register(cmd, "text", "json", "markdown")

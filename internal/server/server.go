@@ -8,13 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 )
 
 // Defaults of Options.
@@ -36,7 +40,7 @@ type Delivery struct {
 	Event string
 	// Payload is the event, reduced; Payload.Repository names the
 	// repository, whose deliveries are handled one at a time.
-	Payload *chatops.Event
+	Payload *forge.Event
 
 	// bodyKey identifies the verified body, for de-duplication.
 	bodyKey string
@@ -53,12 +57,13 @@ type Processor func(ctx context.Context, d Delivery) (*chatops.Result, error)
 
 // Options configure a Server.
 type Options struct {
-	// GitHubSecret is the GitHub webhook secret; empty disables
-	// /webhook/github.
-	GitHubSecret []byte
-	// GitLabToken is the GitLab webhook's secret token; empty disables
-	// /webhook/gitlab.
-	GitLabToken []byte
+	// Secrets are the webhook secrets by forge (the name of a row of
+	// connect.Kinds with a webhook): an empty one disables
+	// /webhook/<name>.
+	Secrets map[string][]byte
+	// GitHubSecret and GitLabToken set Secrets["github"] (the webhook
+	// secret) and Secrets["gitlab"] (the secret token).
+	GitHubSecret, GitLabToken []byte
 	// Process handles deliveries.
 	Process Processor
 	// MaxBody caps a request body in bytes.
@@ -80,6 +85,9 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
+	secrets := map[string][]byte{"github": o.GitHubSecret, "gitlab": o.GitLabToken}
+	maps.Copy(secrets, o.Secrets)
+	o.Secrets = secrets
 	def := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -125,7 +133,7 @@ type Server struct {
 // New returns a server; Serve starts it.
 func New(o Options) (*Server, error) {
 	o.defaults()
-	if len(o.GitHubSecret) == 0 && len(o.GitLabToken) == 0 {
+	if !slices.ContainsFunc(slices.Collect(maps.Values(o.Secrets)), func(s []byte) bool { return len(s) > 0 }) {
 		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token, or both (deliveries are verified before they are read)")
 	}
 	if o.Process == nil {
@@ -143,8 +151,11 @@ func New(o Options) (*Server, error) {
 // Handler routes the server's endpoints.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /webhook/github", s.github)
-	mux.HandleFunc("POST /webhook/gitlab", s.gitlab)
+	for _, k := range connect.Kinds {
+		if k.Webhook != nil {
+			mux.HandleFunc("POST /webhook/"+k.Name, s.webhook(k.Name, k.Webhook, s.opts.Secrets[k.Name]))
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.Metrics.Handler())

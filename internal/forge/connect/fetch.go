@@ -3,7 +3,7 @@ package connect
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -18,10 +18,11 @@ import (
 var ErrNoOrigin = errors.New("the repository has no origin remote")
 
 // FetchAuth authenticates fetches from repo's origin (the branches of
-// branch environments) with the token the forge would use: GITHUB_TOKEN,
-// GH_TOKEN or a GitHub App on GitHub, GITLAB_TOKEN on GitLab. For an
-// origin whose forge cannot be told, GITHUB_TOKEN or GH_TOKEN is sent,
-// else GITLAB_TOKEN (first for hosts named like GitLab). It is nil,
+// branch environments) with the token the forge would use (its row's
+// TokenEnv, or a GitHub App): GITHUB_TOKEN, GH_TOKEN or the app on
+// GitHub, GITLAB_TOKEN on GitLab. For an origin whose forge cannot be
+// told, the first token set is sent, the forge named in the host's name
+// first. It is nil,
 // anonymous, without a token, and for ssh and local remotes (which use
 // git's own authentication).
 func FetchAuth(ctx context.Context, repo *gitrepo.Repo, o Options) (transport.AuthMethod, error) {
@@ -42,29 +43,42 @@ func FetchAuth(ctx context.Context, repo *gitrepo.Repo, o Options) (transport.Au
 	return creds.Auth(ctx, *loc)
 }
 
-// fetchCredentials picks the token for loc's forge.
+// fetchCredentials picks the token of loc's forge; for an origin whose
+// forge cannot be told, the first row with a token set, rows named in
+// the host's name first.
 func fetchCredentials(loc *remote.Location, o Options) (remote.Credentials, error) {
-	kind := o.Forge
-	if kind == "" || kind == "auto" {
-		kind, _ = remote.Detect(loc, o.getenv, o.GitLabURL) // "" when it cannot tell
+	var k Kind
+	var err error
+	if o.Forge == "" || o.Forge == "auto" {
+		k, err = Detect(loc, o)
+	} else {
+		k, err = Lookup(o.Forge)
 	}
-	gh, gl := envToken(o, "GITHUB_TOKEN", "GH_TOKEN"), envToken(o, "GITLAB_TOKEN")
-	app := first(o.AppID, o.getenv("GITHUB_APP_ID")) != ""
-	switch {
-	case kind == remote.GitHub && (gh != "" || app):
-		owner, name, err := remote.SplitRepo(first(o.Repo, loc.Path))
-		if err != nil {
-			return remote.Credentials{}, fmt.Errorf("--repo or origin remote: %w", err)
+	if err == nil {
+		tok, err := k.token(loc, o, newWiring(loc, o))
+		return remote.Credentials{Username: k.TokenUser, Token: tok}, err
+	}
+	rows := slices.Clone(Kinds)
+	slices.SortStableFunc(rows, func(a, b Kind) int {
+		return cmpBool(strings.Contains(loc.Hostname(), b.Name), strings.Contains(loc.Hostname(), a.Name))
+	})
+	for _, k := range rows {
+		if tok := envToken(o, k.TokenEnv...); tok != "" {
+			return remote.Credentials{Username: k.TokenUser, Token: ghforge.StaticToken(tok)}, nil
 		}
-		tok, err := githubToken(o, newWiring(loc, o), ghforge.APIURL(o.getenv, loc.Host), owner, name)
-		return remote.Credentials{Username: githubUser, Token: tok}, err
-	case kind == remote.GitLab && gl != "",
-		kind == "" && gl != "" && (gh == "" || strings.Contains(loc.Hostname(), "gitlab")):
-		return remote.Credentials{Username: gitlabUser, Token: ghforge.StaticToken(gl)}, nil
-	case kind == "" && gh != "":
-		return remote.Credentials{Username: githubUser, Token: ghforge.StaticToken(gh)}, nil
 	}
 	return remote.Credentials{}, nil
+}
+
+// cmpBool orders true before false.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // envToken is the first of the variables that is set, trimmed.
