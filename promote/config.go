@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/gitops-promote/promote/internal/fileerr"
 	"io"
 	"path"
 	"strings"
+
+	"github.com/gitops-promote/promote/internal/fileerr"
 
 	"go.yaml.in/yaml/v3"
 )

@@ -181,24 +181,7 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 	if err := requireDir(trees.Target, dst, p.To); err != nil {
 		return err
 	}
-	dirs := newEnvDirs(trees, src, dst)
-	first := len(p.Changes)
-	if prom.ImagesEnabled() {
-		if err := planImages(p, app, dirs); err != nil {
-			return err
-		}
-	}
-	for _, sc := range scanners(prom) {
-		if err := planValues(p, app, sc, dirs); err != nil {
-			return err
-		}
-	}
-	values := len(p.Changes)
-	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
-		return err
-	}
-	dropCopied(p, first, values)
-	return nil
+	return planKinds(p, app, prom, planInput{trees: trees, dirs: newEnvDirs(trees, src, dst), src: src, dst: dst})
 }
 
 // dropCopied removes the value changes in p.Changes[first:values] whose

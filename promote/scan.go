@@ -4,12 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
-	"github.com/gitops-promote/promote/internal/manifests"
 	"github.com/gitops-promote/promote/internal/promotable"
-	"github.com/gitops-promote/promote/internal/refs"
-	"github.com/gitops-promote/promote/internal/terraform"
 	"github.com/gitops-promote/promote/internal/yamledit"
 )
 
@@ -25,69 +21,6 @@ const (
 // Locator says where a change's value is in its file: the scanner that
 // found it, the YAML document and path or the HCL address.
 type Locator = promotable.Locator
-
-// scanners returns the units an edge's promotables enable, besides
-// kustomize images and files, in a fixed order. Nothing is scanned for a
-// kind that is not enabled.
-func scanners(prom Promotables) []promotable.Scanner {
-	if len(prom.Helm) == 0 && !prom.Charts && !prom.Refs && prom.Terraform == nil {
-		if prom.ImagesEnabled() {
-			return imagesOnly
-		}
-		return nil
-	}
-	var out []promotable.Scanner
-	if prom.ImagesEnabled() {
-		out = append(out, manifests.Images{})
-	}
-	if len(prom.Helm) > 0 {
-		v := helm.Values{}
-		for _, h := range prom.Helm {
-			v.Files = append(v.Files, helm.ValuesFile{File: h.File, Paths: h.Paths})
-		}
-		out = append(out, v)
-	}
-	if prom.Charts {
-		out = append(out, helm.Charts{})
-	}
-	if prom.Refs {
-		out = append(out, refs.RemoteBases{}, refs.GitRepositories{})
-	}
-	if t := prom.Terraform; t != nil {
-		if len(t.Variables) > 0 {
-			out = append(out, terraform.Variables{Names: t.Variables})
-		}
-		if t.Modules {
-			out = append(out, terraform.Modules{})
-		}
-	}
-	return out
-}
-
-// imagesOnly are the units of the default promotables; it is never
-// modified.
-var imagesOnly = []promotable.Scanner{manifests.Images{}}
-
-// editorFor returns the editor of the unit a locator names.
-func editorFor(name string) (promotable.Editor, error) {
-	switch name {
-	case manifests.ScannerName:
-		return manifests.Images{}, nil
-	case helm.ValuesName:
-		return helm.Values{}, nil
-	case helm.ChartsName:
-		return helm.Charts{}, nil
-	case refs.RemoteBasesName:
-		return refs.RemoteBases{}, nil
-	case refs.GitRepositoriesName:
-		return refs.GitRepositories{}, nil
-	case terraform.VariablesName:
-		return terraform.Variables{}, nil
-	case terraform.ModulesName:
-		return terraform.Modules{}, nil
-	}
-	return nil, fmt.Errorf("no editor for promotables found by %q", name)
-}
 
 var tfIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
