@@ -48,10 +48,14 @@ type Change struct {
 	At *Locator `json:"at,omitempty"`
 }
 
+// Image is a kustomize images: entry (name, newName, newTag, digest)
+// as plans, snapshots and status read it.
+type Image = kustomize.Image
+
 // ImageChange is an image entry before (nil when added) and after.
 type ImageChange struct {
-	Old *kustomize.Image `json:"old,omitempty"`
-	New kustomize.Image  `json:"new"`
+	Old *Image `json:"old,omitempty"`
+	New Image  `json:"new"`
 }
 
 // Plan is the list of changes that make the target's promotables equal

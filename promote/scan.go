@@ -18,6 +18,10 @@ const (
 	KindModule    = promotable.KindModule
 )
 
+// ImageValue is a container image found as a value (a manifest's
+// image:, a Helm image block): name, tag and digest.
+type ImageValue = promotable.Image
+
 // Locator says where a change's value is in its file: the scanner that
 // found it, the YAML document and path or the HCL address.
 type Locator = promotable.Locator
@@ -134,7 +138,7 @@ type Value struct {
 	File  string `json:"file"`
 	Line  int    `json:"line,omitempty"`
 	// Image is set for images: name, tag and digest.
-	Image *promotable.Image `json:"image,omitempty"`
+	Image *ImageValue `json:"image,omitempty"`
 
 	key string
 }
