@@ -42,3 +42,13 @@ func TestKindsAreRows(t *testing.T) {
 		t.Errorf("the default promotables scan with %v, want the shared imagesOnly", got)
 	}
 }
+
+// TestRequestRefsHaveANumber: every way of writing a merged request
+// names its number.
+func TestRequestRefsHaveANumber(t *testing.T) {
+	for _, r := range requestRefs {
+		if r.re.SubexpIndex("num") < 0 {
+			t.Errorf("%s: no (?P<num>...) group", r.re)
+		}
+	}
+}
