@@ -13,8 +13,6 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
-	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -84,12 +82,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	var res *chatops.Result
-	if ev.Comment != nil {
-		res, err = h.HandleComment(ctx, ev.Comment)
-	} else {
-		res, err = h.HandleMerged(ctx, ev.Repository, ev.Merged)
-	}
+	res, err := h.Handle(ctx, ev)
 	if err != nil {
 		return err
 	}
@@ -133,11 +126,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	chat, ok := connect.ChatOps(fg)
-	if !ok {
-		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github or gitlab", fg.Name())
-	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base)}, nil
+	return chatops.NewHandler(ws, fg, base, f.now, nil)
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from
@@ -156,19 +145,6 @@ func chatWorkspace(f *Factory) (*workspace.Workspace, error) {
 		return nil, fmt.Errorf("--config %s: chat commands read %s from the default branch, so --config may only name its directory's %s", f.ConfigFile, promote.ConfigFile, promote.ConfigFile)
 	}
 	return workspace.Locate(filepath.Dir(cfg), "")
-}
-
-// chatRunner runs commands on base with the same gates as run and
-// rollback: pipeline policy (never forced from a comment) and
-// validation.
-func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string) *chatops.Repo {
-	return &chatops.Repo{
-		Workspace: ws, Forge: fg, Base: base,
-		Plan: func(req promote.Request) proposal.PlanFunc {
-			return review.Policy(proposal.Promotion(req), f.now, "")
-		},
-		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
-	}
 }
 
 func writeChatResult(f *Factory, format string, res *chatops.Result) error {

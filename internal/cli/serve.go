@@ -183,15 +183,11 @@ type serveRepos struct {
 
 // process handles one delivery.
 func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.Result, error) {
-	repo := d.Payload.Repository
-	h, err := s.handler(repo)
+	h, err := s.handler(d.Payload.Repository)
 	if err != nil {
 		return nil, err
 	}
-	if d.Payload.Comment != nil {
-		return h.HandleComment(ctx, d.Payload.Comment)
-	}
-	return h.HandleMerged(ctx, repo, d.Payload.Merged)
+	return h.Handle(ctx, d.Payload)
 }
 
 // handler opens the repository's clone and forge.
@@ -212,11 +208,7 @@ func (s *serveRepos) handler(repo forge.Repository) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	chat, ok := connect.ChatOps(fg)
-	if !ok {
-		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
-	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(s.f, ws, fg, repo.DefaultBranch), Log: s.log.With("repository", repo.Path)}, nil
+	return chatops.NewHandler(ws, fg, repo.DefaultBranch, s.f.now, s.log.With("repository", repo.Path))
 }
 
 // logWriter turns the forge's notes into log records.

@@ -1,0 +1,49 @@
+package chatops
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/review"
+	"github.com/gitops-promote/promote/internal/workspace"
+	"github.com/gitops-promote/promote/promote"
+)
+
+// Gated is the runner of chat commands on base (the default branch)
+// with the gates of run and rollback: the pipeline policy, never forced
+// from a comment, with now as the clock of freeze windows, and the
+// validation gate.
+func Gated(ws *workspace.Workspace, fg forge.Forge, base string, now func() time.Time) *Repo {
+	return &Repo{
+		Workspace: ws, Forge: fg, Base: base,
+		Plan: func(req promote.Request) proposal.PlanFunc {
+			return review.Policy(proposal.Promotion(req), now, "")
+		},
+		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
+	}
+}
+
+// NewHandler answers chat commands through the comment side of fg (a
+// forge opened by connect.Open) with the Gated runner on base; log may
+// be nil. It fails for a forge without comments (local).
+func NewHandler(ws *workspace.Workspace, fg forge.Forge, base string, now func() time.Time, log *slog.Logger) (*Handler, error) {
+	chat, ok := connect.ChatOps(fg)
+	if !ok {
+		return nil, fmt.Errorf("forge %s has no comments: chat commands need a forge with comments, such as github or gitlab", fg.Name())
+	}
+	return &Handler{Forge: chat, Runner: Gated(ws, fg, base, now), Log: log}, nil
+}
+
+// Handle answers an event that NeedsWork: its comment's command, or its
+// merged request.
+func (h *Handler) Handle(ctx context.Context, ev *forge.Event) (*Result, error) {
+	if ev.Comment != nil {
+		return h.HandleComment(ctx, ev.Comment)
+	}
+	return h.HandleMerged(ctx, ev.Repository, ev.Merged)
+}
