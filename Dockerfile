@@ -7,7 +7,7 @@ RUN go mod download
 COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath \
-      -ldflags "-s -w -X github.com/gitops-promote/promote/internal/cli.Version=${VERSION}" \
+      -ldflags "-s -w -X github.com/gitops-promote/promote/internal/buildinfo.version=${VERSION}" \
       -o /out/promote ./cmd/promote
 
 # distroless/static: CA certificates, /tmp, no shell, no package manager.

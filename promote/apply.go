@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 	"github.com/gitops-promote/promote/internal/yamledit"
 )
 
@@ -41,7 +42,7 @@ func Apply(p *Plan, trees Trees) ([]Edit, error) {
 		}
 		changes[i] = append(changes[i], c)
 	}
-	err = forEach(len(edits), func(i int) error {
+	err = parallel.ForEach(len(edits), func(i int) error {
 		data, err := editFile(changes[i], trees)
 		edits[i].Data = data
 		return err

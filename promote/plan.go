@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 )
 
 // Change kinds: images (kustomize images: entries and container images
@@ -134,7 +135,7 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees Trees) error {
 	prom := cfg.PromotablesFor(to)
 	parts := make([]Plan, len(apps))
-	err := forEach(len(apps), func(i int) error {
+	err := parallel.ForEach(len(apps), func(i int) error {
 		part := &parts[i]
 		part.From, part.To = p.From, p.To
 		src, dst := cfg.Dir(from, apps[i]), cfg.Dir(to, apps[i])

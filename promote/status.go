@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 	"github.com/gitops-promote/promote/internal/promotable"
 )
 
@@ -252,7 +253,7 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 		}
 	}
 	snaps := make([]*Snapshot, len(apps))
-	err = forEach(len(apps), func(i int) error {
+	err = parallel.ForEach(len(apps), func(i int) error {
 		var err error
 		snaps[i], err = ReadSnapshot(cfg, env, apps[i], fsys)
 		return err

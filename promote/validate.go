@@ -10,10 +10,14 @@ import (
 
 // Check is the validation result of one environment (and app).
 type Check struct {
-	Env    string   `json:"env"`
-	App    string   `json:"app,omitempty"`
-	Dir    string   `json:"dir"`
-	OK     bool     `json:"ok"`
+	Env string `json:"env"`
+	App string `json:"app,omitempty"`
+	Dir string `json:"dir"`
+	OK  bool   `json:"ok"`
+	// Images counts the images the environment runs as status lists
+	// them: the kustomize images: entries that take effect (one per
+	// image, however many levels list it) and container images in
+	// manifests and patches.
 	Images int      `json:"images"`
 	Errors []string `json:"errors,omitempty"`
 	// Resources counts the manifests kustomize builds; BuildError is the
@@ -75,8 +79,13 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 	if err != nil {
 		c.Errors = append(c.Errors, err.Error())
 	}
-	for _, k := range ks {
-		c.Images += len(k.Images)
+	effective, _ := kustomize.Effective(ks)
+	c.Images = len(effective)
+	values, scanErr := scanValues(cfg.PromotablesFor(env), d)
+	for _, v := range values {
+		if v.Kind == KindImage {
+			c.Images++
+		}
 	}
 	switch {
 	case err == nil && ks == nil:
@@ -85,8 +94,8 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 		c.build(fsys)
 	}
 	if env.From != "" {
-		if _, err := scanValues(cfg.PromotablesFor(env), d); err != nil {
-			c.Errors = append(c.Errors, err.Error())
+		if scanErr != nil {
+			c.Errors = append(c.Errors, scanErr.Error())
 		}
 		src, _ := cfg.Env(env.From)
 		srcDir := cfg.Dir(src, app)

@@ -31,6 +31,14 @@ func (s *selection) request() promote.Request {
 type output struct {
 	format  string
 	allowed []string
+	// showBody prints the whole proposal (title and body) in text
+	// output instead of the summary (--show-body, proposing commands).
+	showBody bool
+}
+
+// registerShowBody adds --show-body to a proposing command.
+func (o *output) registerShowBody(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.showBody, "show-body", false, "print the whole pull request title and body instead of the summary (as -o markdown does)")
 }
 
 func (o *output) register(cmd *cobra.Command, allowed ...string) {

@@ -33,6 +33,8 @@ type proposeFlags struct {
 	base           string
 	dryRun         bool
 	skipValidation bool
+	// noRender skips building the target: no validation, no rendered diff.
+	noRender bool
 }
 
 // proposeUsage words the shared flags for one command.
@@ -40,8 +42,8 @@ type proposeUsage struct {
 	forge, base, dryRun, skipValidation string
 }
 
-// register adds --forge, the forge flags, --base, --dry-run and
-// --skip-validation to cmd.
+// register adds --forge, the forge flags, --base, --dry-run,
+// --skip-validation and --no-render to cmd.
 func (p *proposeFlags) register(cmd *cobra.Command, f *Factory, u proposeUsage) {
 	fl := cmd.Flags()
 	fl.StringVar(&p.forgeName, "forge", "auto", u.forge)
@@ -49,6 +51,7 @@ func (p *proposeFlags) register(cmd *cobra.Command, f *Factory, u proposeUsage) 
 	fl.StringVar(&p.base, "base", "", u.base)
 	fl.BoolVar(&p.dryRun, "dry-run", false, u.dryRun)
 	fl.BoolVar(&p.skipValidation, "skip-validation", false, u.skipValidation)
+	fl.BoolVar(&p.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large changes; the body says so)")
 }
 
 // options opens what the flags name: the workspace, the forge and the
@@ -72,6 +75,9 @@ func (p *proposeFlags) options(f *Factory) (proposal.Options, error) {
 // rendered is the reviewer that builds the target after the change,
 // validating it unless --skip-validation.
 func (p *proposeFlags) rendered() proposal.Reviewer {
+	if p.noRender {
+		return review.NotRendered
+	}
 	return review.Rendered(review.Options{SkipValidation: p.skipValidation})
 }
 

@@ -22,11 +22,7 @@ func (o *runOptions) review(f *Factory, opts *proposal.Options) error {
 		return errors.New("--reason is only used with --force")
 	}
 	opts.Plan = review.Policy(opts.Plan, f.now, reason)
-	if o.noRender {
-		opts.Reviewers = append(opts.Reviewers, review.NotRendered)
-		return nil
-	}
-	opts.Reviewers = append(opts.Reviewers, review.Rendered(review.Options{SkipValidation: o.skipValidation}))
+	opts.Reviewers = append(opts.Reviewers, o.rendered())
 	return nil
 }
 

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/internal/buildinfo"
 )
 
 // NewRootCmd builds the promote command tree.
@@ -22,12 +24,14 @@ parent, up to the repository's top.`,
   promote -C environments plan --to prod -o json`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildinfo.Read().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVarP(&f.Dir, "chdir", "C", "", "run as if started in `DIR`")
 	root.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "read configuration from `FILE` instead of promote.yaml")
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f, nil), newValidateCmd(f), newVersionCmd(f))
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f, nil), newRollbackCmd(f, nil), newDiffCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f, nil), newActionCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newSetImageCmd(f, nil), newActionCmd(f), newInitCmd(f))
 	annotateErrors(f, root)
 	return root
 }

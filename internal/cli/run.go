@@ -18,10 +18,8 @@ type runOptions struct {
 	// and their retries); skipValidation, force and reason override the
 	// validation gate and the pipeline policy.
 	proposeFlags
-	// noRender skips building the target (validation and rendered diff).
-	noRender bool
-	force    bool
-	reason   string
+	force  bool
+	reason string
 	// fetch fetches the environment branches from origin first.
 	fetch bool
 }
@@ -67,9 +65,9 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
 	}
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
+	o.out.registerShowBody(cmd)
 	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, base: baseUsage, dryRun: dryRunUsage,
 		skipValidation: "propose even when the target does not build after the change (the body says so)"})
-	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large promotions; the body says so)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "propose despite the pipeline policy (an edge not configured, a freeze window, an unclean source); needs --reason")
 	addFetchFlag(cmd, &o.fetch)
 	cmd.Flags().StringVar(&o.reason, "reason", "", "why the promotion is forced (`TEXT`, one line): goes into the body and a Promote-Forced trailer")
@@ -109,7 +107,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err := reportProposal(f, res); err != nil {
 		return err
 	}
-	return writeRunResult(f, o.out.format, res)
+	return writeRunResult(f, o.out, res)
 }
 
 func baseBranch(f *Factory, flag string) (string, error) {
@@ -131,20 +129,43 @@ func baseBranch(f *Factory, flag string) (string, error) {
 	return b, err
 }
 
-func writeRunResult(f *Factory, format string, res *proposal.Result) error {
-	switch format {
-	case "json":
-		return writeJSON(f.Stdout, res)
-	case "markdown":
+// writeRunResult prints what a proposing command did: in text a short
+// summary on stdout (what happened, where, and the changes), or with
+// --show-body the whole title and body; -o markdown and -o json for
+// scripts and job summaries.
+func writeRunResult(f *Factory, out output, res *proposal.Result) error {
+	switch {
+	case out.format == "json":
+		if err := writeJSON(f.Stdout, res); err != nil {
+			return err
+		}
+	case out.format == "markdown":
 		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
-	default:
+	case out.showBody:
 		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
 		if res.URL != "" {
 			fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
 		}
+	default:
+		writeRunSummary(f, res)
+		return nil
 	}
 	fmt.Fprintln(f.Stderr, describe(res))
 	return nil
+}
+
+// writeRunSummary prints one line for a proposal that changed nothing,
+// else that line, the forced reason and the changes.
+func writeRunSummary(f *Factory, res *proposal.Result) {
+	fmt.Fprintln(f.Stdout, describe(res))
+	if res.Plan == nil || res.Plan.Empty() || res.Action == forge.Unchanged || res.Action == forge.Closed {
+		return
+	}
+	if fo := res.Plan.Forced; fo != nil {
+		fmt.Fprintf(f.Stdout, "forced: %s\n", fo.Reason)
+	}
+	fmt.Fprintln(f.Stdout)
+	writePlanText(f.Stdout, res.Plan, f.color())
 }
 
 // describe says what happened to the proposal, and where its request

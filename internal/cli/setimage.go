@@ -56,6 +56,7 @@ when someone else pushed meanwhile, never a force push.`,
 		dryRun: "plan and print without writing anything", skipValidation: "propose even when the environment does not build after the change"})
 	fl.BoolVar(&o.direct, "direct", false, "commit onto the base branch instead of proposing (compare-and-swap, no force)")
 	o.out.register(cmd, "text", "json", "markdown")
+	o.out.registerShowBody(cmd)
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
@@ -94,5 +95,5 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err := reportProposal(f, res); err != nil {
 		return err
 	}
-	return writeRunResult(f, o.out.format, res)
+	return writeRunResult(f, o.out, res)
 }

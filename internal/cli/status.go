@@ -120,6 +120,7 @@ func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	_ = tw.Flush()
+	writeEmptyNotes(w, st)
 	if len(st.Pipeline) == 0 {
 		return
 	}
@@ -130,6 +131,21 @@ func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
 		fmt.Fprintf(tw, "%s → %s\t%s\t%s\n", e.From, e.To, edgeState(e), behindBy(e))
 	}
 	_ = tw.Flush()
+}
+
+// writeEmptyNotes says why an environment has no rows, so that an empty
+// table is never the only answer.
+func writeEmptyNotes(w io.Writer, st *promote.Status) {
+	for _, e := range st.Environments {
+		if e.Error != "" {
+			continue
+		}
+		for _, s := range e.Apps {
+			if len(s.Images) == 0 && len(s.Values) == 0 && len(s.Files) == 0 {
+				fmt.Fprintf(w, "no pinned images found in %s: nothing to compare; see promote init and docs/configuration.md\n", s.Dir)
+			}
+		}
+	}
 }
 
 func edgeState(e promote.EdgeStatus) string {

@@ -2,31 +2,37 @@ package cli
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/internal/buildinfo"
 )
 
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
-var Version = ""
-
 func newVersionCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	var out output
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(f.Stdout, "promote %s\n", version())
+		Short: "Print the version, commit, build date and Go version",
+		Long: `Version prints which build of promote this is: the release tag (or the
+module's pseudo-version for go install, or (devel) for a build from a
+checkout), the commit and its date, and the Go version and platform.
+promote --version prints the same line.`,
+		Example: `  promote version
+  promote --version
+  promote version -o json | jq -r .version`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := out.check(); err != nil {
+				return err
+			}
+			info := buildinfo.Read()
+			if out.format == "json" {
+				return writeJSON(f.Stdout, info)
+			}
+			fmt.Fprintln(f.Stdout, info)
+			return nil
 		},
 	}
-}
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "(devel)"
+	out.register(cmd, "text", "json")
+	return cmd
 }

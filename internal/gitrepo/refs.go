@@ -146,3 +146,33 @@ func (r *Repo) removeEmptyRefFile(name plumbing.ReferenceName) {
 		_ = fsys.Remove(name.String())
 	}
 }
+
+// Branches lists the repository's branch names: its own (refs/heads/)
+// and origin's (refs/remotes/origin/, without the prefix), each once,
+// in the order found.
+func (r *Repo) Branches() ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	iter, err := r.repo.Storer.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("list branches: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		name := ref.Name().String()
+		b, ok := strings.CutPrefix(name, "refs/heads/")
+		if !ok {
+			b, ok = strings.CutPrefix(name, "refs/remotes/origin/")
+		}
+		if ok && b != "HEAD" && !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list branches: %w", err)
+	}
+	return out, nil
+}

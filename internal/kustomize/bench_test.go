@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,7 +11,10 @@ import (
 // environment200 is an overlay on a base of 50 apps, each a Deployment,
 // a Service, a ServiceAccount and a generated ConfigMap: 200 resources,
 // with a namespace, an image entry per app and a patch per app.
-func environment200() fstest.MapFS {
+func environment200() fstest.MapFS { return environment(50) }
+
+// environment is an overlay on a base of n apps of four resources each.
+func environment(n int) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	var base, overlay strings.Builder
 	base.WriteString("resources:\n")
@@ -19,7 +23,7 @@ func environment200() fstest.MapFS {
 	patches.WriteString("patches:\n")
 	var gens strings.Builder
 	gens.WriteString("configMapGenerator:\n")
-	for i := range 50 {
+	for i := range n {
 		app := fmt.Sprintf("app-%02d", i)
 		fmt.Fprintf(&base, "- %s.yaml\n", app)
 		fsys["base/"+app+".yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(appManifests, app))}
@@ -83,6 +87,24 @@ func BenchmarkRender200(b *testing.B) {
 	for b.Loop() {
 		if _, err := Render(fsys, "prod"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOverlay10000 lays the edited kustomizations of 10,000 apps
+// over a tree, as a gated run of a whole monorepo does before rendering.
+func BenchmarkOverlay10000(b *testing.B) {
+	files := map[string][]byte{}
+	for i := range 10000 {
+		files[fmt.Sprintf("apps/app%05d/overlays/prod/kustomization.yaml", i)] = []byte("images: []\n")
+	}
+	base := fstest.MapFS{}
+	b.ReportAllocs()
+	for b.Loop() {
+		o := Overlay(base, files)
+		entries, err := fs.ReadDir(o, "apps")
+		if err != nil || len(entries) != 10000 {
+			b.Fatalf("ReadDir(apps) = %d entries, %v", len(entries), err)
 		}
 	}
 }

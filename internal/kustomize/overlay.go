@@ -15,18 +15,11 @@ import (
 // holding an added file appear. base is not changed. It lets a tree be
 // rendered as it will be after a promotion's edits, without writing them.
 func Overlay(base fs.FS, files map[string][]byte) fs.FS {
-	o := &overlay{base: base, files: map[string][]byte{}, dirs: map[string][]string{}}
+	o := &overlay{base: base, files: map[string][]byte{}, dirs: map[string]map[string]struct{}{}}
 	for name, data := range files {
 		name = path.Clean(name)
 		o.files[name] = data
-		for child, dir := name, path.Dir(name); ; child, dir = dir, path.Dir(dir) {
-			if !slices.Contains(o.dirs[dir], path.Base(child)) {
-				o.dirs[dir] = append(o.dirs[dir], path.Base(child))
-			}
-			if dir == "." {
-				break
-			}
-		}
+		o.addParents(name)
 	}
 	return o
 }
@@ -35,7 +28,29 @@ type overlay struct {
 	base  fs.FS
 	files map[string][]byte
 	// dirs maps a directory to the names of overlaid entries in it.
-	dirs map[string][]string
+	dirs map[string]map[string]struct{}
+}
+
+// addParents records name in its directory, and each directory in its
+// parent, up to the root. It stops at the first directory already
+// recorded: its ancestors are recorded too, so adding N files costs
+// O(N × depth), not O(N²).
+func (o *overlay) addParents(name string) {
+	for child, dir := name, path.Dir(name); ; child, dir = dir, path.Dir(dir) {
+		names := o.dirs[dir]
+		if names == nil {
+			names = map[string]struct{}{}
+			o.dirs[dir] = names
+		}
+		base := path.Base(child)
+		if _, seen := names[base]; seen && child != name {
+			return
+		}
+		names[base] = struct{}{}
+		if dir == "." {
+			return
+		}
+	}
 }
 
 func (o *overlay) Open(name string) (fs.File, error) {
@@ -93,7 +108,7 @@ func (o *overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 	for _, e := range base {
 		byName[e.Name()] = e
 	}
-	for _, n := range added {
+	for n := range added {
 		info, err := o.Stat(path.Join(name, n))
 		if err != nil {
 			return nil, err

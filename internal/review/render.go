@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/parallel"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/renderdiff"
 	"github.com/gitops-promote/promote/promote"
@@ -27,7 +28,9 @@ type Rendering struct {
 
 // Render builds every target directory the plan changes with kustomize,
 // as trees.Target has it and with the edits laid over it, and compares
-// the two. It reads trees and writes nothing.
+// the two, building directories on every core (kustomize's builds share
+// no state: see kustomize.TestRenderConcurrently). It reads trees and
+// writes nothing.
 func Render(cfg *promote.Config, plan *promote.Plan, trees promote.Trees, edits []promote.Edit) ([]Rendering, error) {
 	dirs, err := TargetDirs(cfg, plan)
 	if err != nil {
@@ -39,9 +42,10 @@ func Render(cfg *promote.Config, plan *promote.Plan, trees promote.Trees, edits 
 	}
 	after := kustomize.Overlay(trees.Target, files)
 	out := make([]Rendering, len(dirs))
-	for i, dir := range dirs {
-		out[i] = renderDir(dir, trees.Target, after)
-	}
+	_ = parallel.ForEach(len(dirs), func(i int) error {
+		out[i] = renderDir(dirs[i], trees.Target, after)
+		return nil
+	})
 	return out, nil
 }
 

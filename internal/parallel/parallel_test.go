@@ -1,4 +1,4 @@
-package promote
+package parallel
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ func TestForEachReportsLowestFailingIndex(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	var calls atomic.Int64
 	seen := make([]bool, 100)
-	err := forEach(100, func(i int) error {
+	err := ForEach(100, func(i int) error {
 		calls.Add(1)
 		seen[i] = true
 		if i == 7 || i == 63 {

@@ -1,4 +1,4 @@
-package promote
+package parallel
 
 import (
 	"runtime"
@@ -6,10 +6,10 @@ import (
 	"sync/atomic"
 )
 
-// forEach calls fn(i) for i in [0, n) on up to GOMAXPROCS goroutines and
+// ForEach calls fn(i) for i in [0, n) on up to GOMAXPROCS goroutines and
 // returns the error of the lowest index that failed, so results do not
 // depend on scheduling. fn must only write to its own index's slots.
-func forEach(n int, fn func(i int) error) error {
+func ForEach(n int, fn func(i int) error) error {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {
