@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -67,45 +66,21 @@ of the environment are not listed. An environment that lives on a branch
 }
 
 // historyResult is the JSON of history.
-type historyResult struct {
-	Environment string                 `json:"environment"`
-	Ref         string                 `json:"ref"`
-	Commit      string                 `json:"commit"`
-	Entries     []promote.HistoryEntry `json:"entries"`
-}
+type historyResult = workspace.HistoryResult
 
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	ws, repo, err := openRepo(f)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	tip, err := repo.Resolve(o.ref)
-	if err != nil {
-		return fmt.Errorf("--ref: %w", err)
-	}
-	cfg, tree, err := ws.AtCommit(tip)
+	res, err := ws.History(workspace.HistoryRequest{HistoryRequest: promote.HistoryRequest{Env: o.env, Apps: o.apps, Limit: o.limit},
+		Ref: o.ref, RefGiven: o.refSet, AllParents: o.allParents})
 	if err != nil {
 		return err
 	}
-	env, err := cfg.Lookup(o.env)
-	if err != nil {
-		return err
-	}
-	ref := o.ref
-	if !o.refSet {
-		if tip, ref, err = workspace.EnvWalkTip(tree, env, tip, ref); err != nil {
-			return err
-		}
-	}
-	walk := ws.EnvCommits(cfg, env, o.apps, tip, o.allParents)
-	entries, err := promote.History(cfg, promote.HistoryRequest{Env: env.Name, Apps: o.apps, Limit: o.limit}, walk)
-	if err != nil {
-		return err
-	}
-	res := historyResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
@@ -117,20 +92,7 @@ func runHistory(f *Factory, o *historyOptions) error {
 	return nil
 }
 
-// openRepo returns the workspace and its repository.
-func openRepo(f *Factory) (*workspace.Workspace, *gitrepo.Repo, error) {
-	ws, err := f.Workspace()
-	if err != nil {
-		return nil, nil, err
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, nil, err
-	}
-	return ws, repo, nil
-}
-
-func writeHistoryText(w io.Writer, res historyResult) {
+func writeHistoryText(w io.Writer, res *historyResult) {
 	if len(res.Entries) == 0 {
 		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
 		return
@@ -194,7 +156,7 @@ func short(h string) string {
 	return h
 }
 
-func writeHistoryMarkdown(w io.Writer, res historyResult) {
+func writeHistoryMarkdown(w io.Writer, res *historyResult) {
 	fmt.Fprintf(w, "## History of %s\n\n", res.Environment)
 	if len(res.Entries) == 0 {
 		fmt.Fprintf(w, "No change to its promotables in the history of `%s`.\n", res.Ref)

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
 )
 
@@ -118,15 +116,7 @@ func baseBranch(f *Factory, flag string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return "", err
-	}
-	b, err := repo.CurrentBranch()
-	if errors.Is(err, gitrepo.ErrDetached) {
-		return "", errors.New("HEAD is detached, so there is no branch to build on: pass --base BRANCH")
-	}
-	return b, err
+	return ws.CurrentBranch()
 }
 
 // writeRunResult prints what a proposing command did: in text a short

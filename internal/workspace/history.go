@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"io/fs"
 	"iter"
 	"path"
@@ -11,6 +12,61 @@ import (
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/promote"
 )
+
+// HistoryRequest selects the changes to an environment's promotables
+// that History lists.
+type HistoryRequest struct {
+	promote.HistoryRequest
+	// Ref is the revision whose history is walked; a branch environment
+	// is walked from its branch instead unless RefGiven.
+	Ref      string
+	RefGiven bool
+	// AllParents visits every commit reachable, not only the first-parent
+	// chain.
+	AllParents bool
+}
+
+// HistoryResult is what History found (the JSON of promote history).
+type HistoryResult struct {
+	Environment string                 `json:"environment"`
+	Ref         string                 `json:"ref"`
+	Commit      string                 `json:"commit"`
+	Entries     []promote.HistoryEntry `json:"entries"`
+}
+
+// History lists the changes to an environment's promotables in the
+// history of req.Ref, newest first.
+func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
+	repo, err := w.Repo()
+	if err != nil {
+		return nil, err
+	}
+	tip, err := repo.Resolve(req.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("--ref: %w", err)
+	}
+	cfg, tree, err := w.AtCommit(tip)
+	if err != nil {
+		return nil, err
+	}
+	env, err := cfg.Lookup(req.Env)
+	if err != nil {
+		return nil, err
+	}
+	ref := req.Ref
+	if !req.RefGiven {
+		if tip, ref, err = EnvWalkTip(tree, env, tip, ref); err != nil {
+			return nil, err
+		}
+	}
+	hr := req.HistoryRequest
+	hr.Env = env.Name
+	entries, err := promote.History(cfg, hr, w.EnvCommits(cfg, env, req.Apps, tip, req.AllParents))
+	if err != nil {
+		return nil, err
+	}
+	return &HistoryResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}, nil
+}
 
 // EnvCommits walks the commits reachable from tip that changed env's
 // directories (those of apps, when given), newest first, with the
