@@ -44,7 +44,10 @@ type Kind struct {
 	Webhook *forge.Webhook
 }
 
-// Kinds are the forges, in the order detection tries them.
+// Kinds are the forges, in the order detection tries them: a forge
+// whose CI also sets another forge's variables (a CI compatible with
+// GitHub Actions sets GITHUB_SERVER_URL and GITHUB_ACTIONS) comes before
+// that forge, and its Host recognises its own CI.
 var Kinds = []Kind{
 	{
 		Name: "local", Title: "local",
