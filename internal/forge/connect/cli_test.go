@@ -77,7 +77,7 @@ func TestRunAgainstGitHub(t *testing.T) {
 		}
 	}
 	code, stdout, stderr := runCLI(t, dir, env, "run", "--to", "prod")
-	if code != 0 || !strings.Contains(stderr, "already matches") || strings.Contains(stdout+stderr, token) {
+	if code != 0 || !strings.Contains(stdout, "already matches") || strings.Contains(stdout+stderr, token) {
 		t.Errorf("text run: %d\n%s\n%s", code, stdout, stderr)
 	}
 }
@@ -110,8 +110,8 @@ func TestForgeChoice(t *testing.T) {
 	forgetest.Git(t, local, "init", "-q", "-b", "main")
 	forgetest.Git(t, local, "add", "-A")
 	forgetest.Git(t, local, "commit", "-q", "-m", "init")
-	code, _, stderr := runCLI(t, local, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--to", "prod")
-	if code != 0 || !strings.Contains(stderr, "created promote/staging-to-prod") {
-		t.Errorf("no remote: exit %d, %s", code, stderr)
+	code, stdout, stderr := runCLI(t, local, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--to", "prod")
+	if code != 0 || !strings.Contains(stdout, "created promote/staging-to-prod") {
+		t.Errorf("no remote: exit %d, %s%s", code, stdout, stderr)
 	}
 }
