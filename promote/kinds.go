@@ -34,6 +34,8 @@ type kind struct {
 	// copies is set for the kind that copies whole files: value changes
 	// to a file it copies are dropped, the copy carries them.
 	copies bool
+	// validate, when set, checks the kind's settings in promote.yaml.
+	validate func(p *Promotables) error
 }
 
 // planInput is what planning one directory reads.
@@ -75,7 +77,8 @@ var kinds = []kind{
 			}
 			return []promotable.Scanner{v}
 		},
-		editors: []promotable.Scanner{helm.Values{}},
+		editors:  []promotable.Scanner{helm.Values{}},
+		validate: validateHelm,
 	},
 	{
 		name:    "helm charts",
@@ -103,7 +106,8 @@ var kinds = []kind{
 			}
 			return out
 		},
-		editors: []promotable.Scanner{terraform.Variables{}, terraform.Modules{}},
+		editors:  []promotable.Scanner{terraform.Variables{}, terraform.Modules{}},
+		validate: validateTerraform,
 	},
 	{
 		name: "files",

@@ -28,8 +28,21 @@ type Locator = promotable.Locator
 
 var tfIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
-// validateScanned checks the helm: and terraform: settings.
+// validateScanned checks the settings of every kind (helm:,
+// terraform:) with its row's validate.
 func validateScanned(p *Promotables) error {
+	for _, k := range kinds {
+		if k.validate != nil {
+			if err := k.validate(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// validateHelm checks the helm: settings.
+func validateHelm(p *Promotables) error {
 	for i, h := range p.Helm {
 		if err := checkRelPath(h.File); err != nil {
 			return fmt.Errorf("helm[%d]: file %q: %v", i, h.File, err)
@@ -44,6 +57,11 @@ func validateScanned(p *Promotables) error {
 			}
 		}
 	}
+	return nil
+}
+
+// validateTerraform checks the terraform: settings.
+func validateTerraform(p *Promotables) error {
 	if t := p.Terraform; t != nil {
 		for _, v := range t.Variables {
 			if !tfIdent.MatchString(v) {
