@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -49,26 +48,8 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, tree, err := ws.Disk()
+	plan, edits, err := ws.Apply(o.sel.request(), func(cfg *promote.Config) error { return fetchBranches(ctx, f, cfg, o.fetch) })
 	if err != nil {
-		return err
-	}
-	if err := workspace.CheckApplyTarget(cfg, tree, o.sel.request()); err != nil {
-		return err
-	}
-	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
-		return err
-	}
-	trees := promote.Trees{Source: tree, Target: tree}
-	plan, err := promote.NewPlan(cfg, o.sel.request(), trees)
-	if err != nil {
-		return err
-	}
-	edits, err := promote.Apply(plan, trees)
-	if err != nil {
-		return err
-	}
-	if err := workspace.WriteEdits(ws.Dir, edits); err != nil {
 		return err
 	}
 	if err := writePlan(f, o.out.format, plan); err != nil {

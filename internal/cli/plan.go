@@ -99,16 +99,5 @@ func loadTree(f *Factory, rev string) (*promote.Config, fs.FS, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if rev == "" {
-		return ws.Disk()
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, nil, err
-	}
-	commit, err := repo.Resolve(rev)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ws.AtCommit(commit)
+	return ws.Tree(rev)
 }

@@ -31,6 +31,55 @@ func CheckApplyTarget(cfg *promote.Config, tree fs.FS, req promote.Request) erro
 		to.Name, to.Branch, current, to.Branch, to.Branch)
 }
 
+// Apply plans req in the working directory and writes its edits there
+// (none when any edit fails). fetch, when not nil, runs once the
+// configuration is read and before planning (it fetches the branches of
+// branch environments).
+func (w *Workspace) Apply(req promote.Request, fetch func(*promote.Config) error) (*promote.Plan, []promote.Edit, error) {
+	cfg, tree, err := w.Disk()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := CheckApplyTarget(cfg, tree, req); err != nil {
+		return nil, nil, err
+	}
+	if fetch != nil {
+		if err := fetch(cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	trees := promote.Trees{Source: tree, Target: tree}
+	plan, err := promote.NewPlan(cfg, req, trees)
+	if err != nil {
+		return nil, nil, err
+	}
+	edits, err := promote.Apply(plan, trees)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := WriteEdits(w.Dir, edits); err != nil {
+		return nil, nil, err
+	}
+	return plan, edits, nil
+}
+
+// Tree reads the configuration and tree from the working directory
+// (rev empty), or from the commit rev names.
+func (w *Workspace) Tree(rev string) (*promote.Config, fs.FS, error) {
+	if rev == "" {
+		return w.Disk()
+	}
+	repo, err := w.Repo()
+	if err != nil {
+		return nil, nil, err
+	}
+	commit, err := repo.Resolve(rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w.AtCommit(commit)
+}
+
 // FetchConfig reads the configuration that names the branches to
 // fetch: from the working directory, or from rev (the base branch) in a
 // bare repository.
