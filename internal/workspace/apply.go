@@ -84,18 +84,10 @@ func (w *Workspace) Tree(rev string) (*promote.Config, fs.FS, error) {
 // fetch: from the working directory, or from rev (the base branch) in a
 // bare repository.
 func (w *Workspace) FetchConfig(rev string) (*promote.Config, error) {
-	if cfg, _, err := w.Disk(); err == nil {
-		return cfg, nil
+	cfg, _, err := w.Disk()
+	if err != nil && rev != "" {
+		cfg, _, err = w.Tree(rev)
 	}
-	repo, err := w.Repo()
-	if err != nil {
-		return nil, err
-	}
-	tip, err := repo.Resolve(rev)
-	if err != nil {
-		return nil, err
-	}
-	cfg, _, err := w.AtCommit(tip)
 	return cfg, err
 }
 
