@@ -4,35 +4,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/gitops-promote/promote/internal/actions/runnertest"
 )
 
-// parseOutputs reads a GITHUB_OUTPUT file the way the runner does:
-// name=value lines, or name<<DELIM, the value's lines, DELIM.
+// parseOutputs reads a GITHUB_OUTPUT file the way the runner does.
 func parseOutputs(t *testing.T, data string) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	lines := strings.Split(data, "\n")
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l == "" {
-			continue
-		}
-		name, delim, ok := strings.Cut(l, "<<")
-		if !ok {
-			k, v, _ := strings.Cut(l, "=")
-			out[k] = v
-			continue
-		}
-		var val []string
-		for i++; i < len(lines) && lines[i] != delim; i++ {
-			val = append(val, lines[i])
-		}
-		if i == len(lines) {
-			t.Fatalf("delimiter %s of %s never closed", delim, name)
-		}
-		out[name] = strings.Join(val, "\n")
+	out, err := runnertest.ParseOutputFile(data)
+	if err != nil {
+		t.Fatalf("the runner cannot read the outputs: %v\n%s", err, data)
 	}
 	return out
 }
@@ -53,7 +35,7 @@ func newRunner(t *testing.T) (*GitHub, *bytes.Buffer) {
 
 func TestOutputsAreMultiLineSafe(t *testing.T) {
 	g, _ := newRunner(t)
-	tricky := "{\n  \"changes\": []\n}\nEOF\nghadelimiter_\nname<<x"
+	tricky := "{\n  \"changes\": []\n}\nEOF\nghadelimiter_\nname<<x\r\nwith=equals\r\n\n"
 	if err := g.SetOutputs(Output{"plan-json", tricky}, Output{"pr-url", "https://github.com/acme/gitops/pull/7"}, Output{"changed", "true"}); err != nil {
 		t.Fatal(err)
 	}

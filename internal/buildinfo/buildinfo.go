@@ -62,13 +62,19 @@ func fromBuild(bi *debug.BuildInfo, stampedVersion, stampedCommit, stampedDate s
 	if stampedVersion != "" {
 		info.Version = stampedVersion
 	}
-	if stampedCommit != "" {
+	if known(stampedCommit) {
 		info.Commit = stampedCommit
 	}
-	if stampedDate != "" {
+	if known(stampedDate) {
 		info.Date = stampedDate
 	}
 	return info
+}
+
+// known reports whether a stamped value says something: release tools
+// stamp "none" and the zero time when they could not read the commit.
+func known(v string) bool {
+	return v != "" && v != "none" && v != "unknown" && !strings.HasPrefix(v, "0001-01-01")
 }
 
 // String renders the one-line form: promote v1.2.3 (abc123def456, 2026-11-30T10:00:00Z, go1.26.8 linux/amd64).

@@ -46,6 +46,13 @@ func TestFromBuild(t *testing.T) {
 			want:       Info{Version: "v1.2.3", Commit: "feedbeef", Date: "2026-12-01T00:00:00Z", Modified: true, Go: "go1.26.8"},
 			wantString: "promote v1.2.3 (feedbeef-dirty, 2026-12-01T00:00:00Z, go1.26.8 ",
 		},
+		{
+			name:    "a snapshot without a readable commit keeps the vcs stamp",
+			bi:      vcs,
+			version: "v0.0.0-SNAPSHOT-none", commit: "none", date: "0001-01-01T00:00:00Z",
+			want:       Info{Version: "v0.0.0-SNAPSHOT-none", Commit: "0123456789abcdef0123", Date: "2026-11-30T10:00:00Z", Modified: true, Go: "go1.26.8"},
+			wantString: "promote v0.0.0-SNAPSHOT-none (0123456789ab-dirty, 2026-11-30T10:00:00Z, go1.26.8 ",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

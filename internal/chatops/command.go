@@ -79,7 +79,8 @@ func (e *SyntaxError) Error() string {
 // *SyntaxError.
 func Parse(body string) (*Command, error) {
 	line, _, _ := strings.Cut(body, "\n")
-	line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+	line, _, _ = strings.Cut(line, "\r") // CR ends a line too, in logs as in CRLF
+	line = strings.TrimSpace(line)
 	fields := strings.Fields(line)
 	if len(fields) == 0 {
 		return nil, nil

@@ -14,6 +14,7 @@ func TestParseCommands(t *testing.T) {
 	}{
 		{"/promote prod", &Command{Verb: VerbPromote, Env: "prod"}},
 		{"  /promote   prod  \r\nthanks!", &Command{Verb: VerbPromote, Env: "prod"}},
+		{"/promote prod\r::warning::not a command", &Command{Verb: VerbPromote, Env: "prod"}},
 		{"/promote prod web worker --from dev", &Command{Verb: VerbPromote, Env: "prod", Apps: []string{"web", "worker"}, From: "dev"}},
 		{"/promote prod --from=staging web", &Command{Verb: VerbPromote, Env: "prod", Apps: []string{"web"}, From: "staging"}},
 		{"/promote status", &Command{Verb: VerbStatus}},

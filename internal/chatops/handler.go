@@ -69,6 +69,21 @@ type Result struct {
 	Error string `json:"error,omitempty"`
 }
 
+// Err is the failure to report once the reply is posted, so that the
+// CI step fails: a command, or an automatic promotion after a merge,
+// that failed. Every other outcome is nil: a malformed or refused
+// command was answered as it should be.
+func (r *Result) Err() error {
+	if r == nil || r.Outcome != Failed {
+		return nil
+	}
+	what := "the promotions after the merge"
+	if r.Command != nil {
+		what = "`" + r.Command.String() + "`"
+	}
+	return fmt.Errorf("%s failed: %s", what, r.Error)
+}
+
 // Handler answers chat commands and merged promotions of one repository.
 type Handler struct {
 	Forge  forge.Commenter

@@ -65,7 +65,7 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Resu
 
 // Rollback implements Runner.
 func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
-	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps})
+	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps, Deepen: proposal.Deepener(ctx, r.Forge)})
 	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
 }
 

@@ -3,7 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,7 +62,11 @@ step's inputs from the INPUT_* variables the runner sets, masks the
 token input and passes it on as GITHUB_TOKEN, and runs the command the
 command input names (run by default) with the other inputs as flags
 (apps: web,worker becomes --app web --app worker; dry-run: true becomes
---dry-run). An input the command has no flag for is an error.`,
+--dry-run; booleans take true, True, TRUE, false, False, FALSE). An
+input the command has no flag for is an error. Every error becomes an
+::error annotation, after the token is masked; the exit code is the
+command's; lines of output that would read as workflow commands are
+shown behind "> ".`,
 		Example: `  INPUT_COMMAND=run INPUT_TO=prod INPUT_DRY-RUN=true promote action`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
@@ -77,29 +83,49 @@ func input(getenv func(string) string, name string) string {
 }
 
 func runAction(cmd *cobra.Command, f *Factory) error {
+	gh := f.gitHub()
+	if gh != nil {
+		gh.Mask(input(f.Getenv, "token"))
+	}
 	args, env, err := actionArgs(f.Getenv)
 	if err != nil {
+		annotate(f, err)
 		return err
 	}
-	if gh := actions.DetectGitHub(f.Getenv, f.Stderr); gh != nil {
-		for _, v := range env {
-			gh.Mask(v)
-		}
+	stdout, stderr := actions.NewGuard(f.Stdout), actions.NewGuard(f.Stderr)
+	sub := actionFactory(f, env, stdout, stderr)
+	fmt.Fprintf(stderr, "promote %s\n", actions.CommandLine(args))
+	root := NewRootCmd(sub)
+	root.SetArgs(args)
+	root.SetIn(f.Stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err = root.ExecuteContext(cmd.Context())
+	if err != nil && !sub.annotated {
+		annotate(sub, err) // an error before the command ran: a flag's value
 	}
+	code := exitCode(sub, err)
+	if err := errors.Join(stdout.Flush(), stderr.Flush()); err != nil {
+		return err
+	}
+	if code != ExitOK {
+		return &ExitError{Code: code}
+	}
+	return nil
+}
+
+// actionFactory is f for the command the inputs name: env's variables
+// over f's, output through the guards, workflow commands to f's.
+func actionFactory(f *Factory, env map[string]string, stdout, stderr io.Writer) *Factory {
 	sub := *f
-	parent := f.Getenv
+	sub.Stdout, sub.Stderr, sub.Commands = stdout, stderr, f.commands()
 	sub.Getenv = func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
 		}
-		return parent(k)
+		return f.Getenv(k)
 	}
-	fmt.Fprintf(f.Stderr, "promote %s\n", strings.Join(args, " "))
-	root := NewRootCmd(&sub)
-	root.SetArgs(args)
-	root.SetOut(f.Stdout)
-	root.SetErr(f.Stderr)
-	return root.ExecuteContext(cmd.Context())
+	return &sub
 }
 
 // actionArgs turns the inputs into the command line and the environment
@@ -110,7 +136,7 @@ func actionArgs(getenv func(string) string) ([]string, map[string]string, error)
 		command = "run"
 	}
 	if !slices.Contains(actionCommands, command) {
-		return nil, nil, fmt.Errorf("input command: %q: expected one of %s", command, strings.Join(actionCommands, ", "))
+		return nil, nil, fmt.Errorf("input command: %s: expected one of %s", strconv.Quote(command), strings.Join(actionCommands, ", "))
 	}
 	flags := commandFlags(command)
 	args := []string{command}
@@ -118,17 +144,24 @@ func actionArgs(getenv func(string) string) ([]string, map[string]string, error)
 	var errs []error
 	for _, in := range actionInputs {
 		v := input(getenv, in.name)
-		switch {
-		case v == "" || in.bool && v == "false":
+		if v == "" {
 			continue
+		}
+		if in.bool {
+			on, err := actions.ParseBool(in.name, v)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if !on {
+				continue
+			}
+		}
+		switch {
 		case in.env != "":
 			env[in.env] = v
 			continue
 		case !flags[in.flag]:
 			errs = append(errs, fmt.Errorf("input %s: promote %s has no --%s", in.name, command, in.flag))
-			continue
-		case in.bool && v != "true":
-			errs = append(errs, fmt.Errorf("input %s: %q: expected true or false", in.name, v))
 			continue
 		}
 		args = append(args, inputFlags(in, v)...)

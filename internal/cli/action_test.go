@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,38 @@ import (
 	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 )
+
+// releasedImage is how action.yml names the image: a release's, pinned
+// to its exact version, never rebuilt from source in every job.
+var releasedImage = regexp.MustCompile(`^docker://ghcr\.io/gitops-promote/promote:v\d+\.\d+\.\d+$`)
+
+// TestDockerfileDefaultUser: the default (last) stage of the Dockerfile,
+// the image the action runs, sets no USER, as GitHub requires of Docker
+// actions; the nonroot stage does, for running elsewhere.
+func TestDockerfileDefaultUser(t *testing.T) {
+	data, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := map[string][]string{}
+	var last string
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0 || strings.HasPrefix(f[0], "#"):
+		case strings.EqualFold(f[0], "FROM"):
+			last = f[len(f)-1]
+		default:
+			stages[last] = append(stages[last], strings.ToUpper(f[0]))
+		}
+	}
+	if last != "action" || slices.Contains(stages["action"], "USER") || slices.Contains(stages["runtime"], "USER") {
+		t.Errorf("the default stage is %q and sets USER (stages %v): GitHub runs Docker actions as the image's default user, root", last, stages)
+	}
+	if !slices.Contains(stages["nonroot"], "USER") {
+		t.Error("the nonroot stage sets no USER")
+	}
+}
 
 // actionYAML reads the repository's action.yml.
 func actionYAML(t *testing.T) (inputs map[string]map[string]string, outputs map[string]any) {
@@ -31,8 +64,8 @@ func actionYAML(t *testing.T) (inputs map[string]map[string]string, outputs map[
 	if err := yaml.Unmarshal(data, &a); err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
-	if a.Runs.Using != "docker" || a.Runs.Image != "Dockerfile" || !slices.Equal(a.Runs.Args, []string{"action"}) {
-		t.Errorf("action.yml runs: %+v, want the Dockerfile with args [action]", a.Runs)
+	if a.Runs.Using != "docker" || !releasedImage.MatchString(a.Runs.Image) || !slices.Equal(a.Runs.Args, []string{"action"}) {
+		t.Errorf("action.yml runs: %+v, want a released image (docker://ghcr.io/gitops-promote/promote:vX.Y.Z) with args [action]", a.Runs)
 	}
 	return a.Inputs, a.Outputs
 }

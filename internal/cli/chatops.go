@@ -91,7 +91,10 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 			return err
 		}
 	}
-	return writeChatResult(f, o.out.format, res)
+	if err := writeChatResult(f, o.out.format, res); err != nil {
+		return err
+	}
+	return res.Err()
 }
 
 // readEvent reads and parses the event file.

@@ -32,10 +32,11 @@ func annotate(f *Factory, err error) {
 	if err == nil || errors.As(err, &ee) && ee.Err == nil {
 		return
 	}
-	gh := actions.DetectGitHub(f.Getenv, f.Stderr)
+	gh := f.gitHub()
 	if gh == nil {
 		return
 	}
+	f.annotated = true
 	file, line := actions.ErrorPosition(err)
 	gh.Error(actions.RepoRelative(f.Getenv, f.Dir, file), line, err.Error())
 }
@@ -43,5 +44,5 @@ func annotate(f *Factory, err error) {
 // reportProposal tells the CI system about a proposal: see
 // actions.ReportProposal.
 func reportProposal(f *Factory, res *proposal.Result) error {
-	return actions.ReportProposal(f.Getenv, f.Stderr, res)
+	return actions.ReportProposal(f.Getenv, f.commands(), res)
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -14,7 +15,12 @@ import (
 type Factory struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	Getenv         func(string) string
+	// Commands receives the workflow commands promote writes under
+	// GitHub Actions (annotations, masks); nil uses Stderr. The action
+	// entry point guards Stdout and Stderr against commands hidden in
+	// data and writes its own here.
+	Commands io.Writer
+	Getenv   func(string) string
 	// Terminal is true when Stdout is a terminal (colour allowed).
 	Terminal bool
 
@@ -33,6 +39,8 @@ type Factory struct {
 	StderrTerminal bool
 
 	ws *workspace.Workspace
+	// annotated is set once an error was written as an annotation.
+	annotated bool
 }
 
 // Workspace locates promote.yaml once per command.
@@ -69,6 +77,19 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 	opts.Forge, opts.Getenv, opts.Stderr = name, f.Getenv, f.Stderr
 	opts.Progress = opts.Progress || f.StderrTerminal
 	return connect.Open(repo, opts)
+}
+
+// gitHub is the GitHub Actions runner's environment, nil outside it.
+func (f *Factory) gitHub() *actions.GitHub {
+	return actions.DetectGitHub(f.Getenv, f.commands())
+}
+
+// commands is where workflow commands go.
+func (f *Factory) commands() io.Writer {
+	if f.Commands != nil {
+		return f.Commands
+	}
+	return f.Stderr
 }
 
 // color reports whether output may carry escape codes.

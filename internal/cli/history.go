@@ -81,6 +81,9 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
+	if res.Shallow != "" {
+		fmt.Fprintf(f.Stderr, "note: the history shown %s\n", res.Shallow)
+	}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)

@@ -8,6 +8,8 @@ import (
 	"os/signal"
 
 	"golang.org/x/term"
+
+	"github.com/gitops-promote/promote/internal/actions"
 )
 
 // Exit codes.
@@ -49,14 +51,27 @@ func Main() int {
 	return Run(ctx, f, os.Args[1:])
 }
 
-// Run executes args with f and returns the exit code.
+// Run executes args with f and returns the exit code. Inside GitHub
+// Actions, messages on stderr that would read as workflow commands are
+// defused (actions.Guard); promote's own commands still reach the runner.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	if f.Commands == nil && f.Getenv("GITHUB_ACTIONS") == "true" {
+		g := actions.NewGuard(f.Stderr)
+		sub := *f
+		sub.Commands, sub.Stderr = f.Stderr, g
+		defer g.Flush()
+		f = &sub
+	}
 	cmd := NewRootCmd(f)
 	cmd.SetArgs(args)
 	cmd.SetIn(f.Stdin)
 	cmd.SetOut(f.Stdout)
 	cmd.SetErr(f.Stderr)
-	err := cmd.ExecuteContext(ctx)
+	return exitCode(f, cmd.ExecuteContext(ctx))
+}
+
+// exitCode prints err (if any) and returns the exit code it stands for.
+func exitCode(f *Factory, err error) int {
 	if err == nil {
 		return ExitOK
 	}

@@ -73,10 +73,10 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	req := proposal.RollbackRequest{Env: o.env, Apps: o.apps, To: o.to, Steps: o.steps}
-	opts.PlanTrees, opts.Reviewers = proposal.Rollback(opts.Workspace, req), []proposal.Reviewer{o.rendered()}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
+	req := proposal.RollbackRequest{Env: o.env, Apps: o.apps, To: o.to, Steps: o.steps, Deepen: proposal.Deepener(ctx, opts.Forge)}
+	opts.PlanTrees, opts.Reviewers = proposal.Rollback(opts.Workspace, req), []proposal.Reviewer{o.rendered()}
 	res, err := proposal.Run(ctx, opts)
 	if err != nil {
 		return err

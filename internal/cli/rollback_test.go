@@ -181,3 +181,27 @@ func TestRollbackRestoresPromotedFiles(t *testing.T) {
 		t.Errorf("restored file: %q, want level=info", got)
 	}
 }
+
+// TestHistoryAndRollbackOnShallowClone: in a depth-1 clone rollback says
+// it needs more history than the clone holds, and how to fetch it,
+// instead of claiming the history starts there; history shows what the
+// clone holds and says where it stops.
+func TestHistoryAndRollbackOnShallowClone(t *testing.T) {
+	r := newPromotedRepo(t)
+	dir := t.TempDir()
+	git(t, dir, "clone", "-q", "--depth", "1", "file://"+r.dir, ".")
+	code, _, stderr := runCLI(t, dir, false, nil, "rollback", "--env", "prod", "--dry-run")
+	if code == 0 || !strings.Contains(stderr, "--steps 1 needs more of prod's history than this clone holds (0 changes found): the history stops at commit") ||
+		!strings.Contains(stderr, "1 commit deep") || !strings.Contains(stderr, "fetch-depth: 0") {
+		t.Errorf("rollback in a depth-1 clone: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, dir, false, nil, "history", "--env", "prod")
+	if code != 0 || !strings.Contains(stderr, "note: the history shown stops at commit") {
+		t.Errorf("history in a depth-1 clone: exit %d\n%s", code, stderr)
+	}
+	full := t.TempDir()
+	git(t, full, "clone", "-q", "file://"+r.dir, ".")
+	if code, out, stderr := runCLI(t, full, false, nil, "rollback", "--env", "prod", "--dry-run"); code != 0 || strings.Contains(stderr, "shallow") {
+		t.Errorf("rollback in a full clone: exit %d\n%s\n%s", code, out, stderr)
+	}
+}

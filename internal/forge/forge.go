@@ -77,6 +77,15 @@ type BaseFetcher interface {
 	FetchBase(ctx context.Context, base string) (string, error)
 }
 
+// HistoryFetcher is implemented by forges whose base branch lives in a
+// remote that can bring more of a commit's history into a shallow local
+// repository (a CI checkout): FetchHistory makes the history of commit
+// depth commits deep (commit included), for commands that read history
+// (rollback). In a complete repository it does nothing.
+type HistoryFetcher interface {
+	FetchHistory(ctx context.Context, commit string, depth int) error
+}
+
 // BaseMover is implemented by forges that can move the base branch
 // itself, for direct commits (set-image --direct): MoveBase sets base
 // from old to new (commit hashes) only while it still holds old, and

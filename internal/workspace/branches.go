@@ -198,9 +198,20 @@ func (w *Workspace) Fetch(ctx context.Context, branches []string, auth transport
 	if err != nil {
 		return err
 	}
+	shallow, err := repo.Shallow()
+	if err != nil {
+		return err
+	}
+	depth := 0
+	if len(shallow) > 0 {
+		// A shallow clone (a CI checkout) gets each tip alone: the
+		// request then carries the clone's shallow commits, without
+		// which the remote would leave out objects it thinks are here.
+		depth = 1
+	}
 	for _, b := range branches {
 		spec := config.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(b), plumbing.NewRemoteReferenceName(Remote, b)))
-		err := repo.Git().FetchContext(ctx, &git.FetchOptions{RemoteName: Remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, Tags: git.NoTags})
+		err := repo.Git().FetchContext(ctx, &git.FetchOptions{RemoteName: Remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, Tags: git.NoTags, Depth: depth})
 		var missing git.NoMatchingRefSpecError
 		switch {
 		case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate), errors.As(err, &missing):
@@ -208,5 +219,8 @@ func (w *Workspace) Fetch(ctx context.Context, branches []string, auth transport
 			return fmt.Errorf("fetch %s from %s: %w", b, Remote, err)
 		}
 	}
-	return nil
+	if depth == 0 {
+		return nil
+	}
+	return repo.UpdateShallow(nil, nil)
 }

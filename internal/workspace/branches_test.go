@@ -170,3 +170,37 @@ func TestNoTreeWithoutBranches(t *testing.T) {
 		t.Errorf("Disk = %T (%v): without branch environments the tree is the directory itself", tree, err)
 	}
 }
+
+// TestFetchIntoShallowClone: --fetch works in a depth-1 checkout (as
+// actions/checkout makes) and leaves a repository git accepts.
+func TestFetchIntoShallowClone(t *testing.T) {
+	up := upstream(t)
+	clone := t.TempDir()
+	run(t, clone, "clone", "-q", "--depth", "1", "--no-single-branch", "file://"+up, ".")
+	ws, err := Locate(clone, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := ws.Disk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := run(t, clone, "rev-parse", "origin/env/staging")
+	run(t, up, "checkout", "-q", "env/staging")
+	write(t, up, "f", "env/staging v2")
+	run(t, up, "commit", "-q", "-am", "v2")
+	if err := ws.Fetch(t.Context(), Branches(cfg), nil); err != nil {
+		t.Fatalf("fetch into a shallow clone: %v", err)
+	}
+	_, tree, _ := ws.Disk()
+	staging, err := tree.(*Tree).EnvTree("staging")
+	if err != nil || read(t, staging, "f") != "env/staging v2" {
+		t.Errorf("after Fetch staging reads %v (%v), want v2", staging, err)
+	}
+	if out := run(t, clone, "fsck", "--connectivity-only", "--no-dangling"); strings.Contains(out, "missing") || strings.Contains(out, "broken") {
+		t.Errorf("the clone is broken for git:\n%s", out)
+	}
+	if parent := run(t, clone, "log", "-1", "--skip=1", "--format=%H", "origin/env/staging"); parent != before {
+		t.Errorf("git log of origin/env/staging shows %q before the new commit, want the commit the clone held (%s)", parent, before)
+	}
+}

@@ -32,6 +32,10 @@ type HistoryResult struct {
 	Ref         string                 `json:"ref"`
 	Commit      string                 `json:"commit"`
 	Entries     []promote.HistoryEntry `json:"entries"`
+	// Shallow, when the walk ended at the end of a shallow clone's
+	// history before finding as many entries as asked, says so (see
+	// ShallowEnd).
+	Shallow string `json:"-"`
 }
 
 // History lists the changes to an environment's promotables in the
@@ -65,7 +69,13 @@ func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HistoryResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}, nil
+	res := &HistoryResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	if req.Limit == 0 || len(entries) < req.Limit {
+		if res.Shallow, err = w.ShallowEnd(tip); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // EnvCommits walks the commits reachable from tip that changed env's

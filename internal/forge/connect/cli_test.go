@@ -112,6 +112,6 @@ func TestForgeChoice(t *testing.T) {
 	forgetest.Git(t, local, "commit", "-q", "-m", "init")
 	code, stdout, stderr := runCLI(t, local, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--to", "prod")
 	if code != 0 || !strings.Contains(stdout, "created promote/staging-to-prod") {
-		t.Errorf("no remote: exit %d, %s%s", code, stdout, stderr)
+		t.Errorf("no remote: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -33,6 +33,16 @@ func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) 
 	return h, r.secrets.Error(err)
 }
 
+// FetchHistory implements forge.HistoryFetcher; a forge without a
+// remote has no more history to fetch.
+func (r *redacting) FetchHistory(ctx context.Context, commit string, depth int) error {
+	h, ok := r.Forge.(forge.HistoryFetcher)
+	if !ok {
+		return nil
+	}
+	return r.secrets.Error(h.FetchHistory(ctx, commit, depth))
+}
+
 // MoveBase implements forge.BaseMover.
 func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
 	m, ok := r.Forge.(forge.BaseMover)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -95,6 +96,17 @@ func (s *GitServer) Clone(t testing.TB, path string) string {
 	t.Helper()
 	dir := t.TempDir()
 	Git(t, dir, "clone", "-q", s.Dir(path), ".")
+	Git(t, dir, "remote", "set-url", "origin", s.RepoURL(path))
+	return dir
+}
+
+// ShallowClone clones the server's repository as CI checkouts do, with
+// git clone --depth depth (file:// so that the clone is really shallow),
+// points origin at the server's URL and returns the directory.
+func (s *GitServer) ShallowClone(t testing.TB, path string, depth int) string {
+	t.Helper()
+	dir := t.TempDir()
+	Git(t, dir, "clone", "-q", "--depth", strconv.Itoa(depth), "file://"+s.Dir(path), ".")
 	Git(t, dir, "remote", "set-url", "origin", s.RepoURL(path))
 	return dir
 }

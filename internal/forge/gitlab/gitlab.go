@@ -60,9 +60,16 @@ func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
 	return f.Remote.FetchBase(ctx, base)
 }
 
+// FetchHistory implements forge.HistoryFetcher: more of a shallow
+// clone's history, from origin.
+func (f *Forge) FetchHistory(ctx context.Context, commit string, depth int) error {
+	return f.Remote.FetchHistory(ctx, commit, depth)
+}
+
 var _ interface {
 	forge.BaseFetcher
 	forge.BaseMover
+	forge.HistoryFetcher
 } = (*Forge)(nil)
 
 // MoveBase implements forge.BaseMover: a compare-and-swap fast-forward

@@ -114,19 +114,28 @@ func explainAuth(err error) error {
 func (r *Remote) List(ctx context.Context) (Refs, error) {
 	var refs Refs
 	err := r.do(ctx, "list branches of", func(ctx context.Context) error {
-		sess, err := r.uploadSession(ctx)
-		if err != nil {
+		return r.withUpload(ctx, func(_ transport.UploadPackSession, adv *packp.AdvRefs) error {
+			var err error
+			refs, err = advertised(adv)
 			return err
-		}
-		defer sess.Close()
-		adv, err := sess.AdvertisedReferencesContext(ctx)
-		if err != nil {
-			return err
-		}
-		refs, err = advertised(adv)
-		return err
+		})
 	})
 	return refs, err
+}
+
+// withUpload opens an upload-pack session and runs fn with it and the
+// remote's advertisement.
+func (r *Remote) withUpload(ctx context.Context, fn func(transport.UploadPackSession, *packp.AdvRefs) error) error {
+	sess, err := r.uploadSession(ctx)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	adv, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(sess, adv)
 }
 
 func (r *Remote) uploadSession(ctx context.Context) (transport.UploadPackSession, error) {
@@ -207,59 +216,85 @@ func (r *Remote) Fetch(ctx context.Context, branch string) (plumbing.Hash, error
 }
 
 func (r *Remote) fetchOnce(ctx context.Context, name plumbing.ReferenceName) (plumbing.Hash, error) {
-	sess, err := r.uploadSession(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	var tip plumbing.Hash
+	err := r.withUpload(ctx, func(sess transport.UploadPackSession, adv *packp.AdvRefs) error {
+		refs, err := advertised(adv)
+		if err != nil {
+			return err
+		}
+		if tip = refs[name]; tip.IsZero() {
+			return fmt.Errorf("origin has no branch %s: %w", name.Short(), gitrepo.ErrNoBranch)
+		}
+		if r.has(tip) {
+			return nil
+		}
+		return r.download(ctx, sess, adv, tip, 1)
+	})
+	return tip, err
+}
+
+// Deepen fetches the history of commit, depth commits deep (commit
+// included), into a shallow repository, as git fetch --depth does: for
+// a command that reads history (rollback) in a CI checkout. In a
+// complete repository it does nothing.
+func (r *Remote) Deepen(ctx context.Context, commit plumbing.Hash, depth int) error {
+	shallow, err := r.Repo.Shallow()
+	if err != nil || len(shallow) == 0 {
+		return err
 	}
-	defer sess.Close()
-	adv, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	refs, err := advertised(adv)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	tip := refs[name]
-	if tip.IsZero() {
-		return plumbing.ZeroHash, fmt.Errorf("origin has no branch %s: %w", name.Short(), gitrepo.ErrNoBranch)
-	}
-	if r.has(tip) {
-		return tip, nil
-	}
-	return tip, r.download(ctx, sess, adv, tip)
+	what := fmt.Sprintf("fetch %d commits of the history of %s from", depth, short(commit))
+	return r.do(ctx, what, func(ctx context.Context) error {
+		return r.withUpload(ctx, func(sess transport.UploadPackSession, adv *packp.AdvRefs) error {
+			return r.download(ctx, sess, adv, commit, depth)
+		})
+	})
 }
 
 // download asks the remote for want and everything it needs that the
-// local repository lacks, and stores the pack.
-func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash) error {
+// local repository lacks, and stores the pack. In a shallow repository
+// (a CI checkout made with --depth or --shallow-since) the request
+// carries the repository's shallow commits and asks for want's history
+// only depth commits deep (1 for a tip to plan on: history is not read),
+// and the shallow file is updated as git does, so that the repository
+// stays consistent for git and for later fetches and pushes.
+func (r *Remote) download(ctx context.Context, sess transport.UploadPackSession, adv *packp.AdvRefs, want plumbing.Hash, depth int) error {
 	st := r.Repo.Git().Storer
 	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
 	req.Wants = []plumbing.Hash{want}
 	req.Haves = r.haves()
 	shallows, err := st.Shallow()
 	if err != nil {
-		return err
+		return fmt.Errorf("read the shallow commits: %w", err)
 	}
-	req.Shallows = shallows
+	if len(shallows) > 0 {
+		if !adv.Capabilities.Supports(capability.Shallow) {
+			return errors.New("the remote cannot serve shallow repositories and this clone is shallow: clone with full history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0)")
+		}
+		_ = req.Capabilities.Set(capability.Shallow)
+		req.Shallows = shallows
+		req.Depth = packp.DepthCommits(max(depth, 1))
+	}
 	if r.Progress == nil && adv.Capabilities.Supports(capability.NoProgress) {
 		_ = req.Capabilities.Set(capability.NoProgress)
 	}
-	rd, err := sess.UploadPack(ctx, req)
+	resp, err := sess.UploadPack(ctx, req)
 	if errors.Is(err, transport.ErrEmptyUploadPackRequest) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	defer rd.Close()
-	if err := packfile.UpdateObjectStorage(st, sidebandReader(req.Capabilities, rd, r.Progress)); err != nil {
+	defer resp.Close()
+	if err := packfile.UpdateObjectStorage(st, sidebandReader(req.Capabilities, resp, r.Progress)); err != nil {
 		return fmt.Errorf("store fetched objects: %w", err)
 	}
 	if !r.has(want) {
 		return fmt.Errorf("the remote sent no commit %s", want)
 	}
-	return nil
+	if len(shallows) == 0 {
+		return nil
+	}
+	return r.Repo.UpdateShallow(resp.Shallows, resp.Unshallows)
 }
 
 // maxHaves caps the commits offered to the server as common ground.

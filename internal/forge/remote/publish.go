@@ -23,6 +23,11 @@ func (r *Remote) FetchBase(ctx context.Context, base string) (string, error) {
 	return h.String(), nil
 }
 
+// FetchHistory implements forge.HistoryFetcher with Deepen.
+func (r *Remote) FetchHistory(ctx context.Context, commit string, depth int) error {
+	return r.Deepen(ctx, plumbing.NewHash(commit), depth)
+}
+
 // Publish makes the remote's promotion branch hold p's change. When the
 // branch already holds a commit with the same tree on the same base
 // nothing is pushed; otherwise the branch is created or force-updated

@@ -30,7 +30,13 @@ func setup(t *testing.T) (*forgetest.GitServer, *gitrepo.Repo, *remote.Remote) {
 	t.Helper()
 	srv := forgetest.NewGitServer(t, "x-access-token", token)
 	srv.CreateRepo(t, "a/b", map[string]string{"env/prod/app.yaml": "tag: 1\n", "env/staging/app.yaml": "tag: 2\n", "README.md": "hi\n"})
-	dir := srv.Clone(t, "a/b")
+	repo, r := openRemote(t, srv, srv.Clone(t, "a/b"))
+	return srv, repo, r
+}
+
+// openRemote opens the clone in dir and its Remote for the server's a/b.
+func openRemote(t *testing.T, srv *forgetest.GitServer, dir string) (*gitrepo.Repo, *remote.Remote) {
+	t.Helper()
 	repo, err := gitrepo.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +45,7 @@ func setup(t *testing.T) (*forgetest.GitServer, *gitrepo.Repo, *remote.Remote) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &remote.Remote{Repo: repo, Loc: loc, Creds: remote.Credentials{Username: "x-access-token", Token: func(context.Context) (string, error) { return token, nil }}}
-	return srv, repo, r
+	return repo, &remote.Remote{Repo: repo, Loc: loc, Creds: remote.Credentials{Username: "x-access-token", Token: func(context.Context) (string, error) { return token, nil }}}
 }
 
 // commitOn writes a commit changing env/prod/app.yaml on parent.
