@@ -15,11 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/chatops"
-	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/server"
-	"github.com/gitops-promote/promote/internal/workspace"
 )
 
 type serveOptions struct {
@@ -110,16 +107,18 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 		}
 		o.dataDir = filepath.Join(cache, "promote-serve")
 	}
-	repos := &serveRepos{f: f, dir: o.dataDir, log: log}
+	fo := f.ForgeOptions
+	fo.Getenv = f.Getenv
+	repos := &server.Repos{Dir: o.dataDir, Forge: fo, Now: f.now, Log: log}
 	srv, err := server.New(server.Options{
-		Secrets: secrets, Process: repos.process, Log: log,
+		Secrets: secrets, Process: repos.Process, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,
 		Workers: o.workers, QueueSize: o.queueSize, JobTimeout: o.jobTimeout,
 	})
 	if err != nil {
 		return err
 	}
-	repos.metrics = srv.Metrics
+	repos.Metrics = srv.Metrics
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", o.addr, err)
@@ -169,53 +168,4 @@ func secretFrom(file, env string) ([]byte, error) {
 		return nil, fmt.Errorf("read secret: %w", err)
 	}
 	return []byte(strings.TrimSpace(string(data))), nil
-}
-
-// serveRepos keeps a bare clone per repository and handles deliveries
-// on it. The server runs one delivery per repository at a time, so a
-// clone is never used by two deliveries at once.
-type serveRepos struct {
-	f       *Factory
-	dir     string
-	log     *slog.Logger
-	metrics *server.Metrics
-}
-
-// process handles one delivery.
-func (s *serveRepos) process(ctx context.Context, d server.Delivery) (*chatops.Result, error) {
-	h, err := s.handler(d.Payload.Repository)
-	if err != nil {
-		return nil, err
-	}
-	return h.Handle(ctx, d.Payload)
-}
-
-// handler opens the repository's clone and forge.
-func (s *serveRepos) handler(repo forge.Repository) (*chatops.Handler, error) {
-	ws, err := workspace.ServerClone(s.dir, repo.Forge, repo.Path, repo.CloneURL)
-	if err != nil {
-		return nil, err
-	}
-	r, err := ws.Repo()
-	if err != nil {
-		return nil, err
-	}
-	opts := s.f.ForgeOptions
-	opts.Forge, opts.Repo, opts.Getenv = repo.Forge, repo.Path, s.f.Getenv
-	opts.Stderr = &logWriter{log: s.log.With("repository", repo.Path)}
-	opts.Transport = s.metrics.Transport(opts.Transport)
-	fg, err := connect.Open(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return chatops.NewHandler(ws, fg, repo.DefaultBranch, s.f.now, s.log.With("repository", repo.Path))
-}
-
-// logWriter turns the forge's notes into log records.
-type logWriter struct{ log *slog.Logger }
-
-// Write implements io.Writer: one record per note.
-func (w *logWriter) Write(p []byte) (int, error) {
-	w.log.Info(strings.TrimSpace(strings.TrimPrefix(string(p), "promote: ")))
-	return len(p), nil
 }
