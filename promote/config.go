@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gitops-promote/promote/internal/fileerr"
 
@@ -56,6 +57,14 @@ type Environment struct {
 	// Freeze lists windows in which promotions into this environment are
 	// refused unless forced.
 	Freeze []Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+	// RequireSoak refuses promotions into this environment, unless
+	// forced, until each value promoted has run in the source for this
+	// long (24h, 90m, 2d).
+	RequireSoak string `yaml:"requireSoak,omitempty" json:"requireSoak,omitempty"`
+	// RequireChecks are commit statuses or check runs that must have
+	// succeeded on the commit that last changed the source (or a later
+	// commit of the base branch) before promoting into this environment.
+	RequireChecks []string `yaml:"requireChecks,omitempty" json:"requireChecks,omitempty"`
 	// PullRequest configures the pull or merge requests that promote
 	// into this environment: reviewers, labels, draft, auto-merge.
 	PullRequest *RequestSettings `yaml:"pullRequest,omitempty" json:"pullRequest,omitempty"`
@@ -67,7 +76,11 @@ type Environment struct {
 	AutoPromote bool `yaml:"autoPromote,omitempty" json:"autoPromote,omitempty"`
 
 	line int
+	soak time.Duration
 }
+
+// Soak is the soak time RequireSoak asks for, 0 when none.
+func (e Environment) Soak() time.Duration { return e.soak }
 
 // Promotables says which values travel along an edge.
 type Promotables struct {
@@ -224,6 +237,9 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 		}
 	}
 	if err := c.validateFreeze(e); err != nil {
+		return err
+	}
+	if err := c.validateGates(e); err != nil {
 		return err
 	}
 	if err := c.validatePullRequest(e); err != nil {

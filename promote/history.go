@@ -56,6 +56,9 @@ type HistoryEntry struct {
 	From         string `json:"from,omitempty"`
 	SourceCommit string `json:"sourceCommit,omitempty"`
 	RollbackTo   string `json:"rollbackTo,omitempty"`
+	// Forced is the reason of a Promote-Forced trailer: the promotion
+	// was proposed past gates that had not passed.
+	Forced string `json:"forced,omitempty"`
 	// Changes are the promotables before (Old) and after (New): New is
 	// empty for an image or file removed, Old for one added.
 	Changes []Change `json:"changes"`
@@ -72,6 +75,8 @@ type HistoryRequest struct {
 	Apps []string
 	// Limit is the number of entries wanted; 0 means all.
 	Limit int
+	// Until, when set, ends the walk after the entry it returns true for.
+	Until func(HistoryEntry) bool
 }
 
 // History reads, from commits (newest first, as a walk of the
@@ -96,7 +101,7 @@ func History(cfg *Config, req HistoryRequest, commits iter.Seq2[EnvCommit, error
 			continue
 		}
 		entries = append(entries, e)
-		if req.Limit > 0 && len(entries) == req.Limit {
+		if req.Limit > 0 && len(entries) == req.Limit || req.Until != nil && req.Until(e) {
 			break
 		}
 	}
@@ -111,11 +116,12 @@ func newEntry(c EnvCommit) HistoryEntry {
 		m.From = firstOf(m.From, merged.From)
 		m.SourceCommit = firstOf(m.SourceCommit, merged.SourceCommit)
 		m.RollbackTo = firstOf(m.RollbackTo, merged.RollbackTo)
+		m.Forced = firstOf(m.Forced, merged.Forced)
 	}
 	return HistoryEntry{
 		Commit: c.Commit, Parent: c.Parent, Author: c.Author, Email: c.Email, Date: c.Date,
 		Subject: m.Subject, PR: m.PR, From: m.From, SourceCommit: m.SourceCommit, RollbackTo: m.RollbackTo,
-		Changes: []Change{},
+		Forced: m.Forced, Changes: []Change{},
 	}
 }
 
@@ -186,9 +192,10 @@ type CommitMeta struct {
 	// PR is the pull or merge request, from a standard merge or squash
 	// subject or a GitLab "See merge request" line.
 	PR *PullRequest
-	// From, SourceCommit and RollbackTo are the Promote-From,
-	// Promote-Source-Commit and Promote-Rollback-To trailers.
-	From, SourceCommit, RollbackTo string
+	// From, SourceCommit, RollbackTo and Forced are the Promote-From,
+	// Promote-Source-Commit, Promote-Rollback-To and Promote-Forced
+	// trailers.
+	From, SourceCommit, RollbackTo, Forced string
 }
 
 // requestRef is one way a forge writes, in the message of the commit
@@ -229,6 +236,8 @@ func ParseCommitMessage(msg string) CommitMeta {
 			m.SourceCommit = firstOf(m.SourceCommit, t[2])
 		case "Promote-Rollback-To":
 			m.RollbackTo = firstOf(m.RollbackTo, t[2])
+		case "Promote-Forced":
+			m.Forced = firstOf(m.Forced, t[2])
 		}
 	}
 	return m

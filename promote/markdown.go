@@ -13,11 +13,15 @@ func (p *Plan) Markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Promotes **%s** to **%s**", p.From, p.To)
-	if p.SourceCommit != "" {
+	switch {
+	case p.SourceRev != "":
+		fmt.Fprintf(&b, " as it was at `%s` (source commit `%s`)", strings.ReplaceAll(p.SourceRev, "`", ""), shortCommit(p.SourceCommit))
+	case p.SourceCommit != "":
 		fmt.Fprintf(&b, " (source commit `%s`)", shortCommit(p.SourceCommit))
 	}
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
+	p.gateTable(&b)
 	if p.Empty() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()
@@ -152,9 +156,9 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 	if p.Forced == nil {
 		return
 	}
-	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", p.Forced.Reason)
+	fmt.Fprintf(b, "> [!WARNING]\n> **Forced** past the pipeline policy: %s\n", mdText(p.Forced.Reason))
 	for _, v := range p.Forced.Overrides {
-		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, v.Msg)
+		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, mdText(v.Msg))
 	}
 	b.WriteString("\n")
 }

@@ -67,14 +67,20 @@ type Plan struct {
 	// Apps is the selection; empty means every app.
 	Apps []string `json:"apps,omitempty"`
 	// SourceCommit is the commit the source was read at, when known.
-	SourceCommit string   `json:"sourceCommit,omitempty"`
-	Changes      []Change `json:"changes"`
+	SourceCommit string `json:"sourceCommit,omitempty"`
+	// SourceRev is the revision the source was read at when it is not
+	// the tip (a release set: --from staging@REV), as the user wrote it.
+	SourceRev string   `json:"sourceRev,omitempty"`
+	Changes   []Change `json:"changes"`
 	// Notes are things a user should know that are not changes (an app
 	// without an overlay in the target, for example).
 	Notes []string `json:"notes,omitempty"`
 	// Forced, when set, records that the plan is proposed despite the
 	// pipeline policy (see EnforcePolicy): the reason and rules broken.
 	Forced *Forced `json:"forced,omitempty"`
+	// Gates are the conditions of the promotion and where they stand
+	// (EvaluateGates), when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
 	// Dirs are the source and target directories the plan read.
 	Dirs []string `json:"-"`
 	// Rollback is set when the plan returns To to its own state at the

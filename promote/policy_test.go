@@ -87,7 +87,7 @@ func TestPolicyMessages(t *testing.T) {
 	cfg := mustConfig(t, policyConfig)
 	trees := pipelineTree("3", "2", "1")
 	plan, _ := NewPlan(cfg, Request{From: "dev", To: "prod"}, trees)
-	err := EnforcePolicy(cfg, plan, trees, inFreeze, "")
+	err := EnforcePolicy(cfg, plan, trees, GateInput{Now: inFreeze}, "")
 	var pe *PolicyError
 	if !errors.As(err, &pe) {
 		t.Fatalf("got %v, want a *PolicyError", err)
@@ -117,10 +117,10 @@ func TestEnforcePolicyForced(t *testing.T) {
 	cfg := mustConfig(t, policyConfig)
 	trees := pipelineTree("3", "2", "1")
 	plan, _ := NewPlan(cfg, Request{From: "dev", To: "prod"}, trees)
-	if err := EnforcePolicy(cfg, plan, trees, inFreeze, "hotfix\nPromote-To: dev"); err == nil {
+	if err := EnforcePolicy(cfg, plan, trees, GateInput{Now: inFreeze}, "hotfix\nPromote-To: dev"); err == nil {
 		t.Fatal("a reason of two lines was accepted (it would forge a trailer)")
 	}
-	if err := EnforcePolicy(cfg, plan, trees, inFreeze, "  hotfix for INC-42 "); err != nil {
+	if err := EnforcePolicy(cfg, plan, trees, GateInput{Now: inFreeze}, "  hotfix for INC-42 "); err != nil {
 		t.Fatal(err)
 	}
 	if plan.Forced == nil || plan.Forced.Reason != "hotfix for INC-42" || rules(plan.Forced.Overrides) != "edge,freeze" {
@@ -139,7 +139,7 @@ func TestEnforcePolicyForced(t *testing.T) {
 	// A forced run that breaks nothing is not marked.
 	clean := pipelineTree("2", "2", "1")
 	plan, _ = NewPlan(cfg, Request{To: "prod"}, clean)
-	if err := EnforcePolicy(cfg, plan, clean, beforeFreeze, "just because"); err != nil || plan.Forced != nil {
+	if err := EnforcePolicy(cfg, plan, clean, GateInput{Now: beforeFreeze}, "just because"); err != nil || plan.Forced != nil {
 		t.Errorf("nothing broken: err %v, forced %+v", err, plan.Forced)
 	}
 }
@@ -149,7 +149,7 @@ func TestFreezeConfigErrors(t *testing.T) {
 		"  - name: prod\n    path: p\n    freeze:\n      - {from: \"2026-12-20\", to: \"2027-01-05T00:00:00Z\"}\n":           `promote.yaml:5: environment "prod": freeze[0]: from: "2026-12-20" is not an RFC 3339 time (expected e.g. 2026-12-20T00:00:00Z)`,
 		"  - name: prod\n    path: p\n    freeze:\n      - {from: \"2027-01-05T00:00:00Z\", to: \"2026-12-20T00:00:00Z\"}\n": `promote.yaml:5: environment "prod": freeze[0]: from 2027-01-05T00:00:00Z is not before to 2026-12-20T00:00:00Z`,
 		"  - name: prod\n    path: p\n    freeze:\n      - {from: \"2026-12-20T00:00:00Z\"}\n":                               `promote.yaml:5: environment "prod": freeze[0]: to: missing: expected an RFC 3339 time such as 2026-12-20T00:00:00Z`,
-		"  - name: prod\n    path: p\n    freeze:\n      - {from: \"2026-12-20T00:00:00Z\", until: x}\n":                     `promote.yaml:5: freeze: unknown key "until" (expected from, to, reason)`,
+		"  - name: prod\n    path: p\n    freeze:\n      - {from: \"2026-12-20T00:00:00Z\", until: x}\n":                     `promote.yaml:5: freeze: unknown key "until" (expected from, to, reason, cron, duration, timezone)`,
 		"  - name: prod\n    path: p\n    requireSourceClean: maybe\n":                                                       `promote.yaml:4: cannot unmarshal !!str ` + "`maybe`" + ` into bool`,
 	}
 	for env, want := range cases {

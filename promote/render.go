@@ -121,6 +121,9 @@ func (p *Plan) Title() string {
 	return cut(fmt.Sprintf("promote(%s): %s", p.To, p.Summary()), MaxTitle)
 }
 
+// Cut shortens s to at most max bytes, ending it with "..." when cut.
+func Cut(s string, max int) string { return cut(s, max) }
+
 func cut(s string, max int) string {
 	if len(s) <= max {
 		return s
@@ -143,6 +146,9 @@ func (p *Plan) Trailers() []Trailer {
 	}
 	if p.SourceCommit != "" {
 		t = append(t, Trailer{"Promote-Source-Commit", p.SourceCommit})
+	}
+	if p.SourceRev != "" {
+		t = append(t, Trailer{"Promote-Source-Rev", p.SourceRev})
 	}
 	var imgs, apps []string
 	for _, c := range p.Changes {

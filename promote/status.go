@@ -214,7 +214,14 @@ type EdgeStatus struct {
 	Notes   []string `json:"notes,omitempty"`
 	// Error says why the edge could not be planned.
 	Error string `json:"error,omitempty"`
+	// Gates are the gates of the promotion, when they were evaluated.
+	Gates []Gate `json:"gates,omitempty"`
+
+	plan *Plan
 }
+
+// Plan is the plan of the edge, nil when it could not be planned.
+func (e EdgeStatus) Plan() *Plan { return e.plan }
 
 // NewStatus reads every environment of cfg from fsys, in configuration
 // order, and plans every pipeline edge. What cannot be read is reported
@@ -231,7 +238,7 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 		if err != nil {
 			edge.Error = err.Error()
 		} else {
-			edge.Behind, edge.Changes, edge.Notes = !p.Empty(), p.Changes, p.Notes
+			edge.Behind, edge.Changes, edge.Notes, edge.plan = !p.Empty(), p.Changes, p.Notes, p
 		}
 		s.Pipeline = append(s.Pipeline, edge)
 	}

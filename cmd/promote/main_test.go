@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -11,8 +12,23 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"promote": func() { os.Exit(cli.Main()) },
+		"promote": func() { os.Exit(cli.MainWith(testFactory())) },
 	})
+}
+
+// testFactory is the process's factory with the clock scripts set in
+// PROMOTE_TEST_NOW (RFC 3339), so that gates measured against the clock
+// (soak time, freeze windows) give the same output on every run.
+func testFactory() *cli.Factory {
+	f := cli.NewFactory()
+	if s := os.Getenv("PROMOTE_TEST_NOW"); s != "" {
+		now, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic("PROMOTE_TEST_NOW: " + err.Error())
+		}
+		f.Now = func() time.Time { return now }
+	}
+	return f
 }
 
 // TestScripts runs the end-to-end CLI scripts in testdata/script. Each

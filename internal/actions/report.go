@@ -3,6 +3,7 @@ package actions
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -53,6 +54,8 @@ func ProposalOutputs(res *proposal.Result) ([]Output, error) {
 		{Name: "pr-url", Value: res.URL}, {Name: "pr-number", Value: number(res.Number)},
 		{Name: "changed", Value: strconv.FormatBool(changed)}, {Name: "plan-json", Value: string(plan)},
 		{Name: "branch", Value: res.Branch}, {Name: "action", Value: string(res.Action)}, {Name: "commit", Value: res.Commit},
+		// gated is set by ReportGated when gates hold the promotion back.
+		{Name: "gated", Value: ""},
 	}, nil
 }
 
@@ -114,4 +117,22 @@ func ErrorPosition(err error) (string, int) {
 		return m[1], n
 	}
 	return "", 0
+}
+
+// ReportGated tells GitHub Actions that gates held the promotion back:
+// the output gated (waiting or blocked) and the gate table as the step
+// summary, so that a scheduled workflow tells "not yet" from a failure.
+func ReportGated(getenv func(string) string, commands io.Writer, pe *promote.PolicyError) error {
+	gh := DetectGitHub(getenv, commands)
+	if gh == nil {
+		return nil
+	}
+	state := "blocked"
+	if pe.Waiting() {
+		state = "waiting"
+	}
+	if err := gh.SetOutputs(Output{Name: "gated", Value: state}); err != nil {
+		return err
+	}
+	return gh.Summary(fmt.Sprintf("## %s → %s held back by its gates\n\n%s", pe.From, pe.To, promote.GateMarkdown(pe.Gates)))
 }

@@ -50,6 +50,22 @@ func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a for
 	return nil
 }
 
+// authorizeForce decides whether a, already authorized to promote into
+// env, may force a promotion past its gates from chat: only when env
+// lists approvers (Authorize then checked a is one). Forcing by comment
+// into an environment without approvers is refused: the command line's
+// --force --reason stays open to those who can push.
+func authorizeForce(cfg *promote.Config, a forge.Actor, env string) error {
+	e, err := cfg.Lookup(env)
+	if err != nil {
+		return &Refusal{Msg: err.Error()}
+	}
+	if len(e.Approvers) == 0 {
+		return &Refusal{Msg: fmt.Sprintf("@%s may not force a promotion into %s from a comment: %s lists no approvers for it, and only approvers may force by chat.", a.Login, env, cfg.File)}
+	}
+	return nil
+}
+
 // approver reports whether login is listed among approvers or is a
 // member of a team listed there.
 func approver(ctx context.Context, acc forge.Access, approvers []string, login string) (bool, error) {

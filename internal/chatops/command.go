@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Verb is what a command asks for.
@@ -17,12 +18,15 @@ const (
 	VerbHelp     Verb = "help"
 )
 
+// maxForceReason bounds the reason of /promote <env> --force <reason>.
+const maxForceReason = 200
+
 // MaxSteps bounds /rollback <env> <steps>.
 const MaxSteps = 100
 
 // Grammar is the reply to a malformed command and to /promote help.
 const Grammar = "Commands (the first line of a comment):\n\n" +
-	"- `/promote <env> [app...] [--from <env>]`: propose promoting `<env>` from its source (or `--from`), optionally only some apps\n" +
+	"- `/promote <env> [app...] [--from <env>] [--force <reason>]`: propose promoting `<env>` from its source (or `--from`), optionally only some apps; `--force` (for the environment's approvers) proposes past the gates that hold it back, the rest of the line being the reason\n" +
 	"- `/rollback <env> [<commit> | <steps>]`: propose `<env>` as it was before its last change, `<steps>` changes back (1 to 100), or at `<commit>` (7 to 40 hex digits)\n" +
 	"- `/promote status`: what every environment runs and which lag their source\n" +
 	"- `/promote help`: this text\n\n" +
@@ -37,6 +41,9 @@ type Command struct {
 	Apps []string
 	// From is the source environment given with --from.
 	From string
+	// Force is the reason given with --force: the promotion is proposed
+	// past the gates that hold it back.
+	Force string
 	// Commit is the commit /rollback returns to; Steps how many changes
 	// back it goes (1 when neither is given).
 	Commit string
@@ -57,6 +64,9 @@ func (c Command) String() string {
 	parts := append([]string{"/promote", c.Env}, c.Apps...)
 	if c.From != "" {
 		parts = append(parts, "--from", c.From)
+	}
+	if c.Force != "" {
+		parts = append(parts, "--force", c.Force)
 	}
 	return strings.Join(parts, " ")
 }
@@ -126,8 +136,18 @@ func parsePromote(line string, args []string) (*Command, error) {
 			c.From = strings.TrimPrefix(a, "--from=")
 		case a == "--from":
 			return nil, syntax(line, "--from needs an environment")
+		case a == "--force":
+			// The reason is the rest of the line.
+			c.Force = strings.Join(args[i+1:], " ")
+			switch {
+			case c.Force == "":
+				return nil, syntax(line, "--force needs a reason: /promote <env> --force <reason>")
+			case strings.ContainsFunc(c.Force, unicode.IsControl) || len(c.Force) > maxForceReason:
+				return nil, syntax(line, "--force: the reason must be printable text of at most %d bytes", maxForceReason)
+			}
+			i = len(args)
 		case strings.HasPrefix(a, "-"):
-			return nil, syntax(line, "unknown option %q (the only option is --from <env>)", a)
+			return nil, syntax(line, "unknown option %q (the options are --from <env> and --force <reason>)", a)
 		case c.Env == "":
 			c.Env = a
 		default:

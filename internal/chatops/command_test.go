@@ -17,6 +17,8 @@ func TestParseCommands(t *testing.T) {
 		{"/promote prod\r::warning::not a command", &Command{Verb: VerbPromote, Env: "prod"}},
 		{"/promote prod web worker --from dev", &Command{Verb: VerbPromote, Env: "prod", Apps: []string{"web", "worker"}, From: "dev"}},
 		{"/promote prod --from=staging web", &Command{Verb: VerbPromote, Env: "prod", Apps: []string{"web"}, From: "staging"}},
+		{"/promote prod --force INC-42:  fix  the  outage", &Command{Verb: VerbPromote, Env: "prod", Force: "INC-42: fix the outage"}},
+		{"/promote prod web --from dev --force --from is part of the reason", &Command{Verb: VerbPromote, Env: "prod", Apps: []string{"web"}, From: "dev", Force: "--from is part of the reason"}},
 		{"/promote status", &Command{Verb: VerbStatus}},
 		{"/promote help", &Command{Verb: VerbHelp}},
 		{"/rollback prod", &Command{Verb: VerbRollback, Env: "prod", Steps: 1}},
@@ -49,7 +51,9 @@ func TestParseExplainsMalformedCommands(t *testing.T) {
 		"/promote":                                  "expected an environment",
 		"/promote --from dev":                       "expected an environment",
 		"/promote prod --from":                      "--from needs an environment",
-		"/promote prod --force":                     `unknown option "--force"`,
+		"/promote prod --force":                     "--force needs a reason",
+		"/promote prod --force \x1b[31mred":         "--force: the reason must be printable text",
+		"/promote prod --forced x":                  `unknown option "--forced"`,
 		"/promote prod --from a --from b":           "--from is given twice",
 		"/promote status now":                       "takes no arguments",
 		"/promote pr$d":                             "not a valid environment",
@@ -73,7 +77,7 @@ func TestParseExplainsMalformedCommands(t *testing.T) {
 }
 
 func TestCommandStringParsesBack(t *testing.T) {
-	for _, body := range []string{"/promote prod web --from dev", "/rollback prod 2", "/rollback prod 3f2a1c9", "/promote status", "/promote help"} {
+	for _, body := range []string{"/promote prod web --from dev", "/promote prod --from dev --force INC-42 fix", "/rollback prod 2", "/rollback prod 3f2a1c9", "/promote status", "/promote help"} {
 		c, err := Parse(body)
 		if err != nil {
 			t.Fatal(err)

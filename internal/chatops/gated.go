@@ -15,14 +15,18 @@ import (
 )
 
 // Gated is the runner of chat commands on base (the default branch)
-// with the gates of run and rollback: the pipeline policy, never forced
-// from a comment, with now as the clock of freeze windows, and the
-// validation gate.
+// with the gates of run and rollback: the pipeline policy (forced from a
+// comment only by approvers, see Authorize), with now as the gates'
+// clock, and the validation gate.
 func Gated(ws *workspace.Workspace, fg forge.Forge, base string, now func() time.Time) *Repo {
 	return &Repo{
 		Workspace: ws, Forge: fg, Base: base,
-		Plan: func(req promote.Request) proposal.PlanFunc {
-			return review.Policy(proposal.Promotion(req), now, "")
+		Plan: func(req promote.Request, force string) proposal.PlanFunc {
+			// Chat commands are bounded by the server's or the job's
+			// own timeouts; the forge calls of the gates by the forge's.
+			src := review.ForgeSources(now, ws, fg)
+			src.Deepen = proposal.Deepener(context.Background(), fg)
+			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
 	}

@@ -24,8 +24,9 @@ type RollbackRequest struct {
 type Runner interface {
 	// Config is the configuration on the default branch's tip.
 	Config(ctx context.Context) (*promote.Config, error)
-	// Promote proposes a promotion.
-	Promote(ctx context.Context, req promote.Request) (*proposal.Result, error)
+	// Promote proposes a promotion; force, when not empty, is the reason
+	// to propose it past the gates that hold it back.
+	Promote(ctx context.Context, req promote.Request, force string) (*proposal.Result, error)
 	// Rollback proposes a rollback.
 	Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error)
 	// Status renders what every environment runs, in markdown.
@@ -155,7 +156,11 @@ func (h *Handler) run(ctx context.Context, c *forge.Comment, cmd *Command, cfg *
 			return
 		}
 	}
-	if err := Authorize(ctx, h.Forge, cfg, c.Author, cmd.Env); err != nil {
+	err := Authorize(ctx, h.Forge, cfg, c.Author, cmd.Env)
+	if err == nil && cmd.Force != "" {
+		err = authorizeForce(cfg, c.Author, cmd.Env)
+	}
+	if err != nil {
 		var r *Refusal
 		if errors.As(err, &r) {
 			res.Outcome, res.Reply = Refused, fmt.Sprintf("Not run: `%s`. %s", cmd, r.Msg)
@@ -177,7 +182,7 @@ func (h *Handler) propose(ctx context.Context, cmd *Command) (*proposal.Result, 
 	if cmd.Verb == VerbRollback {
 		return h.Runner.Rollback(ctx, RollbackRequest{Env: cmd.Env, Commit: cmd.Commit, Steps: cmd.Steps})
 	}
-	return h.Runner.Promote(ctx, promote.Request{From: cmd.From, To: cmd.Env, Apps: cmd.Apps})
+	return h.Runner.Promote(ctx, promote.Request{From: cmd.From, To: cmd.Env, Apps: cmd.Apps}, cmd.Force)
 }
 
 func (h *Handler) fail(res *Result, cmd *Command, err error) {

@@ -93,7 +93,7 @@ func TestMalformedCommandGetsTheGrammar(t *testing.T) {
 		t.Fatalf("outcome %s", res.Outcome)
 	}
 	replies := e.replies()
-	if len(replies) != 1 || !strings.Contains(replies[0], `unknown option "--force"`) || !strings.Contains(replies[0], "/rollback <env> [<commit> | <steps>]") {
+	if len(replies) != 1 || !strings.Contains(replies[0], "--force needs a reason") || !strings.Contains(replies[0], "/rollback <env> [<commit> | <steps>]") {
 		t.Fatalf("replies: %q", replies)
 	}
 	if got := e.reactions(); got != "eyes,confused" {

@@ -90,7 +90,7 @@ func (h *Handler) promoteNext(ctx context.Context, prom Promotion, next []promot
 		if prom.App != "" {
 			req.Apps = []string{prom.App}
 		}
-		p, err := h.Runner.Promote(ctx, req)
+		p, err := h.Runner.Promote(ctx, req, "")
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s → %s: %v", prom.To, t.Name, err))
 			lines = append(lines, fmt.Sprintf("- %s → %s failed: %v", prom.To, t.Name, err))

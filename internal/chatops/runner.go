@@ -21,9 +21,10 @@ type Repo struct {
 	Forge     forge.Forge
 	// Base is the default branch.
 	Base string
-	// Plan wraps the promotion plan (with the pipeline policy, say); nil
-	// uses proposal.Promotion.
-	Plan func(promote.Request) proposal.PlanFunc
+	// Plan wraps the promotion plan (with the pipeline policy and its
+	// gates, forced with the reason force when not empty); nil uses
+	// proposal.Promotion.
+	Plan func(req promote.Request, force string) proposal.PlanFunc
 	// Reviewers vet every proposal (the validation gate).
 	Reviewers []proposal.Reviewer
 	// StatusMarkdown renders /promote status; nil uses a short table.
@@ -55,10 +56,10 @@ func (r *Repo) Config(ctx context.Context) (*promote.Config, error) {
 }
 
 // Promote implements Runner.
-func (r *Repo) Promote(ctx context.Context, req promote.Request) (*proposal.Result, error) {
+func (r *Repo) Promote(ctx context.Context, req promote.Request, force string) (*proposal.Result, error) {
 	plan := proposal.Promotion(req)
 	if r.Plan != nil {
-		plan = r.Plan(req)
+		plan = r.Plan(req, force)
 	}
 	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
 }

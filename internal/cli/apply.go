@@ -48,6 +48,9 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.sel.noRev("apply"); err != nil {
+		return err
+	}
 	plan, edits, err := ws.Apply(o.sel.request(), func(cfg *promote.Config) error { return fetchBranches(ctx, f, cfg, o.fetch) })
 	if err != nil {
 		return err

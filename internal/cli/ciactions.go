@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/promote"
 )
 
 // annotateErrors makes every command's error, inside GitHub Actions, an
@@ -45,4 +46,10 @@ func annotate(f *Factory, err error) {
 // actions.ReportProposal.
 func reportProposal(f *Factory, res *proposal.Result) error {
 	return actions.ReportProposal(f.Getenv, f.commands(), res)
+}
+
+// reportGated tells GitHub Actions that gates held the promotion back:
+// see actions.ReportGated.
+func reportGated(f *Factory, pe *promote.PolicyError) error {
+	return actions.ReportGated(f.Getenv, f.Stderr, pe)
 }

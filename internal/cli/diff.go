@@ -50,6 +50,9 @@ func runDiff(f *Factory, o *diffOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
+	if err := o.sel.noRev("diff"); err != nil {
+		return err
+	}
 	cfg, tree, err := loadTree(f, o.ref)
 	if err != nil {
 		return err

@@ -18,13 +18,35 @@ type selection struct {
 
 func (s *selection) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.to, "to", "", "target `ENV` (required)")
-	cmd.Flags().StringVar(&s.from, "from", "", "source `ENV` (default: the target's from:)")
+	cmd.Flags().StringVar(&s.from, "from", "", "source `ENV` (default: the target's from:); ENV@REV promotes what ENV ran at a commit, tag or @{DATE}")
 	cmd.Flags().StringSliceVar(&s.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
 	_ = cmd.MarkFlagRequired("to")
 }
 
 func (s *selection) request() promote.Request {
-	return promote.Request{From: s.from, To: s.to, Apps: s.apps}
+	from, _, _ := strings.Cut(s.from, "@")
+	return promote.Request{From: from, To: s.to, Apps: s.apps}
+}
+
+// noRev refuses --from ENV@REV for commands that read the source as it
+// is now.
+func (s *selection) noRev(cmd string) error {
+	if strings.Contains(s.from, "@") {
+		return fmt.Errorf("--from %q: %s reads the source as it is; ENV@REV (a release set) is for plan and run", s.from, cmd)
+	}
+	return nil
+}
+
+// sourceRev is the REV of --from ENV@REV (a release set), "" without.
+func (s *selection) sourceRev() (string, error) {
+	from, rev, ok := strings.Cut(s.from, "@")
+	switch {
+	case !ok:
+		return "", nil
+	case from == "" || rev == "":
+		return "", fmt.Errorf("--from %q: expected ENV@REV, e.g. staging@3f2a1c9, staging@v1.4.2 or staging@{2026-11-30T10:00Z}", s.from)
+	}
+	return rev, nil
 }
 
 // output is the -o flag.

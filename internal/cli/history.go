@@ -132,6 +132,9 @@ func entryProvenance(e promote.HistoryEntry) string {
 	if e.PR != nil {
 		parts = append(parts, "PR "+e.PR.Ref)
 	}
+	if e.Forced != "" {
+		parts = append(parts, "forced: "+e.Forced)
+	}
 	return strings.Join(parts, ", ")
 }
 

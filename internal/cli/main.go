@@ -17,6 +17,10 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1
 	ExitChanges = 2 // plan --exit-code: there is something to promote
+	// ExitGated: only gates that open by themselves (soak time, pending
+	// checks, a freeze window) hold a promotion back (plan --exit-code,
+	// run).
+	ExitGated = 3
 )
 
 // ExitError makes a command exit with Code after printing Err (if any).
@@ -36,10 +40,11 @@ func (e *ExitError) Unwrap() error { return e.Err }
 
 // Main runs the command line with the process's arguments and streams and
 // returns the exit code.
-func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	f := &Factory{
+func Main() int { return MainWith(NewFactory()) }
+
+// NewFactory is the factory of the process: its streams and environment.
+func NewFactory() *Factory {
+	return &Factory{
 		Stdin:    os.Stdin,
 		Stdout:   os.Stdout,
 		Stderr:   os.Stderr,
@@ -48,6 +53,13 @@ func Main() int {
 
 		StderrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+}
+
+// MainWith runs the process's arguments with f, stopping on an
+// interrupt, and returns the exit code.
+func MainWith(f *Factory) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	return Run(ctx, f, os.Args[1:])
 }
 

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -32,7 +35,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
-  promote plan --to prod --exit-code   # exit 2 when there is something to promote
+  promote plan --to prod --exit-code   # exit 2 when there is something to promote, 3 when gates hold it back
   promote plan --to prod --rendered    # and the diff of kustomize build, per resource
   promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
 		Args: cobra.NoArgs,
@@ -43,7 +46,7 @@ is read from its branch (the local one, else origin/<branch>).`,
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
-	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 0 when not")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 3 when gates hold it back, 0 when nothing")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	addFetchFlag(cmd, &o.fetch)
 	return cmd
@@ -53,19 +56,30 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	cfg, tree, err := loadTree(f, o.ref)
+	ws, err := f.Workspace()
+	if err != nil {
+		return err
+	}
+	cfg, tree, tip, err := ws.TreeWithCommit(o.ref)
 	if err != nil {
 		return err
 	}
 	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
-	plan, err := promote.NewPlan(cfg, o.sel.request(), promote.Trees{Source: tree, Target: tree})
+	planner, err := o.planner(f)
 	if err != nil {
 		return err
 	}
+	plan, trees, err := planner(cfg, tree, tip)
+	if err != nil {
+		return err
+	}
+	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, trees, tip); err != nil {
+		return err
+	}
 	if o.rendered {
-		trees, err := promote.Trees{Source: tree, Target: tree}.For(plan.From, plan.To)
+		trees, err := trees.For(plan.From, plan.To)
 		if err != nil {
 			return err
 		}
@@ -74,10 +88,47 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err
 	}
-	if o.exitCode && !plan.Empty() {
-		return &ExitError{Code: ExitChanges}
+	switch {
+	case !o.exitCode || plan.Empty():
+		return nil
+	case promote.GatesHold(plan.Gates):
+		return &ExitError{Code: ExitGated}
 	}
-	return nil
+	return &ExitError{Code: ExitChanges}
+}
+
+// planSources read what the gates of plan and status need; the forge
+// (for requireChecks) is opened only when an environment in envs asks
+// for checks, and a forge that cannot be opened makes the checks gate
+// wait with the reason.
+func planSources(f *Factory, cfg *promote.Config, envs ...string) review.Sources {
+	ws, _ := f.Workspace()
+	src := review.Sources{Now: f.now, Workspace: ws}
+	for _, name := range envs {
+		if env, ok := cfg.Env(name); ok && len(env.RequireChecks) > 0 {
+			fg, err := f.Forge("auto")
+			if err != nil {
+				src.ChecksErr = fmt.Errorf("open the forge: %w", err)
+				return src
+			}
+			return gateSources(f, ws, fg)
+		}
+	}
+	return src
+}
+
+// planner plans the selection, with the source at REV for --from
+// ENV@REV.
+func (o *planOptions) planner(f *Factory) (proposal.PlanTreesFunc, error) {
+	rev, err := o.sel.sourceRev()
+	if err != nil {
+		return nil, err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return nil, err
+	}
+	return proposal.Selection(ws, o.sel.request(), rev), nil
 }
 
 func writePlan(f *Factory, format string, plan *promote.Plan) error {

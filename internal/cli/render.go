@@ -61,6 +61,12 @@ func writePlanText(w io.Writer, p *promote.Plan, color bool) {
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+	if promote.ShowGates(p.Gates) {
+		fmt.Fprintf(w, "\ngates\n")
+		for _, l := range promote.GateLines(p.Gates) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 }
 
 func writePlanMarkdown(w io.Writer, p *promote.Plan) {

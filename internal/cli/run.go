@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/promote"
 )
 
 type runOptions struct {
@@ -51,6 +53,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --app web --base main -o json
   promote run --to prod --dry-run -o markdown
   promote run --from dev --to prod --force --reason "hotfix for INC-42"
+  promote run --to prod --from staging@v2026.11.30      # what staging ran at a tag (a release set)
+  promote run --to prod --from 'staging@{2026-11-30T10:00Z}'
   promote run --to prod --skip-validation
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
@@ -80,12 +84,19 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.Plan = proposal.Promotion(o.sel.request())
-	if err := o.review(f, &opts); err != nil {
+	rev, err := o.sel.sourceRev()
+	if err != nil {
 		return err
+	}
+	opts.Plan = proposal.Promotion(o.sel.request())
+	if rev != "" {
+		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
+	if err := o.review(ctx, f, &opts); err != nil {
+		return err
+	}
 	if o.fetch {
 		cfg, err := opts.Workspace.FetchConfig(opts.Base)
 		if err == nil {
@@ -96,6 +107,11 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		}
 	}
 	res, err := proposal.Run(ctx, opts)
+	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
+		if rerr := reportGated(f, pe); rerr != nil {
+			return rerr
+		}
+	}
 	if err != nil {
 		return policyHint(err)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -32,7 +33,7 @@ which images. It reads the working directory, or a commit with --ref.`,
   promote status --exit-code   # exit 2 when an environment lags its source`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runStatus(f, o)
+			return runStatus(cmd.Context(), f, o)
 		},
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "", "read the commit `REV` instead of the working directory")
@@ -41,15 +42,26 @@ which images. It reads the working directory, or a commit with --ref.`,
 	return cmd
 }
 
-func runStatus(f *Factory, o *statusOptions) error {
+func runStatus(ctx context.Context, f *Factory, o *statusOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	cfg, tree, err := loadTree(f, o.ref)
+	ws, err := f.Workspace()
+	if err != nil {
+		return err
+	}
+	cfg, tree, tip, err := ws.TreeWithCommit(o.ref)
 	if err != nil {
 		return err
 	}
 	st := promote.NewStatus(cfg, tree)
+	var behind []string
+	for _, e := range st.Pipeline {
+		behind = append(behind, e.To)
+	}
+	if err := planSources(f, cfg, behind...).StatusGates(ctx, cfg, st, tree, tip); err != nil {
+		return err
+	}
 	apps := cfg.Apps != nil
 	switch o.out.format {
 	case "json":
@@ -131,6 +143,15 @@ func writeStatusText(w io.Writer, st *promote.Status, apps bool) {
 		fmt.Fprintf(tw, "%s → %s\t%s\t%s\n", e.From, e.To, edgeState(e), behindBy(e))
 	}
 	_ = tw.Flush()
+	for _, e := range st.Pipeline {
+		if !promote.ShowGates(e.Gates) {
+			continue
+		}
+		fmt.Fprintf(w, "\ngates %s → %s\n", e.From, e.To)
+		for _, l := range promote.GateLines(e.Gates) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 }
 
 // writeEmptyNotes says why an environment has no rows, so that an empty
@@ -152,6 +173,8 @@ func edgeState(e promote.EdgeStatus) string {
 	switch {
 	case e.Error != "":
 		return "error"
+	case e.Behind && promote.GatesHold(e.Gates):
+		return "behind (gated)"
 	case e.Behind:
 		return "behind"
 	}
@@ -206,6 +229,11 @@ func writeStatusMarkdown(w io.Writer, st *promote.Status, apps bool) {
 	fmt.Fprintln(w, "| edge | state | behind by |\n|---|---|---|")
 	for _, e := range st.Pipeline {
 		fmt.Fprintf(w, "| %s → %s | %s | %s |\n", e.From, e.To, edgeState(e), mdEscape(behindBy(e)))
+	}
+	for _, e := range st.Pipeline {
+		if promote.ShowGates(e.Gates) {
+			fmt.Fprintf(w, "\n### Gates %s → %s\n\n%s", e.From, e.To, promote.GateMarkdown(e.Gates))
+		}
 	}
 }
 

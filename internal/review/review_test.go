@@ -196,7 +196,7 @@ func TestPolicyRefusesUnconfiguredEdge(t *testing.T) {
 	f := newFixture(t, pipeline())
 	now := func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 	devToProd := proposal.Promotion(promote.Request{From: "dev", To: "prod"})
-	_, err := f.run(Policy(devToProd, now, ""), Rendered(Options{}))
+	_, err := f.run(Policy(context.Background(), devToProd, Sources{Now: now, Workspace: f.ws}, ""), Rendered(Options{}))
 	var pe *promote.PolicyError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "the pipeline has no edge dev → prod") {
 		t.Fatalf("got %v, want the edge refused", err)
@@ -204,7 +204,7 @@ func TestPolicyRefusesUnconfiguredEdge(t *testing.T) {
 	if f.branchExists(t, "promote/dev-to-prod") {
 		t.Error("a refused promotion wrote a branch")
 	}
-	res, err := f.run(Policy(devToProd, now, "hotfix for INC-42"), Rendered(Options{}))
+	res, err := f.run(Policy(context.Background(), devToProd, Sources{Now: now, Workspace: f.ws}, "hotfix for INC-42"), Rendered(Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,11 +222,11 @@ func TestPolicyFreezeUsesTheClock(t *testing.T) {
 		"{name: prod, path: envs/prod, from: staging, freeze: [{from: \"2026-12-20T00:00:00Z\", to: \"2027-01-05T00:00:00Z\", reason: holidays}]}", 1))
 	f := newFixture(t, files)
 	frozen := func() time.Time { return time.Date(2026, 12, 24, 12, 0, 0, 0, time.UTC) }
-	if _, err := f.run(Policy(toProd, frozen, "")); err == nil || !strings.Contains(err.Error(), "prod is frozen from 2026-12-20T00:00:00Z to 2027-01-05T00:00:00Z (holidays)") {
+	if _, err := f.run(Policy(context.Background(), toProd, Sources{Now: frozen, Workspace: f.ws}, "")); err == nil || !strings.Contains(err.Error(), "prod is frozen from 2026-12-20T00:00:00Z to 2027-01-05T00:00:00Z (holidays)") {
 		t.Fatalf("got %v, want the freeze to refuse", err)
 	}
 	thawed := func() time.Time { return time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC) }
-	if _, err := f.run(Policy(toProd, thawed, "")); err != nil {
+	if _, err := f.run(Policy(context.Background(), toProd, Sources{Now: thawed, Workspace: f.ws}, "")); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -78,6 +80,24 @@ func (w *Workspace) Tree(rev string) (*promote.Config, fs.FS, error) {
 		return nil, nil, err
 	}
 	return w.AtCommit(commit)
+}
+
+// TreeWithCommit is Tree and the commit the tree is at: rev's, or
+// HEAD's for the working directory (zero when there is none).
+func (w *Workspace) TreeWithCommit(rev string) (*promote.Config, fs.FS, plumbing.Hash, error) {
+	cfg, tree, err := w.Tree(rev)
+	if err != nil {
+		return nil, nil, plumbing.ZeroHash, err
+	}
+	repo, err := w.Repo()
+	if err != nil {
+		return cfg, tree, plumbing.ZeroHash, nil
+	}
+	if rev == "" {
+		rev = "HEAD"
+	}
+	tip, _ := repo.Resolve(rev)
+	return cfg, tree, tip, nil
 }
 
 // FetchConfig reads the configuration that names the branches to

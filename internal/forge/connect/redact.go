@@ -51,3 +51,31 @@ func (r *redacting) MoveBase(ctx context.Context, base, old, new string) error {
 	}
 	return r.secrets.Error(m.MoveBase(ctx, base, old, new))
 }
+
+// Checks returns the check reader of a forge opened by Open, its errors
+// redacted like the forge's; ok is false for forges that report no
+// checks (local).
+func Checks(f forge.Forge) (forge.CheckReader, bool) {
+	if r, ok := f.(*redacting); ok {
+		c, ok := r.Forge.(forge.CheckReader)
+		if !ok {
+			return nil, false
+		}
+		return &redactingChecks{c, r.secrets}, true
+	}
+	c, ok := f.(forge.CheckReader)
+	return c, ok
+}
+
+// redactingChecks wraps a forge.CheckReader so that no error carries a
+// secret.
+type redactingChecks struct {
+	reader  forge.CheckReader
+	secrets *secret.Set
+}
+
+// Checks implements forge.CheckReader.
+func (r *redactingChecks) Checks(ctx context.Context, commit string) ([]forge.Check, error) {
+	cs, err := r.reader.Checks(ctx, commit)
+	return cs, r.secrets.Error(err)
+}

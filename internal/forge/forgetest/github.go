@@ -46,13 +46,31 @@ type GitHub struct {
 	AppKey            *rsa.PublicKey
 	InstallationToken string
 
-	git    *GitServer
-	t      testing.TB
-	oapi   *OpenAPI
-	mu     sync.Mutex
-	pulls  []*Pull
-	labels map[string]bool
-	routes []route
+	git       *GitServer
+	t         testing.TB
+	oapi      *OpenAPI
+	mu        sync.Mutex
+	pulls     []*Pull
+	labels    map[string]bool
+	statuses  map[string][]CommitStatus
+	checkRuns map[string][]CheckRun
+	routes    []route
+}
+
+// SetStatus posts a commit status on commit, as a deployment tool (Argo
+// CD, Flux) does: a later status of the same context replaces it.
+func (g *GitHub) SetStatus(commit string, s CommitStatus) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.statuses[commit] = setStatus(g.statuses[commit], s)
+}
+
+// AddCheckRun adds a check run on commit (status queued, in_progress or
+// completed with a conclusion).
+func (g *GitHub) AddCheckRun(commit string, c CheckRun) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.checkRuns[commit] = append(g.checkRuns[commit], c)
 }
 
 // NewGitHub starts a fake GitHub for owner/repo whose git side is
@@ -61,7 +79,8 @@ type GitHub struct {
 // GitHubOpenAPI); a request it does not allow fails t.
 func NewGitHub(t testing.TB, git *GitServer, owner, repo, token string) *GitHub {
 	t.Helper()
-	g := &GitHub{Token: token, Owner: owner, Repo: repo, git: git, t: t, labels: map[string]bool{}, oapi: GitHubOpenAPI(t)}
+	g := &GitHub{Token: token, Owner: owner, Repo: repo, git: git, t: t, labels: map[string]bool{}, oapi: GitHubOpenAPI(t),
+		statuses: map[string][]CommitStatus{}, checkRuns: map[string][]CheckRun{}}
 	g.routes = g.makeRoutes()
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
@@ -185,6 +204,8 @@ func (g *GitHub) makeRoutes() []route {
 		{"POST", re(repo + `/issues/(\d+)/labels$`), g.addLabels},
 		{"POST", re(repo + `/issues/(\d+)/comments$`), g.comment},
 		{"GET", re(repo + `/installation$`), g.installation},
+		{"GET", re(repo + `/commits/([^/]+)/status$`), g.combinedStatus},
+		{"GET", re(repo + `/commits/([^/]+)/check-runs$`), g.listCheckRuns},
 		{"POST", re(`^/app/installations/(\d+)/access_tokens$`), g.accessToken},
 		{"POST", re(`^/graphql$`), g.graphQL},
 	}
@@ -436,4 +457,64 @@ func (g *GitHub) graphQL(w http.ResponseWriter, _ *http.Request, _ []string, bod
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]string{{"message": "Could not resolve to a node with the global id of '" + in.Variables.ID + "'"}}})
+}
+
+// combinedStatus answers GET /repos/{owner}/{repo}/commits/{ref}/status:
+// the latest status of each context, paginated (Link), with the
+// combined state of all of them.
+func (g *GitHub) combinedStatus(w http.ResponseWriter, r *http.Request, m []string, _ []byte) {
+	sha := unescape(m[1])
+	g.mu.Lock()
+	all := slices.Clone(g.statuses[sha])
+	g.mu.Unlock()
+	state := "success"
+	for _, s := range all {
+		switch {
+		case s.State == "failure" || s.State == "error":
+			state = "failure"
+		case s.State == "pending" && state != "failure":
+			state = "pending"
+		}
+	}
+	if len(all) == 0 {
+		state = "pending"
+	}
+	items, next := page(r, all)
+	out := []map[string]any{}
+	for i, s := range items {
+		out = append(out, map[string]any{"id": i + 1, "context": s.Name, "state": s.State, "target_url": "https://ci.example/" + s.Name})
+	}
+	linkNext(w, r, next)
+	writeJSON(w, http.StatusOK, map[string]any{"state": state, "sha": sha, "total_count": len(all), "statuses": out})
+}
+
+// listCheckRuns answers GET /repos/{owner}/{repo}/commits/{ref}/check-runs:
+// with filter=latest (the default) the last run of each name, paginated
+// (Link).
+func (g *GitHub) listCheckRuns(w http.ResponseWriter, r *http.Request, m []string, _ []byte) {
+	sha := unescape(m[1])
+	g.mu.Lock()
+	all := slices.Clone(g.checkRuns[sha])
+	g.mu.Unlock()
+	if r.URL.Query().Get("filter") != "all" {
+		var latest []CheckRun
+		for i := len(all) - 1; i >= 0; i-- {
+			if !slices.ContainsFunc(latest, func(c CheckRun) bool { return c.Name == all[i].Name }) {
+				latest = append(latest, all[i])
+			}
+		}
+		all = latest
+	}
+	items, next := page(r, all)
+	out := []map[string]any{}
+	for i, c := range items {
+		run := map[string]any{"id": i + 1, "name": c.Name, "head_sha": sha, "status": c.Status, "conclusion": nil,
+			"html_url": fmt.Sprintf("https://github.example/%s/%s/runs/%d", g.Owner, g.Repo, i+1)}
+		if c.Conclusion != "" {
+			run["conclusion"] = c.Conclusion
+		}
+		out = append(out, run)
+	}
+	linkNext(w, r, next)
+	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(all), "check_runs": out})
 }

@@ -40,18 +40,28 @@ type GitLab struct {
 	// whose settings do not allow it.
 	AutoMergeRefused bool
 
-	git    *GitServer
-	t      testing.TB
-	mu     sync.Mutex
-	mrs    []*MergeRequest
-	routes []route
+	git      *GitServer
+	t        testing.TB
+	mu       sync.Mutex
+	mrs      []*MergeRequest
+	statuses map[string][]CommitStatus
+	routes   []route
+}
+
+// SetStatus posts a commit status (or a pipeline job's) on commit: a
+// later status of the same name replaces it, as GitLab lists only the
+// latest of each name.
+func (g *GitLab) SetStatus(commit string, s CommitStatus) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.statuses[commit] = setStatus(g.statuses[commit], s)
 }
 
 // NewGitLab starts a fake GitLab for project whose git side is git's
 // repository of the same path, accepting token.
 func NewGitLab(t testing.TB, git *GitServer, project, token string) *GitLab {
 	t.Helper()
-	g := &GitLab{Token: token, Project: project, git: git, t: t, Users: map[string]int64{}}
+	g := &GitLab{Token: token, Project: project, git: git, t: t, Users: map[string]int64{}, statuses: map[string][]CommitStatus{}}
 	g.routes = g.makeRoutes()
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
@@ -90,6 +100,7 @@ func (g *GitLab) makeRoutes() []route {
 		{"PUT", re(project + `/merge_requests/(\d+)/merge$`), g.merge},
 		{"POST", re(project + `/merge_requests/(\d+)/notes$`), g.note},
 		{"GET", re(`^/api/v4/users$`), g.users},
+		{"GET", re(project + `/repository/commits/([^/]+)/statuses$`), g.commitStatuses},
 	}
 }
 
@@ -238,5 +249,28 @@ func (g *GitLab) users(w http.ResponseWriter, r *http.Request, _ []string, _ []b
 	if id, ok := g.Users[name]; ok {
 		out = append(out, map[string]any{"id": id, "username": name})
 	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// commitStatuses answers GET /projects/:id/repository/commits/:sha/statuses:
+// the latest status of each name, paginated (X-Next-Page; 20 a page by
+// default).
+func (g *GitLab) commitStatuses(w http.ResponseWriter, r *http.Request, m []string, _ []byte) {
+	sha := unescape(m[1])
+	g.mu.Lock()
+	all := slices.Clone(g.statuses[sha])
+	g.mu.Unlock()
+	if r.URL.Query().Get("per_page") == "" {
+		q := r.URL.Query()
+		q.Set("per_page", "20")
+		r.URL.RawQuery = q.Encode()
+	}
+	items, next := page(r, all)
+	out := []map[string]any{}
+	for i, s := range items {
+		out = append(out, map[string]any{"id": i + 1, "sha": sha, "name": s.Name, "status": s.State, "allow_failure": s.AllowFailure,
+			"target_url": "https://ci.example/" + s.Name, "ref": "main"})
+	}
+	gitLabPages(w, r, next, len(all))
 	writeJSON(w, http.StatusOK, out)
 }

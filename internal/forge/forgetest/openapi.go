@@ -30,10 +30,10 @@ const OpenAPIEnv = "PROMOTE_OCTOKIT_OPENAPI"
 const openAPIServer = "http://api.github.test"
 
 // usedPaths selects the part of the description the adapters may call:
-// pull requests, issues (labels, comments, assignees) and GitHub App
-// installations. A request outside it fails like one the description
+// pull requests, issues (labels, comments, assignees), a commit's
+// combined status and check runs, and GitHub App installations. A request outside it fails like one the description
 // does not allow.
-var usedPaths = regexp.MustCompile(`^/repos/\{owner\}/\{repo\}/(pulls|issues|labels|installation)|^/app/installations/`)
+var usedPaths = regexp.MustCompile(`^/repos/\{owner\}/\{repo\}/(pulls|issues|labels|installation|commits/\{ref\}/(status|check-runs)$)|^/app/installations/`)
 
 // OpenAPI checks requests against GitHub's REST API description.
 type OpenAPI struct {
