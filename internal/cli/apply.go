@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -58,6 +59,6 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err
 	}
-	fmt.Fprintf(f.Stderr, "wrote %d %s\n", len(edits), plural(len(edits), "file"))
+	fmt.Fprintf(f.Stderr, "wrote %d %s\n", len(edits), report.Plural(len(edits), "file"))
 	return nil
 }

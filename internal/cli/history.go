@@ -2,11 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -88,94 +87,9 @@ func runHistory(f *Factory, o *historyOptions) error {
 	case "json":
 		return writeJSON(f.Stdout, res)
 	case "markdown":
-		writeHistoryMarkdown(f.Stdout, res)
+		report.HistoryMarkdown(f.Stdout, res)
 	default:
-		writeHistoryText(f.Stdout, res)
+		report.HistoryText(f.Stdout, res)
 	}
 	return nil
 }
-
-func writeHistoryText(w io.Writer, res *historyResult) {
-	if len(res.Entries) == 0 {
-		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
-		return
-	}
-	for i, e := range res.Entries {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "%s %s %s  %s\n", short(e.Commit), e.Date.Format("2006-01-02 15:04 -0700"), e.Author, e.Subject)
-		if about := entryProvenance(e); about != "" {
-			fmt.Fprintf(w, "  %s\n", about)
-		}
-		for _, c := range e.Changes {
-			fmt.Fprintf(w, "  %s\n", historyChange(c))
-		}
-		for _, n := range e.Notes {
-			fmt.Fprintf(w, "  note: %s\n", n)
-		}
-	}
-}
-
-// entryProvenance says where a change came from: the source environment
-// and commit, the rollback target, the pull request.
-func entryProvenance(e promote.HistoryEntry) string {
-	var parts []string
-	switch {
-	case e.RollbackTo != "":
-		parts = append(parts, "rollback to "+short(e.RollbackTo))
-	case e.From != "" && e.SourceCommit != "":
-		parts = append(parts, fmt.Sprintf("from %s at %s", e.From, short(e.SourceCommit)))
-	case e.From != "":
-		parts = append(parts, "from "+e.From)
-	}
-	if e.PR != nil {
-		parts = append(parts, "PR "+e.PR.Ref)
-	}
-	if e.Forced != "" {
-		parts = append(parts, "forced: "+e.Forced)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// historyChange renders a change as "image NAME OLD → NEW".
-func historyChange(c promote.Change) string {
-	app := ""
-	if c.App != "" {
-		app = "[" + c.App + "] "
-	}
-	kind := fmt.Sprintf("%-5s", c.Kind)
-	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, orNone(c.Old, "(none)"), orNone(c.New, "(removed)"))
-}
-
-func orNone(v, none string) string {
-	if v == "" {
-		return none
-	}
-	return v
-}
-
-func short(h string) string {
-	if len(h) > 12 {
-		return h[:12]
-	}
-	return h
-}
-
-func writeHistoryMarkdown(w io.Writer, res *historyResult) {
-	fmt.Fprintf(w, "## History of %s\n\n", res.Environment)
-	if len(res.Entries) == 0 {
-		fmt.Fprintf(w, "No change to its promotables in the history of `%s`.\n", res.Ref)
-		return
-	}
-	fmt.Fprintln(w, "| commit | date | author | from | change |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
-	for _, e := range res.Entries {
-		for _, c := range e.Changes {
-			fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", short(e.Commit), e.Date.Format("2006-01-02 15:04"),
-				mdEscape(e.Author), mdEscape(entryProvenance(e)), mdEscape(historyChange(c)))
-		}
-	}
-}
-
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

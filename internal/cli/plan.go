@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -136,9 +137,9 @@ func writePlan(f *Factory, format string, plan *promote.Plan) error {
 	case "json":
 		return writeJSON(f.Stdout, plan)
 	case "markdown":
-		writePlanMarkdown(f.Stdout, plan)
+		report.PlanMarkdown(f.Stdout, plan)
 	default:
-		writePlanText(f.Stdout, plan, f.color())
+		report.PlanText(f.Stdout, plan, f.color())
 	}
 	return nil
 }

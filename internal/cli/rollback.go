@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 )
 
 type rollbackOptions struct {
@@ -106,7 +107,7 @@ func writeRollbackResult(f *Factory, format string, res *proposal.Result) error 
 // stderr.
 func describeRollback(res *proposal.Result) string {
 	p := res.Plan
-	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, short(p.RollbackTo))
+	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, report.Short(p.RollbackTo))
 	switch {
 	case res.Action == forge.Closed:
 		return same + ": removed stale " + res.Branch

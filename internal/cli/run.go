@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -171,7 +172,7 @@ func writeRunSummary(f *Factory, res *proposal.Result) {
 		fmt.Fprintf(f.Stdout, "forced: %s\n", fo.Reason)
 	}
 	fmt.Fprintln(f.Stdout)
-	writePlanText(f.Stdout, res.Plan, f.color())
+	report.PlanText(f.Stdout, res.Plan, f.color())
 }
 
 // describe says what happened to the proposal, and where its request
