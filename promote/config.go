@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/grammar"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -30,6 +32,8 @@ type Config struct {
 	Apps *Apps `yaml:"apps,omitempty" json:"apps,omitempty"`
 	// ChatOps configures chat commands in comments.
 	ChatOps *ChatOps `yaml:"chatops,omitempty" json:"chatops,omitempty"`
+	// Notify lists chat and webhook notifications about proposals.
+	Notify []Notification `yaml:"notify,omitempty" json:"notify,omitempty"`
 
 	// File is the path the configuration was read from, for messages.
 	File string `yaml:"-" json:"-"`
@@ -135,6 +139,13 @@ type ConfigError = fileerr.Error
 // ParseConfig parses and validates promote.yaml. name is used in errors.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	cfg := &Config{File: name}
+	docs, err := safeyaml.Decode(name, data, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) > 1 {
+		return nil, &ConfigError{File: name, Line: docs[1].Line, Msg: "a second YAML document: expected one mapping with environments:"}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
@@ -143,11 +154,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		}
 		return nil, yamlConfigError(name, err)
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlConfigError(name, err)
-	}
-	recordLines(cfg, &root)
+	recordLines(cfg, docs[0])
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -169,12 +176,15 @@ func recordLines(cfg *Config, root *yaml.Node) {
 	}
 	m := root.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != "environments" || m.Content[i+1].Kind != yaml.SequenceNode {
+		if m.Content[i+1].Kind != yaml.SequenceNode {
 			continue
 		}
 		for j, item := range m.Content[i+1].Content {
-			if j < len(cfg.Environments) {
+			switch {
+			case m.Content[i].Value == "environments" && j < len(cfg.Environments):
 				cfg.Environments[j].line = item.Line
+			case m.Content[i].Value == "notify" && j < len(cfg.Notify):
+				cfg.Notify[j].line = item.Line
 			}
 		}
 	}
@@ -212,6 +222,9 @@ func (c *Config) validate() error {
 			return c.errorf(e.line, "environment %q: from: %q names no environment (have %s)", e.Name, e.From, strings.Join(c.names(), ", "))
 		}
 	}
+	if err := c.validateNotify(); err != nil {
+		return err
+	}
 	return c.checkCycles()
 }
 
@@ -220,7 +233,7 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 	case e.Name == "":
 		return c.errorf(e.line, "environment without name: expected name:")
 	case !validName(e.Name):
-		return c.errorf(e.line, "environment name %q: expected letters, digits, '.', '_' or '-'", e.Name)
+		return c.errorf(e.line, "environment name %s: expected at most %d letters, digits, '.', '_' or '-' that make a git branch name (no '..', no leading '.' or '-', no trailing '.' or '.lock')", grammar.Show(e.Name), MaxEnvName)
 	case seen[e.Name]:
 		return c.errorf(e.line, "environment %q is defined twice", e.Name)
 	case e.From == e.Name:
@@ -313,7 +326,16 @@ func checkRelPath(p string) error {
 	return nil
 }
 
+// MaxEnvName is the longest environment name: names go into branch
+// names (promote/<from>-to-<to>), labels and commit trailers.
+const MaxEnvName = 63
+
+// validName accepts an environment name that is also a valid part of a
+// git branch name.
 func validName(s string) bool {
+	if len(s) > MaxEnvName || grammar.GitRef(s) != nil || strings.HasSuffix(s, ".") {
+		return false
+	}
 	for _, r := range s {
 		ok := r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
 		if !ok {

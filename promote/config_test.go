@@ -23,6 +23,15 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad glob", "environments:\n  - {name: a, path: a}\npromote:\n  files: ['[']\n", `files: "[" is not a valid glob`},
 		{"apps without app", "apps:\n  path: apps/x/{env}\nenvironments:\n  - {name: a}\n", "expected a template containing {app} and {env}"},
 		{"apps partial segment", "apps:\n  path: apps/app-{app}/{env}\nenvironments:\n  - {name: a}\n", "{app} must be a whole path segment"},
+		{"dotdot name", "environments:\n  - {name: a..b, path: a}\n", `promote.yaml:2: environment name "a..b": expected at most 63 letters`},
+		{"long name", "environments:\n  - {name: " + strings.Repeat("x", 300) + ", path: a}\n", `(300 bytes): expected at most 63 letters`},
+		{"lock name", "environments:\n  - {name: prod.lock, path: a}\n", `environment name "prod.lock"`},
+		{"dash name", "environments:\n  - {name: -prod, path: a}\n", `environment name "-prod"`},
+		{"dot name", "environments:\n  - {name: .prod, path: a}\n", `environment name ".prod"`},
+		{"duplicate key", "environments:\n  - {name: a, path: a}\npromote: {}\nenvironments: []\n", "promote.yaml:4: key environments: already at line 1"},
+		{"duplicate nested key", "environments:\n  - name: a\n    path: a\n    path: b\n", "promote.yaml:4: key path: already at line 3"},
+		{"second document", "environments:\n  - {name: a, path: a}\n---\nenvironments: []\n", "promote.yaml:3: a second YAML document"},
+		{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "expanding aliases makes more than 100000 nodes: refused"},
 		{"wrong type", "environments:\n  - name: a\n    path: a\n    promote: {images: maybe}\n", "promote.yaml:4: cannot unmarshal !!str `maybe` into bool"},
 	}
 	for _, tt := range tests {

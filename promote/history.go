@@ -26,6 +26,8 @@ type EnvCommit struct {
 	// MergedMessage is the message of the merged branch's tip (the second
 	// parent) for a merge commit: the promotion commit, with its trailers.
 	MergedMessage string
+	// Merged is that second parent, empty for other commits.
+	Merged string
 	// Before is the tree at Parent (nil for a root commit); After the tree
 	// at Commit.
 	Before, After fs.FS
@@ -192,10 +194,13 @@ type CommitMeta struct {
 	// PR is the pull or merge request, from a standard merge or squash
 	// subject or a GitLab "See merge request" line.
 	PR *PullRequest
-	// From, SourceCommit, RollbackTo and Forced are the Promote-From,
-	// Promote-Source-Commit, Promote-Rollback-To and Promote-Forced
-	// trailers.
-	From, SourceCommit, RollbackTo, Forced string
+	// From, To, SourceCommit, RollbackTo and Forced are the
+	// Promote-From, Promote-To, Promote-Source-Commit, Promote-Rollback-To
+	// and Promote-Forced trailers.
+	From, To, SourceCommit, RollbackTo, Forced string
+	// Images are the Promote-Image trailers: image name → the reference
+	// the target runs after the commit.
+	Images map[string]string
 }
 
 // requestRef is one way a forge writes, in the message of the commit
@@ -236,6 +241,16 @@ func ParseCommitMessage(msg string) CommitMeta {
 			m.SourceCommit = firstOf(m.SourceCommit, t[2])
 		case "Promote-Rollback-To":
 			m.RollbackTo = firstOf(m.RollbackTo, t[2])
+		case "Promote-To":
+			m.To = firstOf(m.To, t[2])
+		case "Promote-Image":
+			name, ref, ok := strings.Cut(t[2], "=")
+			if _, seen := m.Images[name]; ok && !seen {
+				if m.Images == nil {
+					m.Images = map[string]string{}
+				}
+				m.Images[name] = ref
+			}
 		case "Promote-Forced":
 			m.Forced = firstOf(m.Forced, t[2])
 		}

@@ -174,6 +174,9 @@ func planKinds(p *Plan, app string, prom Promotables, in planInput) error {
 	for _, k := range kinds {
 		if k.copies && values < 0 {
 			values = len(p.Changes)
+			if err := checkValues(p.Changes[first:]); err != nil {
+				return err
+			}
 		}
 		switch {
 		case k.plan != nil:

@@ -47,7 +47,7 @@ func (p *Plan) hasApps() bool {
 func (p *Plan) imageTable(b *strings.Builder) {
 	apps := p.hasApps()
 	p.section(b, tableHeader(apps, "image", "old", "new"), func(c Change) bool { return c.Kind == KindImage }, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| `%s` | %s | %s |\n", mdCell(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
+		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s |\n", Code(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
 	})
 }
 
@@ -57,7 +57,7 @@ func (p *Plan) valueTable(b *strings.Builder) {
 	apps := p.hasApps()
 	keep := func(c Change) bool { return c.Kind != KindImage && c.Kind != KindFile }
 	p.section(b, tableHeader(apps, "kind", "name", "file", "old", "new"), keep, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| %s | `%s` | `%s` | %s | %s |\n", c.Kind, mdCell(c.Name), mdCell(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
+		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s | %s | %s |\n", c.Kind, Code(c.Name), Code(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
 	})
 }
 
@@ -67,7 +67,7 @@ func (p *Plan) fileList(b *strings.Builder) {
 		if c.Old == "" {
 			verb = "added"
 		}
-		return fmt.Sprintf("- `%s` from `%s` (%s)\n", c.File, c.Source, verb)
+		return fmt.Sprintf("- %s from %s (%s)\n", Code(c.File), Code(c.Source), verb)
 	})
 }
 
@@ -113,10 +113,57 @@ func mdValue(v, empty string) string {
 	if v == "" {
 		return empty
 	}
-	return "`" + mdCell(v) + "`"
+	return Code(v)
 }
 
-func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+// mdCell escapes text for a table cell outside code: no raw HTML, no
+// markup, one line.
+func mdCell(s string) string { return mdText(oneLine(s)) }
+
+// Code is s as a markdown code span that s cannot break out of: a fence
+// one backtick longer than the longest run of backticks in s, spaces
+// inside it when s starts or ends with a backtick, line breaks as spaces
+// and "|" escaped so that the span also fits a table cell. Inside a code
+// span, markup and HTML are shown as text.
+func Code(s string) string {
+	s = oneLine(s)
+	fence := strings.Repeat("`", longestBackticks(s)+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
+		s = " " + s + " "
+	}
+	return fence + strings.ReplaceAll(s, "|", "\\|") + fence
+}
+
+// Fence is a fence for a code block holding s: longer than any run of
+// backticks in s, so s cannot close it, and at least three.
+func Fence(s string) string {
+	return strings.Repeat("`", max(3, longestBackticks(s)+1))
+}
+
+// longestBackticks is the length of the longest run of backticks in s.
+func longestBackticks(s string) int {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return longest
+}
+
+// oneLine replaces the line breaks and other control characters of s by
+// spaces, so that a value keeps to the line it is written on.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
+}
 
 func shortCommit(h string) string {
 	if len(h) > 12 {
@@ -136,11 +183,11 @@ func (p *Plan) rollbackMarkdown() string {
 	}
 	p.imageTable(&b)
 	p.valueTable(&b)
-	p.section(&b, "Files restored:\n\n", isFile, func(c Change) string { return fmt.Sprintf("- `%s`\n", c.File) })
+	p.section(&b, "Files restored:\n\n", isFile, func(c Change) string { return "- " + Code(c.File) + "\n" })
 	if len(p.NotRolledBack) > 0 {
 		fmt.Fprintf(&b, "Not rolled back (changed since `%s`, kept as they are):\n\n", shortCommit(p.RollbackTo))
 		for _, f := range p.NotRolledBack {
-			fmt.Fprintf(&b, "- `%s`\n", f)
+			fmt.Fprintf(&b, "- %s\n", Code(f))
 		}
 		b.WriteString("\n")
 	}

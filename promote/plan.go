@@ -47,6 +47,9 @@ type Change struct {
 	Source string `json:"source,omitempty"`
 	// At locates the value for every kind but kustomize images and files.
 	At *Locator `json:"at,omitempty"`
+
+	// src is where New was read, for messages.
+	src from
 }
 
 // Image is a kustomize images: entry (name, newName, newTag, digest)
@@ -216,7 +219,10 @@ func dropCopied(p *Plan, first, values int) {
 
 func requireDir(fsys fs.FS, dir, env string) error {
 	info, err := fs.Stat(fsys, dir)
-	if err != nil {
+	switch {
+	case err != nil && !isNotExist(err):
+		return fmt.Errorf("environment %q: %w", env, err)
+	case err != nil:
 		return fmt.Errorf("environment %q: directory %s does not exist", env, dir)
 	}
 	if !info.IsDir() {
@@ -251,10 +257,11 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 	have := kustomize.Occurrences(dstK)
 	for _, name := range order {
 		img := want[name]
+		at := from{img.File, img.Line}
 		img.File, img.Line = "", 0
 		if len(have[name]) == 0 {
 			p.Changes = append(p.Changes, Change{App: app, File: dstK[0].File, Kind: KindImage, Name: name,
-				New: img.Ref(), Image: &ImageChange{New: img}})
+				New: img.Ref(), Image: &ImageChange{New: img}, src: at})
 			continue
 		}
 		for _, old := range have[name] {
@@ -263,7 +270,7 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 			}
 			o := old
 			p.Changes = append(p.Changes, Change{App: app, File: old.File, Kind: KindImage, Name: name,
-				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}})
+				Old: old.Ref(), New: img.Ref(), Line: old.Line, Image: &ImageChange{Old: &o, New: img}, src: at})
 		}
 	}
 	return nil
@@ -297,9 +304,12 @@ func matchFiles(fsys fs.FS, dir, glob string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		info, err := fs.Stat(sub, n)
+		info, err := fs.Lstat(sub, n)
 		if err != nil || info.IsDir() {
 			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("files: %q matches %s, a symbolic link: refused, promote copies regular files only and never follows a link", glob, path.Join(dir, n))
 		}
 		if slices.Contains(kustomize.FileNames, path.Base(n)) {
 			return nil, fmt.Errorf("files: %q matches %s: kustomizations are not copied whole (their images are promoted)", glob, path.Join(dir, n))

@@ -116,9 +116,9 @@ func ShortDigest(d string) string {
 // promote(prod): web 1.4.2, worker 2.0.1.
 func (p *Plan) Title() string {
 	if p.Rollback {
-		return cut(fmt.Sprintf("rollback(%s): %s", p.To, p.Summary()), MaxTitle)
+		return cut(oneLine(fmt.Sprintf("rollback(%s): %s", p.To, p.Summary())), MaxTitle)
 	}
-	return cut(fmt.Sprintf("promote(%s): %s", p.To, p.Summary()), MaxTitle)
+	return cut(oneLine(fmt.Sprintf("promote(%s): %s", p.To, p.Summary())), MaxTitle)
 }
 
 // Cut shortens s to at most max bytes, ending it with "..." when cut.
@@ -194,7 +194,8 @@ func uniqueSorted(s []string) []string {
 }
 
 // CommitMessage is the proposal's commit message: title, a list of the
-// changes and the trailers.
+// changes and the trailers. Every value is kept to its line, so none can
+// start a line of its own (a forged trailer).
 func (p *Plan) CommitMessage() string {
 	var b strings.Builder
 	intro := fmt.Sprintf("Promote %s to %s.", p.From, p.To)
@@ -208,21 +209,21 @@ func (p *Plan) CommitMessage() string {
 			break
 		}
 		if p.Rollback && c.Kind == KindFile {
-			fmt.Fprintf(&b, "- %s: restored\n", c.File)
+			fmt.Fprintf(&b, "- %s: restored\n", oneLine(c.File))
 			continue
 		}
-		fmt.Fprintf(&b, "- %s\n", changeLine(c))
+		fmt.Fprintf(&b, "- %s\n", oneLine(changeLine(c)))
 	}
 	b.WriteString("\n")
 	if len(p.NotRolledBack) > 0 {
 		b.WriteString("Not rolled back (changed since, kept as they are):\n\n")
 		for _, f := range p.NotRolledBack {
-			fmt.Fprintf(&b, "- %s\n", f)
+			fmt.Fprintf(&b, "- %s\n", oneLine(f))
 		}
 		b.WriteString("\n")
 	}
 	for _, t := range p.Trailers() {
-		fmt.Fprintf(&b, "%s: %s\n", t.Key, t.Value)
+		fmt.Fprintf(&b, "%s: %s\n", t.Key, oneLine(t.Value))
 	}
 	return b.String()
 }

@@ -113,7 +113,7 @@ func planValues(p *Plan, app string, sc promotable.Scanner, dirs envDirs) error 
 func valueChange(app string, pr promotable.Pair) Change {
 	t, w := pr.Target, pr.Want
 	at := t.At
-	c := Change{App: app, File: t.File, Kind: t.Kind, Name: t.Name, Old: t.Value, New: w.Value, Line: t.Line, At: &at}
+	c := Change{App: app, File: t.File, Kind: t.Kind, Name: t.Name, Old: t.Value, New: w.Value, Line: t.Line, At: &at, src: from{w.File, w.Line}}
 	if w.Image != nil {
 		c.Image = &ImageChange{New: kustomizeImage(*w.Image)}
 		if t.Image != nil {

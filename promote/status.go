@@ -42,12 +42,17 @@ var ErrNoDir = errors.New("directory does not exist")
 // nothing is not an error here: an environment's past need not have every
 // file its present has.
 func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapshot, error) {
+	return readSnapshotAs(cfg, env, cfg.PromotablesFor(env), app, fsys)
+}
+
+// readSnapshotAs reads env's directory (app's) for the promotables prom:
+// a source environment read as its target sees it.
+func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, fsys fs.FS) (*Snapshot, error) {
 	dir := cfg.Dir(env, app)
 	if !exists(fsys, dir) {
 		return nil, fmt.Errorf("%w: %s", ErrNoDir, dir)
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
-	prom := cfg.PromotablesFor(env)
 	d := &promotable.Dir{FS: fsys, Path: dir}
 	if prom.ImagesEnabled() {
 		ks, err := d.Kustomizations()

@@ -9,10 +9,22 @@ import (
 	"github.com/gitops-promote/promote/promote"
 )
 
+// describePermission names p in a sentence: "no access", "read
+// permission".
+func describePermission(p forge.Permission) string {
+	if p == forge.PermNone || p == "" {
+		return "no access"
+	}
+	return string(p) + " permission"
+}
+
 // Refusal says why a command's author may not run it; it is replied to
 // the thread.
 type Refusal struct {
 	Msg string
+	// NoAccess is set when the author may not write to the repository
+	// at all: such an author gets no reply beyond the reaction.
+	NoAccess bool
 }
 
 // Error implements error.
@@ -34,7 +46,7 @@ func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a for
 			return fmt.Errorf("check the permission of @%s: %w", a.Login, err)
 		}
 		if !perm.CanWrite() {
-			return &Refusal{Msg: fmt.Sprintf("@%s has %s permission on this repository; changing %s needs write, maintain or admin.", a.Login, perm, env)}
+			return &Refusal{Msg: fmt.Sprintf("@%s has %s on this repository; changing %s needs write, maintain or admin permission.", a.Login, describePermission(perm), env), NoAccess: true}
 		}
 	}
 	if len(e.Approvers) == 0 {

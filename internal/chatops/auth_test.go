@@ -43,7 +43,7 @@ func TestApproverStillNeedsWritePermission(t *testing.T) {
 	e := newEnv(t, withConfig("    approvers: [Codertocat]\n", ""))
 	e.chat.SetPermission("Codertocat", "triage")
 	res := e.handle(comment(t, "/promote prod"))
-	if res.Outcome != chatops.Refused || !strings.Contains(res.Reply, "has triage permission") {
+	if res.Outcome != chatops.Refused || !strings.Contains(res.Error, "has triage permission") || res.Reply != "" {
 		t.Fatalf("%+v", res)
 	}
 }

@@ -5,6 +5,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
+	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 )
 
 // FuzzParse checks the grammar on any comment: Parse never panics; a
@@ -51,4 +55,50 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %+v renders as %q, which parses to %+v, %v", body, c, c.String(), again, err)
 		}
 	})
+}
+
+// FuzzParseEvents reads any payload as each event type of each forge:
+// parsing never panics; an event either fails with an error or reduces
+// to at most one of a comment and a merge, and a merge is only ever one
+// the forge reported as merged.
+func FuzzParseEvents(f *testing.F) {
+	for _, s := range []string{
+		`{"action":"created","comment":{"id":1,"body":"/promote prod","user":{"login":"a","type":"User"}},"issue":{"number":2},"repository":{"full_name":"o/r","default_branch":"main"}}`,
+		`{"action":"closed","pull_request":{"number":3,"merged":true,"base":{"ref":"main"},"head":{"ref":"promote/a-to-b"},"body":"x"},"repository":{"full_name":"o/r","default_branch":"main"}}`,
+		`{"object_kind":"note","user":{"username":"a"},"project":{"path_with_namespace":"g/p","default_branch":"main"},"object_attributes":{"id":1,"note":"/promote prod","action":"create","noteable_type":"MergeRequest"},"merge_request":{"iid":2}}`,
+		`{"object_kind":"merge_request","project":{"path_with_namespace":"g/p","default_branch":"main"},"object_attributes":{"iid":2,"action":"update","state":"merged"}}`,
+		`{}`, `[]`, `null`, `{"repository":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		for _, typ := range []string{"issue_comment", "pull_request", "ping"} {
+			ev, err := ghforge.ParseEvent(typ, payload)
+			checkEvent(t, ev, err)
+		}
+		for _, typ := range []string{"Note Hook", "Merge Request Hook", "Push Hook"} {
+			ev, err := glforge.ParseEvent(typ, payload)
+			checkEvent(t, ev, err)
+			if ev != nil && ev.Merged != nil && !strings.Contains(string(payload), `"merge"`) {
+				t.Fatalf("a GitLab merge without action merge: %s", payload)
+			}
+		}
+	})
+}
+
+func checkEvent(t *testing.T, ev *forge.Event, err error) {
+	t.Helper()
+	if err != nil {
+		if ev != nil {
+			t.Fatalf("an event and an error: %+v, %v", ev, err)
+		}
+		return
+	}
+	if ev == nil {
+		t.Fatal("no event and no error")
+	}
+	if ev.Comment != nil && ev.Merged != nil {
+		t.Fatalf("both a comment and a merge: %+v", ev)
+	}
+	NeedsWork(ev)
 }

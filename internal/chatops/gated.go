@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -18,7 +19,8 @@ import (
 // with the gates of run and rollback: the pipeline policy (forced from a
 // comment only by approvers, see Authorize), with now as the gates'
 // clock, and the validation gate.
-func Gated(ws *workspace.Workspace, fg forge.Forge, base string, now func() time.Time) *Repo {
+func Gated(ws *workspace.Workspace, fg forge.Forge, base string, s Setup) *Repo {
+	now := s.Now
 	return &Repo{
 		Workspace: ws, Forge: fg, Base: base,
 		Plan: func(req promote.Request, force string) proposal.PlanFunc {
@@ -29,18 +31,28 @@ func Gated(ws *workspace.Workspace, fg forge.Forge, base string, now func() time
 			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
+		Notify:    s.Notify,
 	}
 }
 
+// Setup is what the chat runner and handler take from their front end:
+// the gates' clock, the log (nil discards it) and the notifications (nil
+// sends none).
+type Setup struct {
+	Now    func() time.Time
+	Log    *slog.Logger
+	Notify *notify.Sender
+}
+
 // NewHandler answers chat commands through the comment side of fg (a
-// forge opened by connect.Open) with the Gated runner on base; log may
-// be nil. It fails for a forge without comments (local).
-func NewHandler(ws *workspace.Workspace, fg forge.Forge, base string, now func() time.Time, log *slog.Logger) (*Handler, error) {
+// forge opened by connect.Open) with the Gated runner on base. It fails
+// for a forge without comments (local).
+func NewHandler(ws *workspace.Workspace, fg forge.Forge, base string, s Setup) (*Handler, error) {
 	chat, ok := connect.ChatOps(fg)
 	if !ok {
 		return nil, fmt.Errorf("forge %s has no comments: chat commands need a forge with comments, such as github or gitlab", fg.Name())
 	}
-	return &Handler{Forge: chat, Runner: Gated(ws, fg, base, now), Log: log}, nil
+	return &Handler{Forge: chat, Runner: Gated(ws, fg, base, s), Log: s.Log, Notify: s.Notify}, nil
 }
 
 // Handle answers an event that NeedsWork: its comment's command, or its

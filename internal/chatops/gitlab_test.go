@@ -92,7 +92,7 @@ func TestGitLabNoteCommand(t *testing.T) {
 	if len(mrs) != 2 || mrs[1].SourceBranch != "promote/staging-to-prod" {
 		t.Fatalf("merge requests: %+v", mrs)
 	}
-	if n := mrs[0].Notes; len(n) != 1 || !strings.Contains(n[0], "opened [#2](https://gitlab.example/acme/gitops/-/merge_requests/2)") {
+	if n := mrs[0].Notes; len(n) != 1 || !strings.Contains(n[0], "opened [!2](https://gitlab.example/acme/gitops/-/merge_requests/2)") {
 		t.Fatalf("notes: %q", n)
 	}
 	var got []string
@@ -108,7 +108,7 @@ func TestGitLabReporterIsRefused(t *testing.T) {
 	e := newGitLabEnv(t, forgetest.GitOpsFiles())
 	e.chat.SetPermission("alice", "20") // reporter
 	res := e.handle(t, noteHook("alice", "/promote prod", "create"))
-	if res.Outcome != chatops.Refused || !strings.Contains(res.Reply, "@alice has read permission") {
+	if res.Outcome != chatops.Refused || !strings.Contains(res.Error, "@alice has read permission") || res.Reply != "" {
 		t.Fatalf("%+v", res)
 	}
 	if b := e.git.Branch(t, "acme/gitops", "promote/staging-to-prod"); b != "" {
@@ -131,5 +131,33 @@ func TestGitLabApproverGroupAndEdits(t *testing.T) {
 	}
 	if res := e.handle(t, noteHook("alice", "/promote prod", "create")); res.Outcome != chatops.Proposed {
 		t.Fatalf("group member: %+v", res)
+	}
+}
+
+// TestGitLabMergeIsTheMergeAction: only action merge is a merge; a label
+// or title edit of a merged request (action update, state merged) and a
+// close are not.
+func TestGitLabMergeIsTheMergeAction(t *testing.T) {
+	for _, c := range []struct {
+		action, state string
+		merged        bool
+	}{
+		{"merge", "merged", true},
+		{"update", "merged", false},
+		{"close", "closed", false},
+		{"", "merged", false},
+		{"open", "opened", false},
+	} {
+		payload := fmt.Sprintf(`{"object_kind": "merge_request", "user": {"username": "alice"},
+			"project": {"path_with_namespace": "acme/gitops", "default_branch": "main"},
+			"object_attributes": {"iid": 2, "action": %q, "state": %q, "source_branch": "promote/staging-to-prod",
+				"target_branch": "main", "source_project_id": 1, "target_project_id": 1}}`, c.action, c.state)
+		ev, err := glforge.ParseEvent("Merge Request Hook", []byte(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.Merged != nil && ev.Merged.Merged; got != c.merged || chatops.NeedsWork(ev) != c.merged {
+			t.Errorf("action %q state %q: merged %v, want %v", c.action, c.state, got, c.merged)
+		}
 	}
 }

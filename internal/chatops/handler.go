@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -91,6 +92,9 @@ type Handler struct {
 	Runner Runner
 	// Log receives what happened; nil discards it.
 	Log *slog.Logger
+	// Notify sends the merged notifications promote.yaml lists; nil
+	// sends none.
+	Notify *notify.Sender
 }
 
 func (h *Handler) log() *slog.Logger {
@@ -127,7 +131,10 @@ func (h *Handler) HandleComment(ctx context.Context, c *forge.Comment) (*Result,
 		h.log().Warn("could not react to the comment", "error", err)
 	}
 	if perr != nil {
-		res.Outcome, res.Reply = Malformed, malformedReply(perr)
+		res.Outcome = Malformed
+		if h.mayWrite(ctx, c.Author, cfg) {
+			res.Reply = malformedReply(perr)
+		}
 		return res, h.finish(ctx, c, res)
 	}
 	h.run(ctx, c, cmd, cfg, res)
@@ -163,7 +170,10 @@ func (h *Handler) run(ctx context.Context, c *forge.Comment, cmd *Command, cfg *
 	if err != nil {
 		var r *Refusal
 		if errors.As(err, &r) {
-			res.Outcome, res.Reply = Refused, fmt.Sprintf("Not run: `%s`. %s", cmd, r.Msg)
+			res.Outcome, res.Error = Refused, r.Msg
+			if !r.NoAccess {
+				res.Reply = fmt.Sprintf("Not run: %s.\n\n%s", promote.Code(cmd.String()), fence(r.Msg))
+			}
 			return
 		}
 		h.fail(res, cmd, err)
@@ -187,7 +197,22 @@ func (h *Handler) propose(ctx context.Context, cmd *Command) (*proposal.Result, 
 
 func (h *Handler) fail(res *Result, cmd *Command, err error) {
 	res.Outcome, res.Error = Failed, err.Error()
-	res.Reply = fmt.Sprintf("`%s` failed: %v", cmd, err)
+	res.Reply = fmt.Sprintf("%s failed:\n\n%s", promote.Code(cmd.String()), fence(err.Error()))
+}
+
+// mayWrite reports whether a may write to the repository (or is a bot
+// listed under chatops.bots): only such authors are told what was wrong
+// with a command.
+func (h *Handler) mayWrite(ctx context.Context, a forge.Actor, cfg *promote.Config) bool {
+	if a.Bot {
+		return cfg != nil && cfg.BotAllowed(a.Login)
+	}
+	perm, err := h.Forge.Permission(ctx, a.Login)
+	if err != nil {
+		h.log().Warn("could not check the permission of a command's author", "author", a.Login, "error", err)
+		return false
+	}
+	return perm.CanWrite()
 }
 
 // finish reacts with the verdict and posts the reply.
@@ -200,6 +225,9 @@ func (h *Handler) finish(ctx context.Context, c *forge.Comment, res *Result) err
 		h.log().Warn("could not react to the comment", "error", err)
 	}
 	h.log().Info("chat command", "command", c.Body, "author", c.Author.Login, "outcome", res.Outcome, "error", res.Error)
+	if res.Reply == "" {
+		return nil
+	}
 	if err := h.Forge.Reply(ctx, c.Thread, res.Reply); err != nil {
 		return fmt.Errorf("reply on %s #%d: %w", c.Thread.Kind, c.Thread.Number, err)
 	}
@@ -210,9 +238,9 @@ func malformedReply(err error) string {
 	var se *SyntaxError
 	msg := err.Error()
 	if errors.As(err, &se) {
-		msg = fmt.Sprintf("`%s`: %s", se.Line, se.Msg)
+		msg = se.Line + "\n" + se.Msg
 	}
-	return fmt.Sprintf("Not a valid command: %s.\n\n%s", msg, Grammar)
+	return fmt.Sprintf("Not a valid command:\n\n%s\n\n%s", fence(msg), Grammar)
 }
 
 // outcomeOf is Proposed when a request was opened or updated.

@@ -34,8 +34,8 @@ func TestPromoteCommandFromWriter(t *testing.T) {
 	}
 }
 
-// TestPromoteCommandFromReader: a read-only user gets a refusal and no
-// branch is pushed, no request opened.
+// TestPromoteCommandFromReader: a read-only user gets the confused
+// reaction and no reply; no branch is pushed, no request opened.
 func TestPromoteCommandFromReader(t *testing.T) {
 	e := newEnv(t, forgetest.GitOpsFiles())
 	e.chat.SetPermission("Codertocat", "read")
@@ -49,13 +49,80 @@ func TestPromoteCommandFromReader(t *testing.T) {
 	if n := len(e.promotions()); n != 0 {
 		t.Errorf("%d requests opened", n)
 	}
-	replies := e.replies()
-	if len(replies) != 1 || !strings.Contains(replies[0], "@Codertocat has read permission") || !strings.Contains(replies[0], "needs write, maintain or admin") {
-		t.Fatalf("replies: %q", replies)
+	if replies := e.replies(); len(replies) != 0 {
+		t.Fatalf("replies to a user without permission: %q", replies)
+	}
+	if !strings.Contains(res.Error, "@Codertocat has read permission") || !strings.Contains(res.Error, "needs write, maintain or admin") {
+		t.Errorf("error: %q", res.Error)
 	}
 	if got := e.reactions(); got != "eyes,confused" {
 		t.Errorf("reactions %s, want eyes,confused", got)
 	}
+}
+
+// hostile is a malformed command carrying what must never be posted by
+// the bot: a backtick run to break out of code, a team mention, a link
+// and a tracking image.
+const hostile = "/promote prod ``` --x @acme/everyone [click](https://evil.example) ![t](https://evil.example/t.png) <img src=x>"
+
+// TestMalformedCommandOfAUserWithoutPermission: the reaction only.
+func TestMalformedCommandOfAUserWithoutPermission(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "none")
+	res := e.handle(comment(t, hostile))
+	if res.Outcome != chatops.Malformed || res.Reply != "" {
+		t.Fatalf("%+v", res)
+	}
+	if replies := e.replies(); len(replies) != 0 {
+		t.Fatalf("replies: %q", replies)
+	}
+	if got := e.reactions(); got != "eyes,confused" {
+		t.Errorf("reactions %s", got)
+	}
+}
+
+// TestMalformedReplyKeepsTheCommandInAFence: a writer is told what was
+// wrong, with their text in a fence it cannot close.
+func TestMalformedReplyKeepsTheCommandInAFence(t *testing.T) {
+	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "write")
+	e.handle(comment(t, hostile))
+	replies := e.replies()
+	if len(replies) != 1 {
+		t.Fatalf("replies: %q", replies)
+	}
+	outside := outsideFences(t, replies[0])
+	for _, bad := range []string{"@acme", "evil.example", "<img", "```"} {
+		if strings.Contains(outside, bad) {
+			t.Errorf("%q outside a fence in:\n%s", bad, replies[0])
+		}
+	}
+	if !strings.Contains(replies[0], "@acme/everyone") {
+		t.Errorf("the command is not shown in the fence:\n%s", replies[0])
+	}
+}
+
+// outsideFences is the text of a markdown reply outside its fenced code
+// blocks (a fence closes only with a line of at least as many backticks).
+func outsideFences(t *testing.T, md string) string {
+	t.Helper()
+	var out strings.Builder
+	open := ""
+	for _, line := range strings.Split(md, "\n") {
+		trimmed := strings.TrimRight(line, " ")
+		switch {
+		case open == "" && strings.HasPrefix(trimmed, "```"):
+			open = trimmed[:len(trimmed)-len(strings.TrimLeft(trimmed, "`"))]
+		case open != "" && strings.Trim(trimmed, "`") == "" && len(trimmed) >= len(open):
+			open = ""
+		case open == "":
+			out.WriteString(line + "\n")
+		}
+	}
+	if open != "" {
+		t.Fatalf("unclosed fence in:\n%s", md)
+	}
+	return out.String()
 }
 
 // TestIgnoredComments: ordinary comments, edits and deletions of a
@@ -88,6 +155,7 @@ func TestIgnoredComments(t *testing.T) {
 
 func TestMalformedCommandGetsTheGrammar(t *testing.T) {
 	e := newEnv(t, forgetest.GitOpsFiles())
+	e.chat.SetPermission("Codertocat", "write")
 	res := e.handle(comment(t, "/promote prod --force"))
 	if res.Outcome != chatops.Malformed {
 		t.Fatalf("outcome %s", res.Outcome)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -19,7 +20,7 @@ type Promotion struct {
 // (promote/<from>-to-<to>, promote/<app>/<from>-to-<to>) naming an
 // environment of cfg. Rollbacks are not promotions.
 func Recognize(cfg *promote.Config, body, head string) (Promotion, bool) {
-	if from, to, app, ok := forge.ParseMarker(body); ok {
+	if from, to, app, ok := forge.ParseMarker(body, head); ok {
 		return Promotion{From: from, To: to, App: app}, from != to && from != ""
 	}
 	rest, ok := strings.CutPrefix(head, "promote/")
@@ -49,7 +50,7 @@ func (h *Handler) HandleMerged(ctx context.Context, repo forge.Repository, m *fo
 	if m == nil || !m.Merged || m.Base != repo.DefaultBranch {
 		return &Result{Outcome: Ignored}, nil
 	}
-	_, _, _, marked := forge.ParseMarker(m.Body)
+	_, _, _, marked := forge.ParseMarker(m.Body, m.Head)
 	if !marked && !strings.HasPrefix(m.Head, "promote/") {
 		return &Result{Outcome: Ignored}, nil
 	}
@@ -57,6 +58,7 @@ func (h *Handler) HandleMerged(ctx context.Context, repo forge.Repository, m *fo
 	if err != nil {
 		return &Result{Outcome: Failed, Error: err.Error()}, err
 	}
+	h.notifyMerged(ctx, cfg, repo, m)
 	prom, ok := Recognize(cfg, m.Body, m.Head)
 	if !ok {
 		return &Result{Outcome: Ignored}, nil
@@ -109,4 +111,62 @@ func (h *Handler) promoteNext(ctx context.Context, prom Promotion, next []promot
 		res.Reply = fmt.Sprintf("Merged into %s; next (autoPromote):\n\n%s", prom.To, strings.Join(lines, "\n"))
 	}
 	return res
+}
+
+// notifyMerged sends the merged notification of a promotion or rollback
+// request.
+func (h *Handler) notifyMerged(ctx context.Context, cfg *promote.Config, repo forge.Repository, m *forge.Merged) {
+	if h.Notify == nil || len(cfg.Notify) == 0 {
+		return
+	}
+	ev := notify.Event{Event: promote.NotifyMerged, Repository: repo.Path, Title: m.Title, Number: m.Thread.Number,
+		Branch: m.Head, URL: requestURL(repo, m.Thread)}
+	if prom, ok := Recognize(cfg, m.Body, m.Head); ok {
+		ev.From, ev.To = prom.From, prom.To
+		if prom.App != "" {
+			ev.Apps = []string{prom.App}
+		}
+	} else if to, app, ok := rollbackBranch(cfg, m.Head); ok {
+		ev.To, ev.Rollback = to, true
+		if app != "" {
+			ev.Apps = []string{app}
+		}
+	} else {
+		return
+	}
+	if ev.Title == "" {
+		ev.Title = "promote(" + ev.To + ")"
+	}
+	h.Notify.Send(ctx, cfg.Notify, ev)
+}
+
+// rollbackBranch reads a rollback's branch: promote/rollback-<env> or
+// promote/<app>/rollback-<env>, env an environment of cfg.
+func rollbackBranch(cfg *promote.Config, head string) (env, app string, ok bool) {
+	rest, ok := strings.CutPrefix(head, "promote/")
+	if !ok {
+		return "", "", false
+	}
+	edge := rest
+	if i := strings.LastIndex(rest, "/"); i >= 0 {
+		app, edge = rest[:i], rest[i+1:]
+	}
+	env, ok = strings.CutPrefix(edge, "rollback-")
+	if _, known := cfg.Env(env); !ok || !known {
+		return "", "", false
+	}
+	return env, app, true
+}
+
+// requestURL links a pull or merge request from the repository's HTTPS
+// clone URL; "" when it cannot.
+func requestURL(repo forge.Repository, t forge.Thread) string {
+	base, ok := strings.CutSuffix(repo.CloneURL, ".git")
+	if !ok || !strings.HasPrefix(base, "https://") || t.Number <= 0 {
+		return ""
+	}
+	if repo.Forge == "gitlab" {
+		return fmt.Sprintf("%s/-/merge_requests/%d", base, t.Number)
+	}
+	return fmt.Sprintf("%s/pull/%d", base, t.Number)
 }

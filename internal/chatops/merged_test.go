@@ -35,7 +35,7 @@ func TestMergedPromotionOpensTheNext(t *testing.T) {
 	cases := []struct {
 		name, head, body string
 	}{
-		{"marker", "some-branch", "Promotes dev to staging\n" + forge.Marker("dev", "staging", "") + "\n"},
+		{"marker", "promote/some-branch", forge.Marker("dev", "staging", "") + "\nPromotes dev to staging\n"},
 		{"branch", "promote/dev-to-staging", "hand-written body"},
 	}
 	for _, c := range cases {
@@ -113,7 +113,9 @@ func TestRecognize(t *testing.T) {
 		want       chatops.Promotion
 		ok         bool
 	}{
-		{forge.Marker("dev", "pre-prod", "web"), "x", chatops.Promotion{From: "dev", To: "pre-prod", App: "web"}, true},
+		{forge.Marker("dev", "pre-prod", "web"), "promote/x", chatops.Promotion{From: "dev", To: "pre-prod", App: "web"}, true},
+		{forge.Marker("dev", "pre-prod", "web"), "x", chatops.Promotion{}, false},
+		{"Promotes `" + forge.Marker("dev", "pre-prod", "") + "`", "promote/x", chatops.Promotion{}, false},
 		{"", "promote/pre-prod-to-prod", chatops.Promotion{From: "pre-prod", To: "prod"}, true},
 		{"", "promote/web/dev-to-pre-prod", chatops.Promotion{From: "dev", To: "pre-prod", App: "web"}, true},
 		{"", "promote/build-to-dev", chatops.Promotion{From: "build", To: "dev"}, true},

@@ -2,34 +2,41 @@ package chatops
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/promote"
 )
 
 // describe is the reply to a command that ran: what happened to its
 // proposal, with a link to the request.
 func describe(cmd, author string, p *proposal.Result) string {
-	head := fmt.Sprintf("`%s` (requested by @%s): ", cmd, author)
+	head := fmt.Sprintf("%s (requested by @%s): ", promote.Code(cmd), author)
 	return head + what(p)
 }
 
-// what says what happened to a proposal, in one markdown line.
+// what says what happened to a proposal, in one markdown line. The
+// request is named the forge's way (#2 on GitHub, !2 on GitLab).
 func what(p *proposal.Result) string {
-	where := p.Branch
-	if p.Number > 0 {
+	where := promote.Code(p.Branch)
+	switch {
+	case p.Ref != "":
+		where = p.Ref
+	case p.Number > 0:
 		where = fmt.Sprintf("#%d", p.Number)
 	}
-	if p.URL != "" {
+	if p.URL != "" && !strings.ContainsAny(p.URL, "()<> \n") {
 		where = fmt.Sprintf("[%s](%s)", where, p.URL)
 	}
+	title := promote.Code(p.Title)
 	switch p.Action {
 	case forge.Created:
-		return fmt.Sprintf("opened %s, **%s**.", where, p.Title)
+		return fmt.Sprintf("opened %s, %s.", where, title)
 	case forge.Updated:
-		return fmt.Sprintf("updated %s, **%s**.", where, p.Title)
+		return fmt.Sprintf("updated %s, %s.", where, title)
 	case forge.Unchanged:
-		return fmt.Sprintf("%s already proposes this (**%s**).", where, p.Title)
+		return fmt.Sprintf("%s already proposes this (%s).", where, title)
 	case forge.Closed:
 		return fmt.Sprintf("%s already matches its source: nothing to propose; closed the stale %s.", p.Plan.To, where)
 	}
@@ -41,3 +48,15 @@ func what(p *proposal.Result) string {
 	}
 	return "nothing to do."
 }
+
+// fence is s as a fenced code block that s cannot close: the fence is
+// longer than any run of backticks in s. Nothing inside renders: no
+// mention, link, image or HTML.
+func fence(s string) string {
+	f := promote.Fence(s)
+	return f + "text\n" + strings.TrimRight(s, "\n") + "\n" + f
+}
+
+// Replies to authors who may not run commands are this fixed sentence,
+// whatever they wrote: nothing of theirs is echoed.
+const notAllowedReply = "Ignored: only people with write access to this repository can run promote commands."

@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
@@ -29,6 +30,8 @@ type Repo struct {
 	Reviewers []proposal.Reviewer
 	// StatusMarkdown renders /promote status; nil uses a short table.
 	StatusMarkdown func(*promote.Status) string
+	// Notify sends the notifications promote.yaml lists; nil sends none.
+	Notify *notify.Sender
 }
 
 // tip is the default branch's tip: fetched for forges with a remote, the
@@ -61,13 +64,13 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request, force string) (
 	if r.Plan != nil {
 		plan = r.Plan(req, force)
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
 }
 
 // Rollback implements Runner.
 func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
 	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps, Deepen: proposal.Deepener(ctx, r.Forge)})
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers})
+	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
 }
 
 // Status implements Runner.

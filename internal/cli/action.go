@@ -45,6 +45,7 @@ var actionInputs = []actionInput{
 	{name: "timeout", flag: "timeout"},
 	{name: "reason", flag: "reason"},
 	{name: "dry-run", flag: "dry-run", bool: true},
+	{name: "github-api-commits", flag: "github-api-commits", bool: true},
 	{name: "direct", flag: "direct", bool: true},
 	{name: "skip-validation", flag: "skip-validation", bool: true},
 	{name: "force", flag: "force", bool: true},

@@ -129,7 +129,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chatops.NewHandler(ws, fg, base, f.now, nil)
+	return chatops.NewHandler(ws, fg, base, chatops.Setup{Now: f.now, Notify: f.Notifier()})
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
 
@@ -26,6 +28,9 @@ type Factory struct {
 
 	// Dir is -C; ConfigFile is --config.
 	Dir, ConfigFile string
+	// Signing is --sign, --no-sign and --sign-key: how the commits
+	// promote writes are signed (default: as git's configuration says).
+	Signing signFlags
 
 	// Now is the clock (freeze windows); nil uses time.Now.
 	Now func() time.Time
@@ -56,6 +61,7 @@ func (f *Factory) Workspace() (*workspace.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
+	ws.Signing = f.Signing.options()
 	f.ws = ws
 	return ws, nil
 }
@@ -77,6 +83,12 @@ func (f *Factory) Forge(name string) (forge.Forge, error) {
 	opts.Forge, opts.Getenv, opts.Stderr = name, f.Getenv, f.Stderr
 	opts.Progress = opts.Progress || f.StderrTerminal
 	return connect.Open(repo, opts)
+}
+
+// Notifier sends the notifications promote.yaml lists, with variables
+// from Getenv; failures are printed to Stderr as warnings.
+func (f *Factory) Notifier() *notify.Sender {
+	return &notify.Sender{Getenv: f.Getenv, Warn: func(w string) { fmt.Fprintf(f.Stderr, "warning: %s\n", w) }}
 }
 
 // gitHub is the GitHub Actions runner's environment, nil outside it.

@@ -20,5 +20,6 @@ func addForgeFlags(cmd *cobra.Command, f *Factory, timeout *time.Duration) {
 	fl.StringVar(&o.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
 	fl.StringVar(&o.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
 	fl.StringVar(&o.AppInstallation, "github-app-installation", "", "the app installation's `ID` (default $GITHUB_APP_INSTALLATION_ID, else looked up from the repository)")
+	fl.BoolVar(&o.APICommits, "github-api-commits", false, "create promotion commits through GitHub's API instead of pushing them (with a GitHub App they are signed by GitHub and marked verified, no key needed)")
 	fl.StringVar(&o.SSHKey, "ssh-key", "", "private key `FILE` for an ssh origin (default: the SSH agent, then ~/.ssh/id_*)")
 }

@@ -20,6 +20,7 @@ type historyOptions struct {
 	// refSet is true when --ref was given: a branch environment's history
 	// is otherwise walked from its branch.
 	refSet bool
+	stats  statsOptions
 }
 
 // newHistoryCmd builds history; runF, when set, receives the checked
@@ -37,11 +38,20 @@ each value old → new. It compares the environment's directory at each
 commit with its first parent, so it works whatever merge strategy was
 used (merge commit, squash, rebase). Commits that changed only other files
 of the environment are not listed. An environment that lives on a branch
-(branch: in promote.yaml) is walked from that branch unless --ref is given.`,
+(branch: in promote.yaml) is walked from that branch unless --ref is given.
+
+With --stats it reports delivery metrics instead, from the history alone:
+deployment frequency, lead time for changes (from the commit that first
+put a value into the first environment of the pipeline to the commit that
+brought it into ENV; median and 90th percentile), change failure rate
+(rollbacks ÷ promotions) and time to restore (a rollback's commit time
+minus that of the change it undid), over --since (30d, 2w, 72h; default
+the whole history).`,
 		Example: `  promote history --env prod
   promote history --env prod -n 5 --ref origin/main
   promote history --env prod --app web -o json
-  promote history --env prod --all-parents   # also the commits of merged branches`,
+  promote history --env prod --all-parents   # also the commits of merged branches
+  promote history --env prod --stats --since 30d -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.refSet = cmd.Flags().Changed("ref")
@@ -60,6 +70,7 @@ of the environment are not listed. An environment that lives on a branch
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "walk the history of `REV`")
 	cmd.Flags().BoolVar(&o.allParents, "all-parents", false, "visit every commit reachable, not only the first-parent chain")
 	o.out.register(cmd, "text", "json", "markdown")
+	o.stats.register(cmd)
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
@@ -70,6 +81,12 @@ type historyResult = workspace.HistoryResult
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
+	}
+	if err := o.stats.check(); err != nil {
+		return err
+	}
+	if o.stats.on {
+		return runStats(f, o)
 	}
 	ws, err := f.Workspace()
 	if err != nil {

@@ -109,7 +109,7 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 	}
 	fo := f.ForgeOptions
 	fo.Getenv = f.Getenv
-	repos := &server.Repos{Dir: o.dataDir, Forge: fo, Now: f.now, Log: log}
+	repos := &server.Repos{Dir: o.dataDir, Forge: fo, Now: f.now, Log: log, Notify: f.Notifier()}
 	srv, err := server.New(server.Options{
 		Secrets: secrets, Process: repos.Process, Log: log,
 		MaxBody: o.maxBody, ReadTimeout: o.readTimeout, WriteTimeout: o.writeTimeout, DedupeWindow: o.dedupeWindow,

@@ -14,18 +14,28 @@ const (
 	GitLabBodyLimit = 1000000
 )
 
-// Marker is the hidden line a request body carries so that promote
-// recognises its requests whatever their branch or title:
-// <!-- promote: from=staging to=prod app=web -->.
+// Marker is the hidden line a request body starts with so that promote
+// recognises its requests whatever their title:
+// <!-- promote: from=staging to=prod app=web -->. A rollback's marker
+// has from equal to to.
 func Marker(from, to, app string) string {
 	return fmt.Sprintf("<!-- promote: from=%s to=%s app=%s -->", from, to, app)
 }
 
-var markerRE = regexp.MustCompile(`<!-- promote: from=(\S*) to=(\S*) app=(\S*) -->`)
+// BranchPrefix starts the name of every branch promote proposes from.
+const BranchPrefix = "promote/"
 
-// ParseMarker returns the promotion a body's marker names; ok is false
-// when the body has none.
-func ParseMarker(body string) (from, to, app string, ok bool) {
+var markerRE = regexp.MustCompile(`^<!-- promote: from=([A-Za-z0-9._-]*) to=([A-Za-z0-9._-]+) app=([A-Za-z0-9._/-]*) -->\r?(?:\n|$)`)
+
+// ParseMarker returns the promotion the marker of a request names. The
+// marker is trusted only where promote writes it: the first line of the
+// body of a request from a promote/ branch. Text further down the body
+// (a value quoted in a table, a comment someone added) is never read as
+// a marker; ok is false when there is none.
+func ParseMarker(body, branch string) (from, to, app string, ok bool) {
+	if !strings.HasPrefix(branch, BranchPrefix) {
+		return "", "", "", false
+	}
 	m := markerRE.FindStringSubmatch(body)
 	if m == nil {
 		return "", "", "", false
@@ -33,15 +43,33 @@ func ParseMarker(body string) (from, to, app string, ok bool) {
 	return m[1], m[2], m[3], true
 }
 
-// RequestBody is the body of p's request: p.Body capped so that, with a
-// line saying what was cut and the marker, it fits in limit characters.
+// IsRollback reports whether a request from branch with body is a
+// rollback: its marker names one environment as from and to, or else its
+// branch is promote/rollback-<env> (promote/<app>/rollback-<env>).
+func IsRollback(body, branch string) bool {
+	if from, to, _, ok := ParseMarker(body, branch); ok {
+		return from == to
+	}
+	return strings.HasPrefix(branch[strings.LastIndex(branch, "/")+1:], "rollback-") && strings.HasPrefix(branch, BranchPrefix)
+}
+
+// SameTarget reports whether a request from branch with body proposes to
+// p's target and app, other than p's own branch.
+func SameTarget(body, branch string, p Proposal) bool {
+	_, to, app, ok := ParseMarker(body, branch)
+	return ok && to == p.To && app == p.App && branch != p.Branch
+}
+
+// RequestBody is the body of p's request: the marker on the first line,
+// then p.Body capped so that, with a line saying what was cut, it fits
+// in limit characters.
 func RequestBody(p Proposal, limit int) string {
-	marker := "\n" + Marker(p.From, p.To, p.App) + "\n"
+	marker := Marker(p.From, p.To, p.App) + "\n\n"
 	body := strings.TrimRight(p.Body, "\n") + "\n"
 	if utf8.RuneCountInString(body)+utf8.RuneCountInString(marker) <= limit {
-		return body + marker
+		return marker + body
 	}
-	return capBody(body, limit-utf8.RuneCountInString(marker), limit) + marker
+	return marker + capBody(body, limit-utf8.RuneCountInString(marker), limit)
 }
 
 // capBody keeps whole lines of body and a note of how many were cut so

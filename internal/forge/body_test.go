@@ -9,12 +9,43 @@ import (
 func TestRequestBodyCarriesTheMarker(t *testing.T) {
 	p := Proposal{From: "staging", To: "prod", App: "web", Body: "Promotes **staging** to **prod**.\n"}
 	body := RequestBody(p, GitHubBodyLimit)
-	from, to, app, ok := ParseMarker(body)
+	from, to, app, ok := ParseMarker(body, "promote/web/staging-to-prod")
 	if !ok || from != "staging" || to != "prod" || app != "web" {
 		t.Fatalf("marker of %q: %q %q %q %v", body, from, to, app, ok)
 	}
-	if !strings.HasPrefix(body, p.Body) {
-		t.Errorf("body changed: %q", body)
+	if !strings.HasSuffix(body, "\n\n"+p.Body) || !strings.HasPrefix(body, Marker("staging", "prod", "web")+"\n") {
+		t.Errorf("body: %q", body)
+	}
+}
+
+// TestMarkerIsTrustedOnlyWherePromoteWritesIt: the first line of a
+// request from a promote/ branch; never a marker further down (a value
+// in a table), nor on someone else's branch.
+func TestMarkerIsTrustedOnlyWherePromoteWritesIt(t *testing.T) {
+	m := Marker("dev", "staging", "")
+	cases := []struct {
+		body, branch string
+		ok           bool
+	}{
+		{m + "\n\nbody", "promote/dev-to-staging", true},
+		{m, "promote/x", true},
+		{m + "\n", "feature", false},
+		{"Promotes prod.\n| `web` | `1` | `" + m + "` |\n", "promote/staging-to-prod", false},
+		{"\n" + m, "promote/dev-to-staging", false},
+		{" " + m, "promote/dev-to-staging", false},
+		{"<!-- promote: from=dev to=staging app= --> trailing", "promote/dev-to-staging", false},
+		{"<!-- promote: from=$(id) to=prod app= -->", "promote/dev-to-staging", false},
+	}
+	for _, c := range cases {
+		if _, _, _, ok := ParseMarker(c.body, c.branch); ok != c.ok {
+			t.Errorf("ParseMarker(%q, %q): %v, want %v", c.body, c.branch, ok, c.ok)
+		}
+	}
+	if !IsRollback(Marker("prod", "prod", ""), "promote/rollback-prod") || !IsRollback("", "promote/web/rollback-prod") {
+		t.Error("a rollback is not recognised")
+	}
+	if IsRollback(Marker("staging", "prod", ""), "promote/staging-to-prod") || IsRollback("", "rollback-prod") {
+		t.Error("a promotion is taken for a rollback")
 	}
 }
 
@@ -34,7 +65,7 @@ func TestRequestBodyIsCappedWithANote(t *testing.T) {
 		if !strings.Contains(body, "lines were cut here") || !strings.Contains(body, "limit of ") {
 			t.Errorf("limit %d: no note of what was cut", limit)
 		}
-		if _, _, _, ok := ParseMarker(body); !ok {
+		if _, _, _, ok := ParseMarker(body, "promote/staging-to-prod"); !ok {
 			t.Errorf("limit %d: the marker was cut", limit)
 		}
 		if lines := strings.Split(body, "\n"); !strings.HasSuffix(lines[len(lines)/2], "|") {

@@ -40,6 +40,8 @@ type Merged struct {
 	Head string `json:"head"`
 	// Body carries the promote marker of promotion requests.
 	Body string `json:"body"`
+	// Title is the request's title.
+	Title string `json:"title,omitempty"`
 }
 
 // Event is a forge event reduced to what promote acts on: a comment, or

@@ -49,6 +49,8 @@ type RequestInfo struct {
 	Number int
 	// Branch is the branch the request merges from.
 	Branch string
+	// Rollback is true for a rollback proposal.
+	Rollback bool
 }
 
 // RequestKind names a forge's requests in messages.
@@ -58,6 +60,9 @@ type RequestKind struct {
 	// Sigil comes before a request's number: "#".
 	Sigil string
 }
+
+// ref is request n as the forge's markdown refers to it: #12, !12.
+func (k RequestKind) ref(n int) string { return fmt.Sprintf("%s%d", k.Sigil, n) }
 
 // The kinds of request of GitHub and GitLab.
 var (
@@ -91,6 +96,7 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 	}
 	var none R
 	if r == none {
+		p.Body = fl.supersedeNote(p, others)
 		if r, err = fl.Requests.Open(ctx, p); err != nil {
 			return res, fl.leftBehind(err, p, pub, "no "+fl.Kind.Noun+" yet; ")
 		}
@@ -107,7 +113,7 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 		}
 	}
 	info := fl.Requests.Describe(r)
-	res.URL, res.Number = info.URL, info.Number
+	res.URL, res.Number, res.Ref = info.URL, info.Number, fl.Kind.ref(info.Number)
 	return res, nil
 }
 
@@ -117,12 +123,35 @@ func (fl Flow[R]) leftBehind(err error, p Proposal, pub Publication, state strin
 	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state)
 }
 
+// supersedeNote is p's body with a line naming each rollback among
+// others that p, a promotion, replaces (the rollback says so too when
+// it is closed).
+func (fl Flow[R]) supersedeNote(p Proposal, others []R) string {
+	body := p.Body
+	if p.IsRollback() {
+		return body
+	}
+	for _, o := range others {
+		if info := fl.Requests.Describe(o); info.Rollback {
+			body += fmt.Sprintf("\n> This promotion supersedes the rollback %s%d of %s, which is closed.\n", fl.Kind.Sigil, info.Number, p.To)
+		}
+	}
+	return body
+}
+
 // supersede closes the other open requests for the same target, saying
 // which request replaces them.
 func (fl Flow[R]) supersede(ctx context.Context, others []R, by R) {
 	info := fl.Requests.Describe(by)
 	for _, o := range others {
-		msg := fmt.Sprintf("Superseded by %s%d, which promotes the same target from branch `%s`.", fl.Kind.Sigil, info.Number, info.Branch)
+		what := "promotes the same target"
+		switch old := fl.Requests.Describe(o); {
+		case info.Rollback:
+			what = "rolls back the same target"
+		case old.Rollback:
+			what = "is a promotion of the same target, so this rollback is no longer proposed"
+		}
+		msg := fmt.Sprintf("Superseded by %s%d, which %s from branch `%s`.", fl.Kind.Sigil, info.Number, what, info.Branch)
 		if err := fl.Requests.Close(ctx, o, msg); err != nil && fl.Notify != nil {
 			fl.Notify(fmt.Sprintf("could not close superseded %s %s%d: %v", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(o).Number, err))
 		}
@@ -143,13 +172,21 @@ func (fl Flow[R]) Withdraw(ctx context.Context, p Proposal) (Result, error) {
 		others = append([]R{r}, others...)
 	}
 	msg := fmt.Sprintf("%s already runs what %s runs, so this promotion is no longer needed. Closed by promote.", p.To, p.From)
+	if p.IsRollback() {
+		msg = fmt.Sprintf("%s already runs what it ran then, so this rollback is no longer needed. Closed by promote.", p.To)
+	}
 	for _, o := range others {
+		if fl.Requests.Describe(o).Rollback != p.IsRollback() {
+			// A promotion with nothing to do says nothing about a
+			// rollback of its target, nor the reverse.
+			continue
+		}
 		if err := fl.Requests.Close(ctx, o, msg); err != nil {
 			return res, err
 		}
 		if res.Action == None {
 			info := fl.Requests.Describe(o)
-			res.Action, res.URL, res.Number = Closed, info.URL, info.Number
+			res.Action, res.URL, res.Number, res.Ref = Closed, info.URL, info.Number, fl.Kind.ref(info.Number)
 		}
 	}
 	deleted, err := fl.Branches.Remove(ctx, p.Branch)

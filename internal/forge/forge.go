@@ -33,6 +33,10 @@ type Proposal struct {
 	Request RequestOptions
 }
 
+// IsRollback reports whether p rolls an environment back (its source is
+// its target).
+func (p Proposal) IsRollback() bool { return p.From == p.To }
+
 // RequestOptions are an environment's settings for the requests that
 // promote to it (promote.yaml: environments[].pullRequest).
 type RequestOptions struct {
@@ -54,6 +58,9 @@ type Result struct {
 	Action Action `json:"action"`
 	URL    string `json:"url,omitempty"`
 	Number int    `json:"number,omitempty"`
+	// Ref is the request as the forge's markdown refers to it: #12 on
+	// GitHub, !12 on GitLab.
+	Ref    string `json:"ref,omitempty"`
 	Branch string `json:"branch"`
 	Commit string `json:"commit,omitempty"`
 }

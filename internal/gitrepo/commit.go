@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -76,6 +77,10 @@ func (r *Repo) CommitFiles(parent plumbing.Hash, changes []FileChange, message s
 	if err := checkSignature(sig); err != nil {
 		return plumbing.ZeroHash, err
 	}
+	signer, err := r.commitSigner(sig)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	base, parents, err := r.parentTree(parent)
@@ -90,7 +95,7 @@ func (r *Repo) CommitFiles(parent plumbing.Hash, changes []FileChange, message s
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	commit, err := r.stageCommit(&batch, tree, parents, message, sig)
+	commit, err := r.stageCommit(&batch, tree, parents, message, sig, signer)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -121,8 +126,9 @@ func checkSignature(sig Signature) error {
 	return nil
 }
 
-// stageCommit encodes a commit into the batch; r.mu must be held.
-func (r *Repo) stageCommit(b *objectBatch, tree plumbing.Hash, parents []plumbing.Hash, message string, sig Signature) (plumbing.Hash, error) {
+// stageCommit encodes a commit into the batch, signed by signer unless it
+// is nil; r.mu must be held.
+func (r *Repo) stageCommit(b *objectBatch, tree plumbing.Hash, parents []plumbing.Hash, message string, sig Signature, signer Signer) (plumbing.Hash, error) {
 	if sig.When.IsZero() {
 		sig.When = time.Now()
 	}
@@ -136,12 +142,35 @@ func (r *Repo) stageCommit(b *objectBatch, tree plumbing.Hash, parents []plumbin
 		TreeHash:     tree,
 		ParentHashes: parents,
 	}
+	if signer != nil {
+		if err := signCommit(c, signer); err != nil {
+			return plumbing.ZeroHash, err
+		}
+	}
 	obj := &plumbing.MemoryObject{}
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("encode commit: %w", err)
 	}
 	b.put(obj.Hash(), obj)
 	return obj.Hash(), nil
+}
+
+// signCommit adds the gpgsig header git would: the detached signature of
+// the commit encoded without it.
+func signCommit(c *object.Commit, signer Signer) error {
+	data, err := encodeWithoutSignature(c)
+	if err != nil {
+		return err
+	}
+	sig, err := signer.Sign(data)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(sig)) == 0 {
+		return fmt.Errorf("%w: the signing program returned an empty signature", ErrSign)
+	}
+	c.PGPSignature = string(sig)
+	return nil
 }
 
 // changeNode is a directory of the change set, or a changed file.

@@ -37,8 +37,15 @@ type Repo struct {
 	repo *git.Repository
 	root string // working tree root, "" when bare
 
-	mu    sync.Mutex // guards the go-git storer and trees
+	mu    sync.Mutex // guards the go-git storer, trees and signing
 	trees treeCache
+
+	// sign is how commits are signed; signer is the resolved signer (nil:
+	// unsigned) once signerSet, or signerErr.
+	sign      SignOptions
+	signer    Signer
+	signerErr error
+	signerSet bool
 }
 
 // Open opens the repository containing dir, searching dir and then its

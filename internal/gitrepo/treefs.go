@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -90,6 +91,9 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := t.checkLink("open", name, e); err != nil {
+		return nil, err
+	}
 	fi, err := t.info(e)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
@@ -122,11 +126,41 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	if !e.isFile() {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errIsDir}
 	}
+	if err := t.checkLink("read", name, e); err != nil {
+		return nil, err
+	}
 	data, err := t.readBlob(e.hash)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	return data, nil
+}
+
+// LinkError refuses reading a symbolic link of a tree whose target is
+// absolute or climbs out of the tree.
+type LinkError struct {
+	// Link is the link's path in the tree, Target where it points.
+	Link, Target string
+}
+
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("symbolic link %s -> %s leaves the repository: refused (promote reads only files inside it)", e.Link, e.Target)
+}
+
+// checkLink refuses e when it is a symbolic link leaving the tree.
+func (t *treeFS) checkLink(op, name string, e treeEntry) error {
+	if e.mode != filemode.Symlink {
+		return nil
+	}
+	target, err := t.readBlob(e.hash)
+	if err != nil {
+		return &fs.PathError{Op: op, Path: name, Err: err}
+	}
+	dest := path.Join(path.Dir(name), string(target))
+	if path.IsAbs(string(target)) || !fs.ValidPath(dest) || dest == ".git" || strings.HasPrefix(dest, ".git/") {
+		return &fs.PathError{Op: op, Path: name, Err: &LinkError{Link: name, Target: string(target)}}
+	}
+	return nil
 }
 
 // ReadDir returns the entries of the named directory sorted by name.

@@ -9,8 +9,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 )
 
 // errReadOnly is returned by every write of a TreeFileSystem.
@@ -26,7 +30,16 @@ type TreeFileSystem struct {
 	// rewrite, when set, may replace the content of a file as it is read
 	// (Render uses it to drop remote bases from kustomizations).
 	rewrite func(name string, data []byte) ([]byte, error)
+
+	mu      sync.Mutex
+	read    int   // bytes read so far, against MaxRenderBytes
+	refused error // the first file refused by admit
 }
+
+// MaxRenderBytes is the most a TreeFileSystem reads for one render, in
+// total: with the limits on each file (safeyaml.Default), it bounds the
+// memory kustomize can use on a repository's input.
+const MaxRenderBytes = 64 << 20
 
 var _ filesys.FileSystem = (*TreeFileSystem)(nil)
 
@@ -80,7 +93,7 @@ func (t *TreeFileSystem) WriteFile(p string, _ []byte) error {
 // Open opens the named file for reading.
 func (t *TreeFileSystem) Open(p string) (filesys.File, error) {
 	name := rel(p)
-	info, err := fs.Stat(t.fsys, name)
+	info, err := t.stat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +109,7 @@ func (t *TreeFileSystem) Open(p string) (filesys.File, error) {
 
 // IsDir reports whether p is a directory.
 func (t *TreeFileSystem) IsDir(p string) bool {
-	info, err := fs.Stat(t.fsys, rel(p))
+	info, err := t.stat(rel(p))
 	return err == nil && info.IsDir()
 }
 
@@ -117,7 +130,7 @@ func (t *TreeFileSystem) ReadDir(p string) ([]string, error) {
 // when p is a directory).
 func (t *TreeFileSystem) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 	name := rel(p)
-	info, err := fs.Stat(t.fsys, name)
+	info, err := t.stat(name)
 	if err != nil {
 		return "", "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
 	}
@@ -129,7 +142,7 @@ func (t *TreeFileSystem) CleanedAbs(p string) (filesys.ConfirmedDir, string, err
 
 // Exists reports whether p exists.
 func (t *TreeFileSystem) Exists(p string) bool {
-	_, err := fs.Stat(t.fsys, rel(p))
+	_, err := t.stat(rel(p))
 	return err == nil
 }
 
@@ -142,7 +155,7 @@ func (t *TreeFileSystem) Glob(pattern string) ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		if info, err := fs.Stat(t.fsys, n); err == nil && !info.IsDir() {
+		if info, err := t.stat(n); err == nil && !info.IsDir() {
 			out = append(out, abs(n))
 		}
 	}
@@ -159,10 +172,55 @@ func (t *TreeFileSystem) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := t.admit(name, data); err != nil {
+		return nil, err
+	}
 	if t.rewrite != nil {
 		return t.rewrite(name, data)
 	}
 	return data, nil
+}
+
+// admit counts data against the render's budget and refuses a file that
+// is over safeyaml's limits (an alias bomb, say) before kustomize parses
+// it.
+func (t *TreeFileSystem) admit(name string, data []byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.read += len(data)
+	var err error
+	if t.read > MaxRenderBytes {
+		err = &fileerr.Error{File: name, Msg: fmt.Sprintf("rendering reads more than %d bytes: refused", MaxRenderBytes)}
+	} else {
+		err = safeyaml.Check(name, data)
+	}
+	if err != nil && t.refused == nil {
+		t.refused = err
+	}
+	return err
+}
+
+// stat is fs.Stat, remembering as refused an error other than a missing
+// file (a symbolic link leaving the repository, say): kustomize would
+// only see that the file does not exist.
+func (t *TreeFileSystem) stat(name string) (fs.FileInfo, error) {
+	info, err := fs.Stat(t.fsys, name)
+	if err != nil && !isNotExist(err) && !errors.Is(err, fs.ErrInvalid) {
+		t.mu.Lock()
+		if t.refused == nil {
+			t.refused = err
+		}
+		t.mu.Unlock()
+	}
+	return info, err
+}
+
+// Refused returns the first file the render refused to read (over a
+// limit), nil when none was.
+func (t *TreeFileSystem) Refused() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.refused
 }
 
 // Walk walks the tree under p in lexical order.

@@ -3,13 +3,15 @@ package kustomize
 import (
 	"errors"
 	"fmt"
-	"github.com/gitops-promote/promote/internal/fileerr"
 	"io/fs"
 	"path"
 	"strings"
 	"syscall"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gitops-promote/promote/internal/fileerr"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 )
 
 // FileNames are the names kustomize recognises, in its order of preference.
@@ -97,12 +99,15 @@ func Read(fsys fs.FS, file string) (*Kustomization, error) {
 
 // Parse parses kustomization data read from file.
 func Parse(file string, data []byte) (*Kustomization, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+	docs, err := safeyaml.Decode(file, data, "invalid YAML: ")
+	if err != nil {
+		return nil, err
 	}
 	k := &Kustomization{File: file, Data: data}
-	root := documentRoot(&doc)
+	if len(docs) == 0 {
+		return k, nil
+	}
+	root := documentRoot(docs[0])
 	if root == nil {
 		return k, nil
 	}
@@ -203,9 +208,4 @@ func localPaths(dir string, seq *yaml.Node) []string {
 func isRemote(v string) bool {
 	return strings.Contains(v, "://") || strings.Contains(v, "?ref=") || strings.HasPrefix(v, "github.com/") ||
 		strings.HasPrefix(v, "gitlab.com/") || strings.HasPrefix(v, "git@") || strings.Contains(v, ".git//")
-}
-
-// yamlError turns a yaml.v3 error into an Error with its line.
-func yamlError(file string, err error) error {
-	return fileerr.FromYAML(file, err, "invalid YAML: ")
 }

@@ -84,7 +84,9 @@ func (e *BuildError) Error() string {
 // files (URLs in resources:, components:, patches...) and Helm charts are
 // dropped from an in-memory copy of their kustomization before building
 // and listed in NotRendered; the rest is rendered. A failed build is a
-// *BuildError.
+// *BuildError; a file over the limits of safeyaml (or a render reading
+// more than MaxRenderBytes) is refused before kustomize parses it, with
+// a *fileerr.Error naming it.
 func Render(fsys fs.FS, dir string) (*Rendering, error) {
 	dir = path.Clean(dir)
 	t := NewTreeFileSystem(fsys)
@@ -99,6 +101,9 @@ func Render(fsys fs.FS, dir string) (*Rendering, error) {
 	}
 	m, err := kustomizer().Run(t, dir)
 	if err != nil {
+		if refused := t.Refused(); refused != nil {
+			return nil, refused
+		}
 		return nil, buildError(fsys, dir, err)
 	}
 	r := &Rendering{Dir: dir, NotRendered: dropped.list()}

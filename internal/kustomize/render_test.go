@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/gitops-promote/promote/internal/fileerr"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/testrepo"
 )
@@ -165,5 +166,25 @@ func TestResourceIDString(t *testing.T) {
 		if got := id.String(); got != want {
 			t.Errorf("%#v: got %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestRenderRefusesAFileOverTheLimits: a file kustomize would read (here
+// an alias bomb listed in resources:) is refused before it is parsed,
+// with its file and line, not as a build error.
+func TestRenderRefusesAFileOverTheLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\nx:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  a%d: &a%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", "))
+	}
+	fsys := fstest.MapFS{
+		"env/kustomization.yaml": {Data: []byte("resources: [bomb.yaml]\n")},
+		"env/bomb.yaml":          {Data: []byte(b.String())},
+	}
+	_, err := Render(fsys, "env")
+	var fe *fileerr.Error
+	if !errors.As(err, &fe) || fe.File != "env/bomb.yaml" || fe.Line != 10 || !strings.Contains(fe.Msg, "expanding aliases makes more than 100000 nodes: refused") {
+		t.Fatalf("error %v (%T), want env/bomb.yaml:10 refused", err, err)
 	}
 }

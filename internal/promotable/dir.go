@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/gitops-promote/promote/internal/fileerr"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -15,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/safeyaml"
 )
 
 // Dir is an environment directory being scanned: a tree and a directory
@@ -51,6 +50,9 @@ func (d *Dir) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
+	if err := safeyaml.CheckSize(name, b); err != nil {
+		return nil, err
+	}
 	if d.data == nil {
 		d.data = map[string][]byte{}
 	}
@@ -79,31 +81,21 @@ func (d *Dir) Documents(name string) ([]*yaml.Node, error) {
 	return docs, nil
 }
 
-// ParseDocuments parses every YAML document of data and returns each
-// document's root node (nil for an empty document).
+// ParseDocuments parses every YAML document of data, within the limits
+// of safeyaml, and returns each document's root node (nil for an empty
+// document).
 func ParseDocuments(name string, data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var out []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, yamlError(name, err)
-		}
-		var root *yaml.Node
-		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-			root = doc.Content[0]
-		}
-		out = append(out, root)
+	docs, err := safeyaml.Decode(name, data, "invalid YAML: ")
+	if err != nil {
+		return nil, err
 	}
-}
-
-// yamlError turns a yaml.v3 error into "file:line: invalid YAML: ...".
-func yamlError(name string, err error) error {
-	return fileerr.FromYAML(name, err, "invalid YAML: ")
+	out := make([]*yaml.Node, len(docs))
+	for i, doc := range docs {
+		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+			out[i] = doc.Content[0]
+		}
+	}
+	return out, nil
 }
 
 // Kustomizations returns the kustomization of the directory and those of

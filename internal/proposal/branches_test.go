@@ -28,6 +28,22 @@ func pushBranch(t *testing.T, git *forgetest.GitServer, branch string, files map
 	forgetest.Git(t, work, "push", "-q", "origin", "HEAD:refs/heads/"+branch)
 }
 
+// promoteOnGitHub proposes staging → prod from the clone dir through
+// the fake GitHub gh and the git server.
+func promoteOnGitHub(t *testing.T, git *forgetest.GitServer, gh *forgetest.GitHub, dir string, stderr *bytes.Buffer) (*proposal.Result, error) {
+	t.Helper()
+	ws, repo := forgetest.Workspace(t, dir)
+	vars := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": gh.URL, "GITHUB_SERVER_URL": git.URL}
+	fg, err := connect.Open(repo, connect.Options{Forge: "github", Getenv: func(k string) string { return vars[k] }, Stderr: stderr,
+		Retry: retry.Policy{Sleep: func(context.Context, time.Duration) error { return nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main", Forge: fg})
+}
+
 // TestBranchEnvironmentOnGitHub proposes staging → prod where both live
 // on branches of a remote repository: the environment branches are read
 // from the remote (not from the clone's stale origin/* refs) and the pull
@@ -46,17 +62,8 @@ func TestBranchEnvironmentOnGitHub(t *testing.T) {
 	git.Commit(t, "acme/gitops", "env/staging", "staging: web 3", map[string]string{"kustomization.yaml": "images:\n- name: web\n  newTag: \"3\"\n"})
 	prodTip := git.Branch(t, "acme/gitops", "env/prod")
 
-	ws, repo := forgetest.Workspace(t, dir)
-	vars := map[string]string{"GITHUB_TOKEN": token, "GITHUB_API_URL": gh.URL, "GITHUB_SERVER_URL": git.URL}
 	var stderr bytes.Buffer
-	fg, err := connect.Open(repo, connect.Options{Forge: "github", Getenv: func(k string) string { return vars[k] }, Stderr: &stderr,
-		Retry: retry.Policy{Sleep: func(context.Context, time.Duration) error { return nil }}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main", Forge: fg})
+	res, err := promoteOnGitHub(t, git, gh, dir, &stderr)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}

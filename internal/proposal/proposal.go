@@ -13,6 +13,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/gitrepo"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -46,6 +47,10 @@ type Options struct {
 	Reviewers []Reviewer
 	// DryRun plans and renders without writing objects or refs.
 	DryRun bool
+	// Notify sends the notifications promote.yaml lists (notify:) when
+	// the proposal is created, updated or closed or a reviewer refuses
+	// it; nil sends none.
+	Notify *notify.Sender
 }
 
 // PlanTreesFunc computes a plan and the trees it reads from the
@@ -134,6 +139,9 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 		return nil, err
 	}
 	plan, trees, err := o.plan(cfg, tree, tip)
+	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
+		notifyRefused(ctx, o, cfg, notify.Event{From: pe.From, To: pe.To, Title: fmt.Sprintf("promote(%s): refused", pe.To)}, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -165,9 +173,36 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 			return res, nil
 		}
 		res.Result, err = o.Forge.Withdraw(ctx, prop)
+		notifyResult(ctx, o, cfg, res, err)
 		return res, err
 	}
-	return propose(ctx, o, repo, cfg, trees, res, prop)
+	res, err = propose(ctx, o, repo, cfg, trees, res, prop)
+	notifyResult(ctx, o, cfg, res, err)
+	return res, err
+}
+
+// notifyRefused tells the configured notifications that a gate (the
+// pipeline policy, a reviewer) refused the proposal, and why.
+func notifyRefused(ctx context.Context, o Options, cfg *promote.Config, ev notify.Event, why error) {
+	if o.DryRun || len(cfg.Notify) == 0 {
+		return
+	}
+	ev.Event, ev.Reason = promote.NotifyRefused, why.Error()
+	o.Notify.Send(ctx, cfg.Notify, ev)
+}
+
+// notifyResult tells the configured notifications what publishing did:
+// created, updated or closed.
+func notifyResult(ctx context.Context, o Options, cfg *promote.Config, res *Result, err error) {
+	if err != nil || res == nil || len(cfg.Notify) == 0 {
+		return
+	}
+	switch res.Action {
+	case forge.Created, forge.Updated, forge.Closed:
+		ev := notify.FromPlan(string(res.Action), res.Plan)
+		ev.Title, ev.URL, ev.Number, ev.Branch = res.Title, res.URL, res.Number, res.Branch
+		o.Notify.Send(ctx, cfg.Notify, ev)
+	}
 }
 
 // propose applies the plan, lets the reviewers vet it, writes the commit
@@ -181,6 +216,9 @@ func propose(ctx context.Context, o Options, repo *gitrepo.Repo, cfg *promote.Co
 	for _, review := range o.Reviewers {
 		s, err := review(ctx, cfg, res.Plan, trees, edits)
 		if err != nil {
+			ev := notify.FromPlan(promote.NotifyRefused, res.Plan)
+			ev.Branch = res.Branch
+			notifyRefused(ctx, o, cfg, ev, err)
 			return nil, err
 		}
 		if s != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/gitops-promote/promote/internal/grammar"
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -47,6 +48,9 @@ func ParseImageSet(arg string) (ImageSet, error) {
 	case s.digest != "" && !strings.Contains(s.digest, ":"):
 		return s, fmt.Errorf("%q: digest %q: expected ALGORITHM:HEX, such as sha256:9b1f...", arg, s.digest)
 	}
+	if err := grammar.Image(s.image, s.tag, s.digest); err != nil {
+		return s, fmt.Errorf("%s: %w", grammar.Show(arg), err)
+	}
 	return s, nil
 }
 
@@ -78,6 +82,9 @@ func SetImage(env, app string, sets []ImageSet) PlanFunc {
 				return nil, err
 			}
 			p.Changes = append(p.Changes, imageChanges(app, name, s, occ[name])...)
+		}
+		if err := promote.CheckValues(p); err != nil {
+			return nil, err
 		}
 		return p, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"github.com/gitops-promote/promote/promote"
 )
 
 // DefaultBudget is the markdown size Markdown aims for by default: the
@@ -130,18 +132,7 @@ func nameOf(id string) string {
 }
 
 // fenceFor is a code fence longer than any run of backticks in s.
-func fenceFor(s string) string {
-	longest, run := 0, 0
-	for _, c := range s {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return strings.Repeat("`", max(3, longest+1))
-}
+func fenceFor(s string) string { return promote.Fence(s) }
 
 // trimLines keeps the whole lines of s that fit in n bytes and returns
 // how many lines were cut.

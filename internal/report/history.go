@@ -60,10 +60,11 @@ func historyChange(c promote.Change) string {
 		app = "[" + c.App + "] "
 	}
 	kind := fmt.Sprintf("%-5s", c.Kind)
-	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, orNone(c.Old, "(none)"), orNone(c.New, "(removed)"))
+	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, OrNone(c.Old, "(none)"), OrNone(c.New, "(removed)"))
 }
 
-func orNone(v, none string) string {
+// OrNone is v, or none when v is empty.
+func OrNone(v, none string) string {
 	if v == "" {
 		return none
 	}
@@ -90,9 +91,10 @@ func HistoryMarkdown(w io.Writer, res *workspace.HistoryResult) {
 	for _, e := range res.Entries {
 		for _, c := range e.Changes {
 			fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", Short(e.Commit), e.Date.Format("2006-01-02 15:04"),
-				mdEscape(e.Author), mdEscape(entryProvenance(e)), mdEscape(historyChange(c)))
+				MdEscape(e.Author), MdEscape(entryProvenance(e)), MdEscape(historyChange(c)))
 		}
 	}
 }
 
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+// MdEscape escapes | for a markdown table cell.
+func MdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -54,7 +54,7 @@ func StatusText(w io.Writer, st *promote.Status, apps bool) {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, r := range statusRows(st) {
-		cells := []string{r.env, r.app, r.image, orNone(r.tag, "-"), orNone(r.digest, "-")}
+		cells := []string{r.env, r.app, r.image, OrNone(r.tag, "-"), OrNone(r.digest, "-")}
 		if !apps {
 			cells = append(cells[:1], cells[2:]...)
 		}
@@ -126,7 +126,7 @@ func behindBy(e promote.EdgeStatus) string {
 			parts = append(parts, app+"file "+c.Name)
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, orNone(c.Old, "(none)"), c.New))
+		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, OrNone(c.Old, "(none)"), c.New))
 	}
 	if len(parts) == 0 {
 		return "-"
@@ -145,11 +145,11 @@ func StatusMarkdown(w io.Writer, st *promote.Status, apps bool) {
 	}
 	for _, r := range statusRows(st) {
 		if apps {
-			fmt.Fprintf(w, "| %s | %s ", r.env, mdEscape(r.app))
+			fmt.Fprintf(w, "| %s | %s ", r.env, MdEscape(r.app))
 		} else {
 			fmt.Fprintf(w, "| %s ", r.env)
 		}
-		fmt.Fprintf(w, "| `%s` | %s | %s |\n", mdEscape(r.image), mdCode(r.tag), mdCode(r.digest))
+		fmt.Fprintf(w, "| `%s` | %s | %s |\n", MdEscape(r.image), mdCode(r.tag), mdCode(r.digest))
 	}
 	if len(st.Pipeline) == 0 {
 		return
@@ -158,7 +158,7 @@ func StatusMarkdown(w io.Writer, st *promote.Status, apps bool) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| edge | state | behind by |\n|---|---|---|")
 	for _, e := range st.Pipeline {
-		fmt.Fprintf(w, "| %s → %s | %s | %s |\n", e.From, e.To, edgeState(e), mdEscape(behindBy(e)))
+		fmt.Fprintf(w, "| %s → %s | %s | %s |\n", e.From, e.To, edgeState(e), MdEscape(behindBy(e)))
 	}
 	for _, e := range st.Pipeline {
 		if promote.ShowGates(e.Gates) {
@@ -171,5 +171,5 @@ func mdCode(s string) string {
 	if s == "" {
 		return ""
 	}
-	return "`" + mdEscape(s) + "`"
+	return "`" + MdEscape(s) + "`"
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gitops-promote/promote/internal/safeyaml"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -100,7 +101,8 @@ func valuesImage(fsys fs.FS, file string) string {
 	var v struct {
 		Image map[string]any `yaml:"image"`
 	}
-	if yaml.Unmarshal(data, &v) != nil || v.Image == nil {
+	// Checked first: decoding into Go values expands aliases.
+	if safeyaml.Check(file, data) != nil || yaml.Unmarshal(data, &v) != nil || v.Image == nil {
 		return ""
 	}
 	_, repo := v.Image["repository"]

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,6 +38,41 @@ func TestTransportCountsRequestsAndRateLimit(t *testing.T) {
 	} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// TestDeliveriesMetricHasAFixedSetOfEvents: made-up event headers, signed
+// or not, add no series of their own.
+func TestDeliveriesMetricHasAFixedSetOfEvents(t *testing.T) {
+	l := start(t, newRecorder(), nil)
+	for i := range 20 {
+		for _, forge := range []string{"github", "gitlab"} {
+			req, _ := http.NewRequest("POST", l.url+"/webhook/"+forge, strings.NewReader("{}"))
+			req.Header.Set("X-GitHub-Event", fmt.Sprintf("made-up-%d", i))
+			req.Header.Set("X-Gitlab-Event", fmt.Sprintf("Made Up %d", i))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	}
+	_, metrics := l.get("/metrics")
+	if strings.Contains(metrics, "made-up") || strings.Contains(metrics, "Made Up") {
+		t.Errorf("made-up events became label values:\n%s", metrics)
+	}
+	if !strings.Contains(metrics, `promote_webhook_deliveries_total{event="other",forge="github",status="unauthorized"} 20`) {
+		t.Errorf("made-up events not counted as other:\n%s", metrics)
+	}
+	for _, c := range []struct{ forge, event, want string }{
+		{"github", "issue_comment", "issue_comment"},
+		{"github", "Note Hook", "other"},
+		{"gitlab", "Merge Request Hook", "Merge Request Hook"},
+		{"gitlab", "", "other"},
+	} {
+		if got := server.EventLabel(c.forge, c.event); got != c.want {
+			t.Errorf("EventLabel(%q, %q) = %q, want %q", c.forge, c.event, got, c.want)
 		}
 	}
 }

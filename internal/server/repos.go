@@ -9,6 +9,7 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
 
@@ -29,6 +30,8 @@ type Repos struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *Metrics
+	// Notify sends the notifications promote.yaml lists; nil sends none.
+	Notify *notify.Sender
 }
 
 // Process implements Processor.
@@ -59,7 +62,7 @@ func (s *Repos) handler(repo forge.Repository) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chatops.NewHandler(ws, fg, repo.DefaultBranch, s.Now, log)
+	return chatops.NewHandler(ws, fg, repo.DefaultBranch, chatops.Setup{Now: s.Now, Log: log, Notify: s.Notify})
 }
 
 // logWriter turns the forge's notes into log records.

@@ -250,8 +250,25 @@ func (s *Server) run(log *slog.Logger, d Delivery) {
 
 // count records a delivery's status and answers it.
 func (s *Server) count(w http.ResponseWriter, forgeName, event, status string, code int) {
-	s.Metrics.Deliveries.WithLabelValues(forgeName, event, status).Inc()
+	s.Metrics.Deliveries.WithLabelValues(forgeName, EventLabel(forgeName, event), status).Inc()
 	reply(w, code, status)
+}
+
+// knownEvents are the event types that label the deliveries metric as
+// themselves; any other header value (anyone can send one, signed or
+// not) is counted as "other", so the metric has a fixed set of series.
+var knownEvents = map[string][]string{
+	"github": {"issue_comment", "pull_request", "ping"},
+	"gitlab": {"Note Hook", "Merge Request Hook"},
+}
+
+// EventLabel is the deliveries metric's event label for an event type
+// header: the type when it is one promote knows, else "other".
+func EventLabel(forgeName, event string) string {
+	if slices.Contains(knownEvents[forgeName], event) {
+		return event
+	}
+	return "other"
 }
 
 func reply(w http.ResponseWriter, code int, status string) {

@@ -145,6 +145,12 @@ func (t *Tree) ReadFile(name string) ([]byte, error) { return fs.ReadFile(t.FS, 
 // Stat implements fs.StatFS.
 func (t *Tree) Stat(name string) (fs.FileInfo, error) { return fs.Stat(t.FS, name) }
 
+// Lstat implements fs.ReadLinkFS.
+func (t *Tree) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(t.FS, name) }
+
+// ReadLink implements fs.ReadLinkFS.
+func (t *Tree) ReadLink(name string) (string, error) { return fs.ReadLink(t.FS, name) }
+
 // ReadDir implements fs.ReadDirFS.
 func (t *Tree) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(t.FS, name) }
 

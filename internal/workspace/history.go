@@ -38,14 +38,28 @@ type HistoryResult struct {
 	Shallow string `json:"-"`
 }
 
-// History lists the changes to an environment's promotables in the
-// history of req.Ref, newest first.
-func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
+// EnvWalk is an environment's history as history, its statistics and
+// verify read it.
+type EnvWalk struct {
+	Workspace *Workspace
+	Config    *promote.Config
+	Env       promote.Environment
+	// Tip is the commit the walk starts from, Ref how it was named.
+	Tip plumbing.Hash
+	Ref string
+	// Commits are the commits that changed the environment's directories.
+	Commits iter.Seq2[promote.EnvCommit, error]
+}
+
+// Walk resolves ref (a branch environment's branch instead unless
+// refGiven) and walks the commits that changed env's directories (those
+// of apps, when given).
+func (w *Workspace) Walk(envName string, apps []string, ref string, refGiven, allParents bool) (*EnvWalk, error) {
 	repo, err := w.Repo()
 	if err != nil {
 		return nil, err
 	}
-	tip, err := repo.Resolve(req.Ref)
+	tip, err := repo.Resolve(ref)
 	if err != nil {
 		return nil, fmt.Errorf("--ref: %w", err)
 	}
@@ -53,25 +67,34 @@ func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := cfg.Lookup(req.Env)
+	env, err := cfg.Lookup(envName)
 	if err != nil {
 		return nil, err
 	}
-	ref := req.Ref
-	if !req.RefGiven {
+	if !refGiven {
 		if tip, ref, err = EnvWalkTip(tree, env, tip, ref); err != nil {
 			return nil, err
 		}
 	}
-	hr := req.HistoryRequest
-	hr.Env = env.Name
-	entries, err := promote.History(cfg, hr, w.EnvCommits(cfg, env, req.Apps, tip, req.AllParents))
+	return &EnvWalk{Workspace: w, Config: cfg, Env: env, Tip: tip, Ref: ref, Commits: w.EnvCommits(cfg, env, apps, tip, allParents)}, nil
+}
+
+// History lists the changes to an environment's promotables in the
+// history of req.Ref, newest first.
+func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
+	walk, err := w.Walk(req.Env, req.Apps, req.Ref, req.RefGiven, req.AllParents)
 	if err != nil {
 		return nil, err
 	}
-	res := &HistoryResult{Environment: env.Name, Ref: ref, Commit: tip.String(), Entries: entries}
+	hr := req.HistoryRequest
+	hr.Env = walk.Env.Name
+	entries, err := promote.History(walk.Config, hr, walk.Commits)
+	if err != nil {
+		return nil, err
+	}
+	res := &HistoryResult{Environment: walk.Env.Name, Ref: walk.Ref, Commit: walk.Tip.String(), Entries: entries}
 	if req.Limit == 0 || len(entries) < req.Limit {
-		if res.Shallow, err = w.ShallowEnd(tip); err != nil {
+		if res.Shallow, err = w.ShallowEnd(walk.Tip); err != nil {
 			return nil, err
 		}
 	}
@@ -127,7 +150,7 @@ func envCommit(repo *gitrepo.Repo, prefix string, cfg *promote.Config, env promo
 	}
 	if len(pc.Parents) > 1 {
 		if merged, err := repo.Commit(pc.Parents[1]); err == nil {
-			ec.MergedMessage = merged.Message
+			ec.MergedMessage, ec.Merged = merged.Message, pc.Parents[1].String()
 		}
 	}
 	for _, p := range pc.Paths {

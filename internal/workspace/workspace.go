@@ -22,9 +22,13 @@ type Workspace struct {
 	Dir string
 	// ConfigFile is the configuration given with --config, or empty.
 	ConfigFile string
+	// Signing overrides git's configuration for signing the commits
+	// written in the repository (--sign, --no-sign, --sign-key).
+	Signing gitrepo.SignOptions
 
-	start string
-	repo  *gitrepo.Repo
+	start      string
+	repo       *gitrepo.Repo
+	signingSet bool
 }
 
 // Locate finds the workspace for a command started in dir. configFile is
@@ -87,20 +91,25 @@ func isBare(dir string) bool {
 }
 
 // Repo opens the Git repository around the workspace.
+// Commits written in it are signed as git's configuration and Signing
+// say.
 func (w *Workspace) Repo() (*gitrepo.Repo, error) {
-	if w.repo != nil {
-		return w.repo, nil
+	if w.repo == nil {
+		dir := w.Dir
+		if dir == "" {
+			dir = w.start
+		}
+		repo, err := gitrepo.Open(dir)
+		if err != nil {
+			return nil, err
+		}
+		w.repo = repo
 	}
-	dir := w.Dir
-	if dir == "" {
-		dir = w.start
+	if !w.signingSet {
+		w.repo.SetSigning(w.Signing)
+		w.signingSet = true
 	}
-	repo, err := gitrepo.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	w.repo = repo
-	return repo, nil
+	return w.repo, nil
 }
 
 // Prefix is the workspace directory relative to the repository's top, "."
@@ -135,7 +144,10 @@ func (w *Workspace) Disk() (*promote.Config, fs.FS, error) {
 	if w.Dir == "" {
 		return nil, nil, errors.New("a bare repository has no working tree: use run, or plan with --ref")
 	}
-	fsys := os.DirFS(w.Dir)
+	fsys, err := openJail(w.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	cfg, err := w.config(fsys)
 	if err != nil {
 		return nil, nil, err

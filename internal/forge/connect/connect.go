@@ -35,6 +35,10 @@ type Options struct {
 	AppID, AppKeyFile, AppInstallation string
 	// SSHKey is a private key file for ssh remotes.
 	SSHKey string
+	// APICommits (GitHub only) creates promotion commits through GitHub's
+	// API instead of pushing them: with a GitHub App installation token
+	// GitHub signs them and marks them verified.
+	APICommits bool
 	// Getenv reads the environment.
 	Getenv func(string) string
 	// Stderr receives notes, retries and (with Progress) git's progress.
@@ -68,6 +72,9 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.APICommits && k.Name != "github" {
+		return nil, fmt.Errorf("--github-api-commits: only with --forge github (this is %s)", k.Name)
 	}
 	return k.Open(k, repo, loc, o)
 }
@@ -169,6 +176,9 @@ func openGitHub(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (fo
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
 		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: token}),
 		Notify:  p.notify,
+	}
+	if o.APICommits {
+		f.Remote.Writer = ghforge.APIWriter{F: f}
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }

@@ -55,6 +55,8 @@ type GitHub struct {
 	statuses  map[string][]CommitStatus
 	checkRuns map[string][]CheckRun
 	routes    []route
+	// apiCommits are the commits created through the Git Data API.
+	apiCommits []string
 }
 
 // SetStatus posts a commit status on commit, as a deployment tool (Argo
@@ -208,6 +210,11 @@ func (g *GitHub) makeRoutes() []route {
 		{"GET", re(repo + `/commits/([^/]+)/check-runs$`), g.listCheckRuns},
 		{"POST", re(`^/app/installations/(\d+)/access_tokens$`), g.accessToken},
 		{"POST", re(`^/graphql$`), g.graphQL},
+		{"POST", re(repo + `/git/blobs$`), g.createBlob},
+		{"POST", re(repo + `/git/trees$`), g.createTree},
+		{"POST", re(repo + `/git/commits$`), g.createCommit},
+		{"POST", re(repo + `/git/refs$`), g.createRef},
+		{"PATCH", re(repo + `/git/refs/(heads/.+)$`), g.updateRef},
 	}
 }
 

@@ -31,9 +31,10 @@ const openAPIServer = "http://api.github.test"
 
 // usedPaths selects the part of the description the adapters may call:
 // pull requests, issues (labels, comments, assignees), a commit's
-// combined status and check runs, and GitHub App installations. A request outside it fails like one the description
+// combined status and check runs, the Git Data API (blobs, trees,
+// commits, refs) and GitHub App installations. A request outside it fails like one the description
 // does not allow.
-var usedPaths = regexp.MustCompile(`^/repos/\{owner\}/\{repo\}/(pulls|issues|labels|installation|commits/\{ref\}/(status|check-runs)$)|^/app/installations/`)
+var usedPaths = regexp.MustCompile(`^/repos/\{owner\}/\{repo\}/(pulls|issues|labels|installation|git/(blobs|trees|commits|refs)|commits/\{ref\}/(status|check-runs)$)|^/app/installations/`)
 
 // OpenAPI checks requests against GitHub's REST API description.
 type OpenAPI struct {
@@ -211,7 +212,13 @@ func strict(v any) {
 // Validate checks method, path, query parameters and JSON body of r
 // (whose body was read into body) against the description.
 func (o *OpenAPI) Validate(r *http.Request, body []byte) error {
-	req, err := http.NewRequestWithContext(context.Background(), r.Method, openAPIServer+r.URL.RequestURI(), bytes.NewReader(body))
+	uri := r.URL.RequestURI()
+	// The {ref} of the Git refs API holds slashes (heads/promote/x), as
+	// GitHub takes it; a path template matches one segment only.
+	if before, ref, ok := strings.Cut(uri, "/git/refs/"); ok {
+		uri = before + "/git/refs/" + strings.ReplaceAll(ref, "/", "%2F")
+	}
+	req, err := http.NewRequestWithContext(context.Background(), r.Method, openAPIServer+uri, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ func githubPull(e *gh.PullRequestEvent) (*forge.Event, error) {
 	m := &forge.Merged{
 		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.GetNumber()},
 		Merged: pr.GetMerged(), Base: pr.GetBase().GetRef(), Head: pr.GetHead().GetRef(), Body: pr.GetBody(),
+		Title: pr.GetTitle(),
 	}
 	// A head in another repository (a fork) is never a promotion.
 	if pr.GetHead().GetRepo().GetFullName() != "" && !strings.EqualFold(pr.GetHead().GetRepo().GetFullName(), repo.Path) {

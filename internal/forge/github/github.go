@@ -89,7 +89,7 @@ type pulls struct{ *Forge }
 
 // Describe implements forge.Requests.
 func (pulls) Describe(pr *gh.PullRequest) forge.RequestInfo {
-	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef()}
+	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef(), Rollback: forge.IsRollback(pr.GetBody(), pr.GetHead().GetRef())}
 }
 
 // Find implements forge.Requests: the open pull request whose head is
@@ -112,7 +112,7 @@ func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*
 			return nil, nil, fmt.Errorf("look up open pull requests into %s: %w", p.Base, err)
 		}
 		for _, pr := range prs {
-			if _, to, app, ok := forge.ParseMarker(pr.GetBody()); ok && to == p.To && app == p.App && pr.GetHead().GetRef() != p.Branch {
+			if forge.SameTarget(pr.GetBody(), pr.GetHead().GetRef(), p) {
 				others = append(others, pr)
 			}
 		}

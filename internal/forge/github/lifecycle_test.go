@@ -57,7 +57,7 @@ func TestNewRequestSupersedesOneFromAnotherBranch(t *testing.T) {
 	e := newEnv(t)
 	forgetest.Git(t, e.git.Dir(repoPath), "branch", "promote/old-scheme", "main")
 	old := e.gh.AddPull(forgetest.Pull{Title: "promote(prod): web 1.4.0", Head: "promote/old-scheme", Base: "main",
-		Body: "old\n" + forge.Marker("staging", "prod", "") + "\n"})
+		Body: forge.Marker("staging", "prod", "") + "\nold\n"})
 	other := e.gh.AddPull(forgetest.Pull{Title: "fix typo", Head: "typo", Base: "main", Body: "unrelated"})
 	res := e.mustRun()
 	if res.Action != forge.Created || res.Number != 3 {
@@ -104,5 +104,34 @@ func TestDraftUnavailableOpensReady(t *testing.T) {
 	}
 	if !strings.Contains(e.stderr.String(), "draft pull requests are not available") {
 		t.Errorf("stderr: %q", e.stderr.String())
+	}
+}
+
+// TestRollbackAndPromotionAreDifferentProposals: a promotion with nothing
+// to do leaves an open rollback of its target alone; a real promotion
+// supersedes it, and both requests say so.
+func TestRollbackAndPromotionAreDifferentProposals(t *testing.T) {
+	e := newEnv(t)
+	forgetest.Git(t, e.git.Dir(repoPath), "branch", "promote/rollback-prod", "main")
+	rb := e.gh.AddPull(forgetest.Pull{Title: "rollback(prod): web 1.4.0", Head: "promote/rollback-prod", Base: "main",
+		Body: forge.Marker("prod", "prod", "") + "\n\nRolls back prod.\n"})
+	e.git.Commit(t, repoPath, "main", "prod: catch up by hand", forgetest.Prod("1.4.2", "2.0.1"))
+	if res := e.mustRun(); res.Action != forge.None && res.Action != forge.Closed {
+		t.Fatalf("nothing to promote: %+v", res.Result)
+	}
+	if p := e.gh.Pulls()[rb-1]; p.State != "open" || len(p.Comments) != 0 {
+		t.Fatalf("a promotion with nothing to do touched the rollback: %+v", p)
+	}
+	e.git.Commit(t, repoPath, "main", "staging: web 1.4.3", forgetest.Staging("1.4.3", "2.0.1"))
+	res := e.mustRun()
+	if res.Action != forge.Created {
+		t.Fatalf("promotion: %+v", res.Result)
+	}
+	p := e.gh.Pulls()
+	if old := p[rb-1]; old.State != "closed" || len(old.Comments) != 1 || !strings.Contains(old.Comments[0], "so this rollback is no longer proposed") {
+		t.Errorf("rollback: %+v", old)
+	}
+	if pr := p[res.Number-1]; !strings.Contains(pr.Body, "supersedes the rollback #1 of prod") {
+		t.Errorf("the promotion does not say it supersedes the rollback:\n%s", pr.Body)
 	}
 }

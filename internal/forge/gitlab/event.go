@@ -31,6 +31,7 @@ type gitlabPayload struct {
 		SourceBranch string `json:"source_branch"`
 		TargetBranch string `json:"target_branch"`
 		Description  string `json:"description"`
+		Title        string `json:"title"`
 		SourceProjID int64  `json:"source_project_id"`
 		TargetProjID int64  `json:"target_project_id"`
 	} `json:"object_attributes"`
@@ -89,10 +90,12 @@ func gitlabNote(p *gitlabPayload) *forge.Comment {
 
 func gitlabMerged(p *gitlabPayload) *forge.Merged {
 	a := p.ObjectAttributes
-	if a.Action != "merge" && a.State != "merged" {
+	// Only the merge itself: an update of a merged request (a label or
+	// title edit) also says state: merged, and must not promote again.
+	if a.Action != "merge" {
 		return nil
 	}
-	m := &forge.Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description}
+	m := &forge.Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description, Title: a.Title}
 	if a.SourceProjID != 0 && a.SourceProjID != a.TargetProjID {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}

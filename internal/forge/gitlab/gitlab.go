@@ -108,7 +108,7 @@ type mergeRequests struct{ *Forge }
 
 // Describe implements forge.Requests.
 func (mergeRequests) Describe(mr *gl.BasicMergeRequest) forge.RequestInfo {
-	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch}
+	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch, Rollback: forge.IsRollback(mr.Description, mr.SourceBranch)}
 }
 
 // Find implements forge.Requests: the open merge request from p.Branch,
@@ -132,7 +132,7 @@ func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 			return nil, nil, fmt.Errorf("look up open merge requests into %s: %w", p.Base, err)
 		}
 		for _, mr := range mrs {
-			if _, to, app, ok := forge.ParseMarker(mr.Description); ok && to == p.To && app == p.App && mr.SourceBranch != p.Branch {
+			if forge.SameTarget(mr.Description, mr.SourceBranch, p) {
 				others = append(others, mr)
 			}
 		}

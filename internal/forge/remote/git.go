@@ -43,6 +43,15 @@ type Remote struct {
 	Retry retry.Policy
 	// Progress receives git's progress messages; nil discards them.
 	Progress io.Writer
+	// Writer, when set, writes promotion branches instead of a push: it
+	// makes the branch hold a commit with u.New's tree, parent and message
+	// (a forge's API creating it) and returns that commit.
+	Writer BranchWriter
+}
+
+// BranchWriter writes a promotion branch by other means than a push.
+type BranchWriter interface {
+	WriteBranch(ctx context.Context, u Update) (plumbing.Hash, error)
 }
 
 // Refs is a remote's branches: full reference name → commit.

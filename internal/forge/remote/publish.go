@@ -55,6 +55,14 @@ func (r *Remote) Publish(ctx context.Context, p forge.Proposal) (Publication, er
 			return pub, nil
 		}
 	}
+	if r.Writer != nil {
+		h, err := r.Writer.WriteBranch(ctx, u)
+		if err != nil {
+			return pub, err
+		}
+		pub.Commit, pub.Pushed = h.String(), true
+		return pub, nil
+	}
 	if err := r.Push(ctx, u); err != nil {
 		return pub, err
 	}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitops-promote/promote/internal/report"
+	"github.com/gitops-promote/promote/promote"
+)
+
+type verifyOptions struct {
+	env           string
+	apps          []string
+	since         string
+	ref           string
+	requireSigned bool
+	out           output
+	refSet        bool
+}
+
+func newVerifyCmd(f *Factory) *cobra.Command {
+	o := &verifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify --env ENV",
+		Short: "Prove that every change to an environment came from a promotion",
+		Long: `Verify walks the environment's history (like history) and checks each
+commit that changed its promotables: the commit (or, for a merge commit,
+the merged branch's tip) must be a promotion, rollback or set-image
+commit, by its Promote-* trailers, and the values it wrote must be the
+ones its recorded source held: the source environment at
+Promote-Source-Commit, the environment itself at Promote-Rollback-To, or
+the Promote-Image trailers of a set-image. With --require-signed its
+signature must also verify, as git verify-commit checks it (the gpg
+keyring, or gpg.ssh.allowedSignersFile for SSH signatures).
+
+Every other change is listed with its commit, author, file:line, old →
+new value and why. Exit status: 0 when every change is traced, 1
+otherwise. The commit that created the environment is not a promotion:
+start after it with --since.`,
+		Example: `  promote verify --env prod --since v1.0
+  promote verify --env prod --since 3f2a9c1 --require-signed
+  promote verify --env prod -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.refSet = cmd.Flags().Changed("ref")
+			return runVerify(f, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
+	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	cmd.Flags().StringVar(&o.since, "since", "", "check only the commits after `REV` (not REV and its ancestors)")
+	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "verify the history of `REV`")
+	cmd.Flags().BoolVar(&o.requireSigned, "require-signed", false, "also require each promotion commit's signature to verify")
+	o.out.register(cmd, "text", "json")
+	_ = cmd.MarkFlagRequired("env")
+	return cmd
+}
+
+// verifyResult is the JSON of verify.
+type verifyResult struct {
+	*promote.VerifyReport
+	Ref    string `json:"ref"`
+	Commit string `json:"commit"`
+	Since  string `json:"since,omitempty"`
+	OK     bool   `json:"ok"`
+}
+
+func runVerify(f *Factory, o *verifyOptions) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, false)
+	if err != nil {
+		return err
+	}
+	req := promote.VerifyRequest{Env: w.Env.Name, Apps: o.apps, RequireSigned: o.requireSigned}
+	if o.since != "" {
+		if req.Since, err = w.Workspace.Since(o.since); err != nil {
+			return err
+		}
+	}
+	prov, err := w.Workspace.Provenance()
+	if err != nil {
+		return err
+	}
+	rep, err := promote.Verify(w.Config, req, w.Commits, prov)
+	if err != nil {
+		return err
+	}
+	if o.since == "" {
+		if err := noteShallow(f, w, "the history verified"); err != nil {
+			return err
+		}
+	}
+	res := verifyResult{VerifyReport: rep, Ref: w.Ref, Commit: w.Tip.String(), Since: o.since, OK: rep.OK()}
+	if o.out.format == "json" {
+		err = writeJSON(f.Stdout, res)
+	} else {
+		writeVerifyText(f.Stdout, res)
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return &ExitError{Code: ExitFailure}
+	}
+	return nil
+}
+
+func writeVerifyText(w io.Writer, res verifyResult) {
+	since := ""
+	if res.Since != "" {
+		since = " since " + res.Since
+	}
+	fmt.Fprintf(w, "%s: %d of %d %s changing its promotables%s %s proven %s\n", res.Environment, res.Proven, res.Commits, report.Plural(res.Commits, "commit"), since,
+		map[bool]string{true: "is a", false: "are"}[res.Proven == 1], report.Plural(res.Proven, "promotion"))
+	last := ""
+	for _, u := range res.Untraced {
+		if u.Commit != last {
+			fmt.Fprintf(w, "\n%s %s %s <%s>  %s\n", report.Short(u.Commit), u.Date.Format("2006-01-02 15:04 -0700"), u.Author, u.Email, u.Subject)
+			last = u.Commit
+		}
+		where := u.File
+		if u.Line > 0 {
+			where = fmt.Sprintf("%s:%d", u.File, u.Line)
+		}
+		if u.Kind == "" {
+			fmt.Fprintf(w, "  %s\n", u.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "  %s  %s %s %s → %s: %s\n", where, u.Kind, u.Name, report.OrNone(u.Old, "(none)"), report.OrNone(u.New, "(removed)"), u.Reason)
+	}
+	if len(res.Untraced) > 0 {
+		n := len(res.Untraced)
+		fmt.Fprintf(w, "\n%d %s not traced to a promotion\n", n, map[bool]string{true: "change is", false: "changes are"}[n == 1])
+	}
+}

@@ -1,0 +1,32 @@
+package gitrepo
+
+import (
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Ancestors returns commit and every commit reachable from it (what
+// `git log REV..` excludes). Parents missing from a shallow clone end the
+// walk there.
+func (r *Repo) Ancestors(commit plumbing.Hash) (map[plumbing.Hash]bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := r.commitObject(commit); err != nil {
+		return nil, err
+	}
+	seen := map[plumbing.Hash]bool{}
+	queue := []plumbing.Hash{commit}
+	for len(queue) > 0 {
+		h := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if seen[h] {
+			continue
+		}
+		c, err := r.commitObject(h)
+		if err != nil {
+			continue // beyond a shallow boundary
+		}
+		seen[h] = true
+		queue = append(queue, c.ParentHashes...)
+	}
+	return seen, nil
+}

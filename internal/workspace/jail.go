@@ -1,0 +1,159 @@
+package workspace
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/gitops-promote/promote/internal/gitrepo"
+)
+
+// jailFS is the working tree as an fs.FS that follows a symbolic link
+// only when it resolves inside the tree, and refuses one that does not
+// with a *gitrepo.LinkError naming it. Each directory on a path is
+// checked once (the result is kept), each file when it is read.
+type jailFS struct {
+	dir  string // absolute, with symbolic links resolved
+	fsys fs.FS
+
+	mu   sync.Mutex
+	dirs map[string]error
+}
+
+// openJail returns dir as a jailFS.
+func openJail(dir string) (*jailFS, error) {
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open working tree: %w", err)
+	}
+	return &jailFS{dir: abs, fsys: os.DirFS(abs), dirs: map[string]error{}}, nil
+}
+
+var (
+	_ fs.ReadFileFS = (*jailFS)(nil)
+	_ fs.ReadDirFS  = (*jailFS)(nil)
+	_ fs.StatFS     = (*jailFS)(nil)
+	_ fs.ReadLinkFS = (*jailFS)(nil)
+)
+
+// Open implements fs.FS.
+func (j *jailFS) Open(name string) (fs.File, error) {
+	if err := j.check("open", name); err != nil {
+		return nil, err
+	}
+	return j.fsys.Open(name)
+}
+
+// ReadFile implements fs.ReadFileFS.
+func (j *jailFS) ReadFile(name string) ([]byte, error) {
+	if err := j.check("read", name); err != nil {
+		return nil, err
+	}
+	return fs.ReadFile(j.fsys, name)
+}
+
+// ReadDir implements fs.ReadDirFS.
+func (j *jailFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := j.check("readdir", name); err != nil {
+		return nil, err
+	}
+	return fs.ReadDir(j.fsys, name)
+}
+
+// Stat implements fs.StatFS.
+func (j *jailFS) Stat(name string) (fs.FileInfo, error) {
+	if err := j.check("stat", name); err != nil {
+		return nil, err
+	}
+	return fs.Stat(j.fsys, name)
+}
+
+// Lstat implements fs.ReadLinkFS: the link itself is described, so only
+// the directories leading to it are checked.
+func (j *jailFS) Lstat(name string) (fs.FileInfo, error) {
+	if err := j.checkPath("lstat", name); err != nil {
+		return nil, err
+	}
+	return fs.Lstat(j.fsys, name)
+}
+
+// ReadLink implements fs.ReadLinkFS.
+func (j *jailFS) ReadLink(name string) (string, error) {
+	if err := j.checkPath("readlink", name); err != nil {
+		return "", err
+	}
+	return fs.ReadLink(j.fsys, name)
+}
+
+// check refuses name when it, or a directory on its path, is a link
+// that resolves outside the tree.
+func (j *jailFS) check(op, name string) error {
+	if err := j.checkPath(op, name); err != nil {
+		return err
+	}
+	return wrap(op, name, j.entry(name))
+}
+
+// checkPath checks the directories leading to name.
+func (j *jailFS) checkPath(op, name string) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	return wrap(op, name, j.directory(path.Dir(name)))
+}
+
+func wrap(op, name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// directory checks dir and its parents, once each.
+func (j *jailFS) directory(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	j.mu.Lock()
+	err, ok := j.dirs[dir]
+	j.mu.Unlock()
+	if ok {
+		return err
+	}
+	if err = j.directory(path.Dir(dir)); err == nil {
+		err = j.entry(dir)
+	}
+	j.mu.Lock()
+	j.dirs[dir] = err
+	j.mu.Unlock()
+	return err
+}
+
+// entry refuses p when it is a link that resolves outside the tree. A
+// missing or dangling entry is left to the operation to report.
+func (j *jailFS) entry(p string) error {
+	if p == "." {
+		return nil
+	}
+	full := filepath.Join(j.dir, filepath.FromSlash(p))
+	info, err := os.Lstat(full)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, _ := os.Readlink(full)
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil
+	}
+	if real != j.dir && !strings.HasPrefix(real, j.dir+string(filepath.Separator)) {
+		return &gitrepo.LinkError{Link: p, Target: target}
+	}
+	return nil
+}
