@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/report"
@@ -98,7 +95,7 @@ func runVerify(f *Factory, o *verifyOptions) error {
 	if o.out.format == "json" {
 		err = writeJSON(f.Stdout, res)
 	} else {
-		writeVerifyText(f.Stdout, res)
+		report.VerifyText(f.Stdout, res.VerifyReport, res.Since)
 	}
 	if err != nil {
 		return err
@@ -107,33 +104,4 @@ func runVerify(f *Factory, o *verifyOptions) error {
 		return &ExitError{Code: ExitFailure}
 	}
 	return nil
-}
-
-func writeVerifyText(w io.Writer, res verifyResult) {
-	since := ""
-	if res.Since != "" {
-		since = " since " + res.Since
-	}
-	fmt.Fprintf(w, "%s: %d of %d %s changing its promotables%s %s proven %s\n", res.Environment, res.Proven, res.Commits, report.Plural(res.Commits, "commit"), since,
-		map[bool]string{true: "is a", false: "are"}[res.Proven == 1], report.Plural(res.Proven, "promotion"))
-	last := ""
-	for _, u := range res.Untraced {
-		if u.Commit != last {
-			fmt.Fprintf(w, "\n%s %s %s <%s>  %s\n", report.Short(u.Commit), u.Date.Format("2006-01-02 15:04 -0700"), u.Author, u.Email, u.Subject)
-			last = u.Commit
-		}
-		where := u.File
-		if u.Line > 0 {
-			where = fmt.Sprintf("%s:%d", u.File, u.Line)
-		}
-		if u.Kind == "" {
-			fmt.Fprintf(w, "  %s\n", u.Reason)
-			continue
-		}
-		fmt.Fprintf(w, "  %s  %s %s %s → %s: %s\n", where, u.Kind, u.Name, report.OrNone(u.Old, "(none)"), report.OrNone(u.New, "(removed)"), u.Reason)
-	}
-	if len(res.Untraced) > 0 {
-		n := len(res.Untraced)
-		fmt.Fprintf(w, "\n%d %s not traced to a promotion\n", n, map[bool]string{true: "change is", false: "changes are"}[n == 1])
-	}
 }
