@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/report"
+	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -53,26 +54,15 @@ func runStats(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	env, err := promote.History(w.Config, promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps}, w.Commits)
+	s, err := ws.DeliveryStats(workspace.HistoryRequest{HistoryRequest: promote.HistoryRequest{Env: o.env, Apps: o.apps},
+		Ref: o.ref, RefGiven: o.refSet, AllParents: o.allParents}, f.now(), since)
 	if err != nil {
 		return err
 	}
-	first := w.Config.FirstOf(w.Env)
-	firstEntries := env
-	if first.Name != w.Env.Name {
-		if firstEntries, err = firstHistory(f, o, w.Config, first.Name, promote.PromotedApps(env)); err != nil {
-			return err
-		}
-	}
-	now := time.Now
-	if f.Now != nil {
-		now = f.Now
-	}
-	s := promote.DeliveryStats(promote.StatsRequest{Env: w.Env.Name, First: first.Name, Now: now(), Since: since}, env, firstEntries)
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, s)
@@ -82,23 +72,4 @@ func runStats(f *Factory, o *historyOptions) error {
 		report.StatsText(f.Stdout, s)
 	}
 	return nil
-}
-
-// firstHistory reads the history of the first environment of the
-// pipeline. In a monorepo only the apps that promotions into the
-// measured environment changed are walked: their values are the only
-// ones whose origin is looked up.
-func firstHistory(f *Factory, o *historyOptions, cfg *promote.Config, first string, changed []string) ([]promote.HistoryEntry, error) {
-	apps := o.apps
-	if len(apps) == 0 && cfg.Apps != nil {
-		if len(changed) == 0 {
-			return nil, nil
-		}
-		apps = changed
-	}
-	fw, err := openEnvWalk(f, first, apps, o.ref, o.refSet, o.allParents)
-	if err != nil {
-		return nil, err
-	}
-	return promote.History(fw.Config, promote.HistoryRequest{Env: first, Apps: apps}, fw.Commits)
 }

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -99,6 +100,47 @@ func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// DeliveryStats computes the delivery metrics of req.Env (its apps, at
+// req.Ref) at now over the window since (0: the whole history): its own
+// history, and the first environment's for lead times.
+func (w *Workspace) DeliveryStats(req HistoryRequest, now time.Time, since time.Duration) (promote.Stats, error) {
+	walk, err := w.Walk(req.Env, req.Apps, req.Ref, req.RefGiven, req.AllParents)
+	if err != nil {
+		return promote.Stats{}, err
+	}
+	env, err := promote.History(walk.Config, promote.HistoryRequest{Env: walk.Env.Name, Apps: req.Apps}, walk.Commits)
+	if err != nil {
+		return promote.Stats{}, err
+	}
+	first := walk.Config.FirstOf(walk.Env)
+	firstEntries := env
+	if first.Name != walk.Env.Name {
+		if firstEntries, err = w.firstHistory(req, walk.Config, first.Name, promote.PromotedApps(env)); err != nil {
+			return promote.Stats{}, err
+		}
+	}
+	return promote.DeliveryStats(promote.StatsRequest{Env: walk.Env.Name, First: first.Name, Now: now, Since: since}, env, firstEntries), nil
+}
+
+// firstHistory reads the history of the first environment of the
+// pipeline. In a monorepo only the apps that promotions into the
+// measured environment changed are walked: their values are the only
+// ones whose origin is looked up.
+func (w *Workspace) firstHistory(req HistoryRequest, cfg *promote.Config, first string, changed []string) ([]promote.HistoryEntry, error) {
+	apps := req.Apps
+	if len(apps) == 0 && cfg.Apps != nil {
+		if len(changed) == 0 {
+			return nil, nil
+		}
+		apps = changed
+	}
+	fw, err := w.Walk(first, apps, req.Ref, req.RefGiven, req.AllParents)
+	if err != nil {
+		return nil, err
+	}
+	return promote.History(fw.Config, promote.HistoryRequest{Env: first, Apps: apps}, fw.Commits)
 }
 
 // EnvCommits walks the commits reachable from tip that changed env's
