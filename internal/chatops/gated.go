@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
@@ -32,16 +33,21 @@ func Gated(ws *workspace.Workspace, fg forge.Forge, base string, s Setup) *Repo 
 		},
 		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
 		Notify:    s.Notify,
+		Retry:     s.Retry,
+		Progress:  s.Progress,
 	}
 }
 
 // Setup is what the chat runner and handler take from their front end:
-// the gates' clock, the log (nil discards it) and the notifications (nil
-// sends none).
+// the gates' clock, the log (nil discards it), the notifications (nil
+// sends none), the pace of re-planning after lost races and what is told
+// of each re-plan (nil says nothing).
 type Setup struct {
-	Now    func() time.Time
-	Log    *slog.Logger
-	Notify *notify.Sender
+	Now      func() time.Time
+	Log      *slog.Logger
+	Notify   *notify.Sender
+	Retry    retry.Policy
+	Progress func(string)
 }
 
 // NewHandler answers chat commands through the comment side of fg (a

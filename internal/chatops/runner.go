@@ -7,6 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -32,6 +33,10 @@ type Repo struct {
 	StatusMarkdown func(*promote.Status) string
 	// Notify sends the notifications promote.yaml lists; nil sends none.
 	Notify *notify.Sender
+	// Retry paces re-planning after lost races; Progress is told about
+	// each re-plan (nil says nothing).
+	Retry    retry.Policy
+	Progress func(string)
 }
 
 // tip is the default branch's tip: fetched for forges with a remote, the
@@ -64,13 +69,20 @@ func (r *Repo) Promote(ctx context.Context, req promote.Request, force string) (
 	if r.Plan != nil {
 		plan = r.Plan(req, force)
 	}
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, Plan: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
+	return proposal.Run(ctx, r.options(proposal.Options{Plan: plan}))
 }
 
 // Rollback implements Runner.
 func (r *Repo) Rollback(ctx context.Context, req RollbackRequest) (*proposal.Result, error) {
 	plan := proposal.Rollback(r.Workspace, proposal.RollbackRequest{Env: req.Env, To: req.Commit, Steps: req.Steps, Deepen: proposal.Deepener(ctx, r.Forge)})
-	return proposal.Run(ctx, proposal.Options{Workspace: r.Workspace, PlanTrees: plan, Base: r.Base, Forge: r.Forge, Reviewers: r.Reviewers, Notify: r.Notify})
+	return proposal.Run(ctx, r.options(proposal.Options{PlanTrees: plan}))
+}
+
+// options fills o's workspace, base, forge, reviewers and pacing.
+func (r *Repo) options(o proposal.Options) proposal.Options {
+	o.Workspace, o.Base, o.Forge, o.Reviewers = r.Workspace, r.Base, r.Forge, r.Reviewers
+	o.Retry, o.Progress, o.Notify = r.Retry, r.Progress, r.Notify
+	return o
 }
 
 // Status implements Runner.

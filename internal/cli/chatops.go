@@ -114,7 +114,7 @@ func readEvent(f *Factory, o *chatOpsOptions) (*forge.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read event: %w", err)
 	}
-	return connect.ParseEvent(o.forgeName, name, data)
+	return connect.ParseEvent(o.forgeName, name, data, f.Getenv)
 }
 
 // chatHandler builds the handler: the forge's comment side, and a runner
@@ -129,7 +129,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return chatops.NewHandler(ws, fg, base, chatops.Setup{Now: f.now, Notify: f.Notifier()})
+	return chatops.NewHandler(ws, fg, base, chatops.Setup{Now: f.now, Notify: f.Notifier(), Retry: f.ForgeOptions.Retry, Progress: f.note})
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from

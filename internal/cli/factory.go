@@ -37,8 +37,9 @@ type Factory struct {
 
 	// NewForge builds the named forge; nil uses the built-in ones.
 	NewForge func(name string, w *workspace.Workspace) (forge.Forge, error)
-	// ForgeOptions reach GitHub and GitLab (set by --repo, --gitlab-url,
-	// the GitHub App flags...; tests set Retry and Transport).
+	// ForgeOptions reach GitHub, GitLab and Gitea (set by --repo,
+	// --gitlab-url, --gitea-url, the GitHub App flags...; tests set Retry
+	// and Transport).
 	ForgeOptions connect.Options
 	// StderrTerminal is true when Stderr is a terminal (git progress).
 	StderrTerminal bool
@@ -107,4 +108,9 @@ func (f *Factory) commands() io.Writer {
 // color reports whether output may carry escape codes.
 func (f *Factory) color() bool {
 	return f.Terminal && f.Getenv("NO_COLOR") == "" && f.Getenv("TERM") != "dumb"
+}
+
+// note tells the user something that is not an error, on stderr.
+func (f *Factory) note(msg string) {
+	fmt.Fprintf(f.Stderr, "promote: %s\n", msg)
 }

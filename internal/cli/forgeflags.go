@@ -9,12 +9,19 @@ import (
 // defaultTimeout bounds a run that talks to a forge, retries included.
 const defaultTimeout = 5 * time.Minute
 
-// addForgeFlags registers the flags that reach GitHub and GitLab; they
+// defaultRequestTimeout bounds one HTTP request to the forge or origin.
+const defaultRequestTimeout = 30 * time.Second
+
+// requestTimeoutUsage words --request-timeout.
+const requestTimeoutUsage = "give up on one HTTP request (an API call, a git fetch or push request) after `DURATION`, and retry it; 0 for no limit"
+
+// addForgeFlags registers the flags that reach GitHub, GitLab and Gitea; they
 // fill f.ForgeOptions, and timeout with --timeout.
 func addForgeFlags(cmd *cobra.Command, f *Factory, timeout *time.Duration) {
 	fl := cmd.Flags()
 	o := &f.ForgeOptions
 	fl.DurationVar(timeout, "timeout", defaultTimeout, "give up after `DURATION`, retries of pushes and API calls included")
+	fl.DurationVar(&o.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
 	fl.StringVar(&o.Repo, "repo", "", "`OWNER/NAME` (GitHub) or group/project path (GitLab) instead of the origin remote's")
 	fl.StringVar(&o.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the origin's host)")
 	fl.StringVar(&o.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")

@@ -69,7 +69,7 @@ func (p *proposeFlags) options(f *Factory) (proposal.Options, error) {
 	if err != nil {
 		return proposal.Options{}, err
 	}
-	return proposal.Options{Workspace: ws, Base: base, Forge: fg, DryRun: p.dryRun, Notify: f.Notifier()}, nil
+	return proposal.Options{Workspace: ws, Base: base, Forge: fg, DryRun: p.dryRun, Retry: f.ForgeOptions.Retry, Progress: f.note, Notify: f.Notifier()}, nil
 }
 
 // rendered is the reviewer that builds the target after the change,

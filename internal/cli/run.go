@@ -46,10 +46,11 @@ CI, and local when there is no remote) the plan is made on origin's base
 branch, the branch is pushed to origin and one pull or merge request is
 opened, or updated when it exists; when the target already matches, the
 open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
-(or a GitHub App), GITLAB_TOKEN.`,
+(or a GitHub App), GITLAB_TOKEN, GITEA_TOKEN.`,
 		Example: `  promote run --to prod --forge local
   GITHUB_TOKEN=... promote run --to prod -o json
   GITLAB_TOKEN=... promote run --to prod --forge gitlab --gitlab-url https://gitlab.example.com
+  GITEA_TOKEN=... promote run --to prod --gitea-url https://code.example.com/gitea
   promote run --to prod --github-app-id 12345 --github-app-key app.pem
   promote run --to prod --app web --base main -o json
   promote run --to prod --dry-run -o markdown

@@ -64,22 +64,7 @@ func (e *forgeEnv) promotions() []forgetest.Pull { return e.gh.Pulls()[1:] }
 func (e *forgeEnv) replies() []string            { return e.gh.Pulls()[0].Comments }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = forgetest.LockedBuffer
 
 // serve runs promote serve on a free loopback port until the test ends
 // and returns its URL and log.

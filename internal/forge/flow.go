@@ -2,6 +2,7 @@ package forge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -22,6 +23,8 @@ type Branches interface {
 	Publish(ctx context.Context, p Proposal) (Publication, error)
 	// Remove deletes the branch and reports whether it was there.
 	Remove(ctx context.Context, branch string) (bool, error)
+	// Tip returns the branch's commit on the remote, "" when absent.
+	Tip(ctx context.Context, branch string) (string, error)
 }
 
 // Requests is an adapter's own kind of request (a GitHub pull request, a
@@ -34,12 +37,19 @@ type Requests[R comparable] interface {
 	// Open creates the request for p as configured.
 	Open(ctx context.Context, p Proposal) (R, error)
 	// Update brings an open request in line with p and reports whether
-	// it wrote anything.
-	Update(ctx context.Context, r R, p Proposal) (bool, error)
+	// it wrote anything; pushed says the branch moved in this run.
+	Update(ctx context.Context, r R, p Proposal, pushed bool) (bool, error)
+	// Fit returns p with a title within the forge's limits (for the
+	// request p opens, a draft one included), or says why it cannot.
+	Fit(p Proposal) (Proposal, error)
 	// Close comments on a request and closes it.
 	Close(ctx context.Context, r R, comment string) error
 	// Describe returns what the flows report of a request.
 	Describe(r R) RequestInfo
+	// ClosedAt reports whether a request from p.Branch whose head was
+	// commit was closed without being merged: a person turned down that
+	// very proposal.
+	ClosedAt(ctx context.Context, p Proposal, commit string) (bool, error)
 }
 
 // RequestInfo is what the flows report of one request.
@@ -80,20 +90,26 @@ type Flow[R comparable] struct {
 	Notify func(string)
 }
 
-// Propose implements Forge.Propose: push the branch, then open or update
-// the request; open requests for the same target from other branches are
-// closed as superseded.
+// Propose implements Forge.Propose: fit the title to the forge, look
+// the requests up (so that a wrong project or token fails before
+// anything is pushed), push the branch, then open or update the request;
+// open requests for the same target from other branches are closed as
+// superseded.
 func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 	res := Result{Branch: p.Branch, Commit: p.Commit}
+	p, err := fl.Requests.Fit(p)
+	if err != nil {
+		return res, err
+	}
+	r, others, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return res, err
+	}
 	pub, err := fl.Branches.Publish(ctx, p)
 	if err != nil {
 		return res, err
 	}
 	res.Commit = pub.Commit
-	r, others, err := fl.Requests.Find(ctx, p)
-	if err != nil {
-		return res, fl.leftBehind(err, p, pub, "")
-	}
 	var none R
 	if r == none {
 		p.Body = fl.supersedeNote(p, others)
@@ -103,7 +119,7 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 		res.Action = Created
 		fl.supersede(ctx, others, r)
 	} else {
-		changed, err := fl.Requests.Update(ctx, r, p)
+		changed, err := fl.Requests.Update(ctx, r, p, pub.Pushed)
 		if err != nil {
 			return res, fmt.Errorf("update %s %s%d: %w", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(r).Number, err)
 		}
@@ -117,10 +133,19 @@ func (fl Flow[R]) Propose(ctx context.Context, p Proposal) (Result, error) {
 	return res, nil
 }
 
+// ErrRejected marks a request the forge refused for its content (a 400
+// or 422): sending it again fails the same way.
+var ErrRejected = errors.New("the forge rejected the request")
+
 // leftBehind says what a failed run leaves on the forge: the pushed
-// branch and, in state, what is known of the request.
+// branch and, in state, what is known of the request; and whether running
+// again can finish the work.
 func (fl Flow[R]) leftBehind(err error, p Proposal, pub Publication, state string) error {
-	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %srun promote again to finish)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state)
+	next := "run promote again to finish"
+	if errors.Is(err, ErrRejected) {
+		next = fmt.Sprintf("running promote again fails the same way until the cause is fixed; git push origin --delete %s removes the branch", p.Branch)
+	}
+	return fmt.Errorf("%s for %s: %w (left behind: branch %s at %.12s on origin; %s%s)", fl.Kind.Noun, p.Branch, err, p.Branch, pub.Commit, state, next)
 }
 
 // supersedeNote is p's body with a line naming each rollback among
@@ -156,6 +181,26 @@ func (fl Flow[R]) supersede(ctx context.Context, others []R, by R) {
 			fl.Notify(fmt.Sprintf("could not close superseded %s %s%d: %v", fl.Kind.Noun, fl.Kind.Sigil, fl.Requests.Describe(o).Number, err))
 		}
 	}
+}
+
+// Pending implements Pending: whether p's branch is on the remote, an
+// open request carries it, or a person closed the request carrying its
+// tip.
+func (fl Flow[R]) Pending(ctx context.Context, p Proposal) (Pendency, error) {
+	tip, err := fl.Branches.Tip(ctx, p.Branch)
+	if err != nil || tip == "" {
+		return Pendency{}, err
+	}
+	r, _, err := fl.Requests.Find(ctx, p)
+	if err != nil {
+		return Pendency{}, err
+	}
+	var none R
+	pend := Pendency{Branch: true, Open: r != none}
+	if !pend.Open {
+		pend.Closed, err = fl.Requests.ClosedAt(ctx, p, tip)
+	}
+	return pend, err
 }
 
 // Withdraw implements Forge.Withdraw: the target already matches, so the

@@ -77,6 +77,24 @@ type Forge interface {
 	Withdraw(ctx context.Context, p Proposal) (Result, error)
 }
 
+// Pending is implemented by forges that can tell what stands on the
+// forge for a proposal: a resync uses it to tell a promotion that was
+// never proposed (a lost event) from one a person closed.
+type Pending interface {
+	Pending(ctx context.Context, p Proposal) (Pendency, error)
+}
+
+// Pendency is what stands on the forge for a proposal.
+type Pendency struct {
+	// Branch is true when the promotion branch is on the remote.
+	Branch bool
+	// Open is true when an open request carries the branch.
+	Open bool
+	// Closed is true when no request is open and one carrying the
+	// branch's tip was closed without being merged.
+	Closed bool
+}
+
 // BaseFetcher is implemented by forges whose base branch lives in a
 // remote: a proposal is built on the remote base's tip, which FetchBase
 // brings into the local object database and returns (a commit hash).

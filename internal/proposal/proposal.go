@@ -8,18 +8,31 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
-// maxAttempts bounds re-planning after a lost race for a branch.
+// maxAttempts bounds retrying a direct commit after a lost race.
 const maxAttempts = 3
+
+// maxPlans bounds re-planning after lost races when the context has no
+// deadline; with one (--timeout) re-planning goes on until it ends.
+const maxPlans = 100
+
+// Pace of re-planning where Options.Retry leaves it unset: a lost race
+// is retried soon, with jitter so that racing runs spread out.
+const (
+	replanBase = 250 * time.Millisecond
+	replanMax  = 5 * time.Second
+)
 
 // PlanFunc computes a plan from the configuration and tree at the base
 // tip (tip is that commit).
@@ -51,6 +64,11 @@ type Options struct {
 	// the proposal is created, updated or closed or a reviewer refuses
 	// it; nil sends none.
 	Notify *notify.Sender
+	// Retry paces re-planning when the base or the promotion branch moved
+	// meanwhile (jittered backoff, never past ctx's deadline).
+	Retry retry.Policy
+	// Progress is told about each re-plan; nil says nothing.
+	Progress func(string)
 }
 
 // PlanTreesFunc computes a plan and the trees it reads from the
@@ -83,6 +101,12 @@ type Result struct {
 	// Warnings are things the user should know (uncommitted edits that are
 	// not part of the proposal, for example).
 	Warnings []string `json:"warnings,omitempty"`
+	// Plans counts the plans made: more than one when the base or the
+	// promotion branch moved meanwhile and the run re-planned.
+	Plans int `json:"plans,omitempty"`
+
+	// baseCommit is the base tip the plan was made on.
+	baseCommit string
 }
 
 // Branch names the promotion branch: promote/<from>-to-<to>, or
@@ -99,13 +123,83 @@ func Branch(p *promote.Plan) string {
 	return "promote/" + edge
 }
 
-// Run plans on the base tip and publishes the proposal through the forge.
+// Run plans on the base tip and publishes the proposal through the
+// forge. It converges while the base moves: when the base or the
+// promotion branch moved since the plan was made (a lost race), or the
+// base moved while the proposal was being published, it plans again on
+// the new tip after a jittered wait, until the proposal sits on the
+// newest base or ctx ends. Each re-plan is told to Progress.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	repo, err := o.Workspace.Repo()
 	if err != nil {
 		return nil, err
 	}
-	return retryRace(func() (*Result, error) { return runOnce(ctx, o, repo) })
+	pace := o.Retry
+	if pace.Base <= 0 {
+		pace.Base, pace.Max = replanBase, replanMax
+	}
+	var created bool
+	var lost error // the last lost race
+	for n := 1; ; n++ {
+		res, err := runOnce(ctx, o, repo)
+		if err == nil {
+			err = settled(ctx, o, res)
+		}
+		if res != nil {
+			res.Plans = n
+			created = created || res.Action == forge.Created
+			if created && (res.Action == forge.Updated || res.Action == forge.Unchanged) {
+				res.Action = forge.Created // by an earlier plan of this run
+			}
+		}
+		if err != nil && lost != nil && ctx.Err() != nil {
+			return res, gaveUp(fmt.Errorf("%w; then %w", lost, err), n, res)
+		}
+		if err == nil || !errors.Is(err, gitrepo.ErrRefChanged) || ctx.Err() != nil {
+			return res, err
+		}
+		lost = err
+		wait := pace.Backoff(n)
+		if n >= maxPlans || !pace.Fits(ctx, wait) {
+			return res, gaveUp(err, n, res)
+		}
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf("%v; planning again on the new tip in %s (plan %d)", err, wait.Round(time.Millisecond), n+1))
+		}
+		if err := pace.Wait(ctx, wait); err != nil {
+			return res, gaveUp(err, n, res)
+		}
+	}
+}
+
+// settled checks, after a proposal was published (or withdrawn), that
+// the base did not move meanwhile: the check before the push is not
+// atomic with it, so a base that moved makes the run plan again rather
+// than leave a proposal planned on a stale base. The error wraps
+// gitrepo.ErrRefChanged.
+func settled(ctx context.Context, o Options, res *Result) error {
+	f, ok := o.Forge.(forge.BaseFetcher)
+	if !ok || o.DryRun || res == nil || res.baseCommit == "" {
+		return nil
+	}
+	now, err := f.FetchBase(ctx, res.Base)
+	if err != nil {
+		return fmt.Errorf("read base branch %s again after publishing: %w", res.Base, err)
+	}
+	if now != res.baseCommit {
+		return fmt.Errorf("base branch %s moved from %.12s to %.12s while the proposal was published: %w", res.Base, res.baseCommit, now, gitrepo.ErrRefChanged)
+	}
+	return nil
+}
+
+// gaveUp says why re-planning stopped and what a run that gave up left
+// behind.
+func gaveUp(err error, plans int, res *Result) error {
+	left := "nothing was published"
+	if res != nil && res.Branch != "" {
+		left = fmt.Sprintf("branch %s on origin, if it exists, may hold a plan made on an older tip of %s", res.Branch, res.Base)
+	}
+	return fmt.Errorf("gave up after %d plans, each overtaken by a change on the remote: %w (left behind: %s; run promote again to bring it up to date)", plans, err, left)
 }
 
 // retryRace runs once again, up to maxAttempts times in all, while it
@@ -156,7 +250,7 @@ func runOnce(ctx context.Context, o Options, repo *gitrepo.Repo) (*Result, error
 	if plan.SourceCommit == "" {
 		plan.SourceCommit = tip.String()
 	}
-	res := &Result{Plan: plan, Base: tgt.branch, Title: plan.Title(), Body: plan.Markdown()}
+	res := &Result{Plan: plan, Base: tgt.branch, Title: plan.Title(), Body: plan.Markdown(), baseCommit: tgt.tip.String()}
 	res.Branch = Branch(plan)
 	if res.Warnings, err = uncommitted(o.Workspace, repo, cfg, plan); err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ const (
 	DefaultWorkers      = 4
 	DefaultQueueSize    = 1000
 	DefaultJobTimeout   = 5 * time.Minute
+	DefaultResyncEvery  = 5 * time.Minute
 )
 
 // Delivery is one verified webhook delivery with work to do.
@@ -61,9 +62,10 @@ type Options struct {
 	// connect.Kinds with a webhook): an empty one disables
 	// /webhook/<name>.
 	Secrets map[string][]byte
-	// GitHubSecret and GitLabToken set Secrets["github"] (the webhook
-	// secret) and Secrets["gitlab"] (the secret token).
-	GitHubSecret, GitLabToken []byte
+	// GitHubSecret, GitLabToken and GiteaSecret set Secrets["github"]
+	// (the webhook secret), Secrets["gitlab"] (the secret token) and
+	// Secrets["gitea"] (the webhook secret).
+	GitHubSecret, GitLabToken, GiteaSecret []byte
 	// Process handles deliveries.
 	Process Processor
 	// MaxBody caps a request body in bytes.
@@ -76,8 +78,20 @@ type Options struct {
 	// Workers is how many deliveries (of different repositories) are
 	// handled at once; QueueSize how many may wait.
 	Workers, QueueSize int
-	// JobTimeout bounds one delivery's work.
+	// JobTimeout bounds one delivery's work: the job's time budget.
 	JobTimeout time.Duration
+	// Fail tells a delivery's thread that its job failed: it panicked or
+	// ran out of its budget, so the job could not answer itself. nil
+	// tells nobody (the failure is still logged and counted).
+	Fail func(ctx context.Context, d Delivery, err error) error
+	// Resync re-derives from one repository what is due and does it;
+	// nil disables resyncing. It runs at start and every ResyncEvery
+	// (with jitter) for each of Repositories and each repository seen
+	// in a delivery since, in the same per-repository queue as
+	// deliveries.
+	Resync       func(ctx context.Context, repo forge.Repository) (*chatops.Result, error)
+	ResyncEvery  time.Duration
+	Repositories []forge.Repository
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
 	// Now is the clock; nil uses time.Now.
@@ -85,7 +99,7 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	secrets := map[string][]byte{"github": o.GitHubSecret, "gitlab": o.GitLabToken}
+	secrets := map[string][]byte{"github": o.GitHubSecret, "gitlab": o.GitLabToken, "gitea": o.GiteaSecret}
 	maps.Copy(secrets, o.Secrets)
 	o.Secrets = secrets
 	def := func(v *time.Duration, d time.Duration) {
@@ -97,6 +111,7 @@ func (o *Options) defaults() {
 	def(&o.WriteTimeout, DefaultWriteTimeout)
 	def(&o.DedupeWindow, DefaultDedupeWindow)
 	def(&o.JobTimeout, DefaultJobTimeout)
+	def(&o.ResyncEvery, DefaultResyncEvery)
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
 	}
@@ -128,19 +143,21 @@ type Server struct {
 	jobs       context.Context
 	cancelJobs context.CancelFunc
 	http       *http.Server
+	resync     *resyncer
 }
 
 // New returns a server; Serve starts it.
 func New(o Options) (*Server, error) {
 	o.defaults()
 	if !slices.ContainsFunc(slices.Collect(maps.Values(o.Secrets)), func(s []byte) bool { return len(s) > 0 }) {
-		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token, or both (deliveries are verified before they are read)")
+		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token or a Gitea webhook secret (deliveries are verified before they are read)")
 	}
 	if o.Process == nil {
 		return nil, errors.New("server: no processor")
 	}
 	s := &Server{opts: o, seen: newDedupe(o.DedupeWindow, o.Now), queue: newQueue(o.Workers, o.QueueSize)}
 	s.jobs, s.cancelJobs = context.WithCancel(context.Background())
+	s.resync = newResyncer(o.Repositories)
 	s.Metrics = NewMetrics(func() float64 { return float64(s.queue.depth()) })
 	s.http = &http.Server{Handler: s.Handler(), ReadTimeout: o.ReadTimeout, ReadHeaderTimeout: o.ReadTimeout,
 		WriteTimeout: o.WriteTimeout, IdleTimeout: 2 * o.ReadTimeout, MaxHeaderBytes: 64 << 10,
@@ -173,6 +190,9 @@ func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
 	s.opts.Log.Info("listening", "addr", l.Addr().String())
+	if s.opts.Resync != nil {
+		go s.resyncLoop()
+	}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -185,6 +205,7 @@ func (s *Server) Serve(l net.Listener) error {
 // when ctx ends first, the remaining work is cancelled.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
+	s.resync.stop()
 	s.opts.Log.Info("shutting down: finishing accepted work", "queued", s.queue.depth())
 	herr := s.http.Shutdown(ctx)
 	qerr := s.queue.close(ctx)
@@ -212,8 +233,8 @@ func (s *Server) accept(w http.ResponseWriter, forgeName string, d Delivery) {
 		s.count(w, forgeName, d.Event, "duplicate", http.StatusOK)
 		return
 	}
-	key := d.Payload.Repository.Forge + ":" + strings.ToLower(d.Payload.Repository.Path)
-	err := s.queue.submit(key, func() { s.run(log, d) })
+	s.resync.saw(d.Payload.Repository)
+	err := s.queue.submit(repoKey(d.Payload.Repository), func() { s.run(log, d) })
 	if err != nil {
 		s.seen.forget(d.ID)
 		s.seen.forget(d.bodyKey)
@@ -235,7 +256,10 @@ func (s *Server) run(log *slog.Logger, d Delivery) {
 	if d.Payload.Merged != nil {
 		kind = "merged"
 	}
-	res, err := s.opts.Process(ctx, d)
+	res, err := guard(ctx, s.opts.JobTimeout, func(ctx context.Context) (*chatops.Result, error) { return s.opts.Process(ctx, d) })
+	if isJobFailure(err) {
+		s.fail(log, d, err)
+	}
 	outcome := chatops.Failed
 	if res != nil {
 		outcome = res.Outcome
@@ -246,6 +270,28 @@ func (s *Server) run(log *slog.Logger, d Delivery) {
 		return
 	}
 	log.Info("delivery handled", "repository", d.Payload.Repository.Path, "outcome", outcome, "duration", time.Since(start))
+}
+
+// fail tells d's thread that its job failed, within a time of its own
+// (the job's context may be over).
+func (s *Server) fail(log *slog.Logger, d Delivery, err error) {
+	log.Error("job failed", "repository", d.Payload.Repository.Path, "error", err)
+	if s.opts.Fail == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.jobs, failTimeout)
+	defer cancel()
+	if err := s.opts.Fail(ctx, d, err); err != nil {
+		log.Error("could not tell the thread that the job failed", "error", err)
+	}
+}
+
+// failTimeout bounds telling a thread that its job failed.
+const failTimeout = 30 * time.Second
+
+// repoKey names a repository in the queue.
+func repoKey(r forge.Repository) string {
+	return r.Forge + ":" + strings.ToLower(r.Path)
 }
 
 // count records a delivery's status and answers it.

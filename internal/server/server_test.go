@@ -399,3 +399,45 @@ func TestNoSecretNoServer(t *testing.T) {
 		t.Errorf("New without secrets: %v", err)
 	}
 }
+
+func TestGiteaSignature(t *testing.T) {
+	l := start(t, newRecorder(), func(o *server.Options) { o.GiteaSecret = []byte("gitea-secret") })
+	comment := []byte(`{"action":"created","issue":{"number":4},"comment":{"id":9,"body":"/promote prod","user":{"login":"alice"}},
+"repository":{"full_name":"acme/gitops","default_branch":"main","clone_url":"https://git.example/acme/gitops.git"},"is_pull":true}`)
+	send := func(header, sig, id string, body []byte) int {
+		req, _ := http.NewRequest("POST", l.url+"/webhook/gitea", bytes.NewReader(body))
+		req.Header.Set("X-Gitea-Event", "issue_comment")
+		req.Header.Set("X-Gitea-Delivery", id)
+		if sig != "" {
+			req.Header.Set(header, sig)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	good := strings.TrimPrefix(sign(comment, "gitea-secret"), "sha256=")
+	changed := bytes.Replace(comment, []byte("prod"), []byte("dev!"), 1)
+	for _, c := range []struct {
+		name, header, sig string
+		body              []byte
+		code              int
+	}{
+		{"other secret", "X-Gitea-Signature", strings.TrimPrefix(sign(comment, "gitea-secreT"), "sha256="), comment, 401},
+		{"not hex", "X-Gitea-Signature", "sha256=" + good, comment, 401},
+		{"changed body", "X-Gitea-Signature", good, changed, 401},
+		{"none", "X-Gitea-Signature", "", comment, 401},
+		{"valid", "X-Gitea-Signature", good, comment, 202},
+		{"forgejo header, redelivered body", "X-Forgejo-Signature", good, comment, 200},
+	} {
+		if got := send(c.header, c.sig, "id-"+c.name, c.body); got != c.code {
+			t.Errorf("%s: %d, want %d", c.name, got, c.code)
+		}
+	}
+	l.drain()
+	if h := l.rec.handled; len(h) != 1 || h[0].Payload.Comment.Thread.Number != 4 || h[0].Payload.Repository.Forge != "gitea" || h[0].Payload.Comment.Author.Login != "alice" {
+		t.Errorf("handled: %+v", h)
+	}
+}

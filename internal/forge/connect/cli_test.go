@@ -95,7 +95,8 @@ func TestForgeChoice(t *testing.T) {
 		{"unknown host", nil, nil, "cannot tell which forge hosts origin"},
 		{"github without a token", map[string]string{"GITHUB_ACTIONS": "true"}, nil, "set GITHUB_TOKEN or GH_TOKEN"},
 		{"gitlab without a token", nil, []string{"--forge", "gitlab"}, "set GITLAB_TOKEN"},
-		{"bad forge", nil, []string{"--forge", "bitbucket"}, `--forge "bitbucket": unknown forge (available: auto, local, github, gitlab)`},
+		{"gitea without a token", nil, []string{"--forge", "gitea"}, "set GITEA_TOKEN"},
+		{"bad forge", nil, []string{"--forge", "bitbucket"}, `--forge "bitbucket": unknown forge (available: auto, local, github, gitlab, gitea)`},
 		{"bad repo", map[string]string{"GITHUB_TOKEN": token}, []string{"--forge", "github", "--repo", "just-a-name"}, "expected owner/name"},
 	}
 	for _, c := range cases {

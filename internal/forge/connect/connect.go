@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 
@@ -21,14 +23,17 @@ import (
 
 // Options are the flags and environment that choose and reach a forge.
 type Options struct {
-	// Forge is auto (or empty), local, github or gitlab.
+	// Forge is auto (or empty), local, github, gitlab or gitea.
 	Forge string
 	// Repo names the repository instead of the origin URL: owner/name on
-	// GitHub, the project path on GitLab.
+	// GitHub and Gitea, the project path on GitLab.
 	Repo string
-	// GitLabURL is the GitLab instance (default CI_SERVER_URL, else the
-	// origin's host).
+	// GitLabURL is the GitLab instance, with the path it is served under
+	// (default GITLAB_URL, CI_SERVER_URL, else the origin's host).
 	GitLabURL string
+	// GiteaURL is the Gitea or Forgejo server, with the path it is
+	// served under (default GITEA_URL, else the origin's host).
+	GiteaURL string
 	// AppID, AppKeyFile and AppInstallation authenticate as a GitHub App
 	// (defaults GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE or
 	// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID).
@@ -49,6 +54,11 @@ type Options struct {
 	Retry retry.Policy
 	// Transport sends HTTP requests; nil uses http.DefaultTransport.
 	Transport http.RoundTripper
+	// RequestTimeout bounds each HTTP request, API calls and git's
+	// smart-HTTP requests alike, reading the answer included; a request
+	// that runs out of time is retried. Zero leaves requests bounded by
+	// the run's context only.
+	RequestTimeout time.Duration
 }
 
 func (o *Options) getenv(k string) string {
@@ -130,7 +140,7 @@ func newWiring(loc *remote.Location, o Options) *wiring {
 	if p.policy.Notify == nil {
 		p.policy.Notify = p.notify
 	}
-	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport}
+	p.http = &retry.Transport{Policy: p.policy, Next: o.Transport, Timeout: o.RequestTimeout}
 	return p
 }
 
@@ -239,23 +249,45 @@ func openGitLab(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (fo
 	if err := needRemote(k.Name, loc); err != nil {
 		return nil, err
 	}
-	project := first(o.Repo, loc.Path)
 	token := envToken(o, k.TokenEnv...)
 	if token == "" {
 		return nil, errors.New("--forge gitlab needs a token: set GITLAB_TOKEN (a project or personal access token with the api scope)")
 	}
 	p := newWiring(loc, o)
 	p.secrets.Add(token)
-	base := first(o.GitLabURL, o.getenv("CI_SERVER_URL"), gitlabURL(loc))
-	client, err := glforge.NewClient(base, token, &http.Client{Transport: p.http})
+	base := gitlabBase(loc, o)
+	api := first(o.getenv("CI_API_V4_URL"), base)
+	client, err := glforge.NewClient(api, token, &http.Client{Transport: p.http})
 	if err != nil {
 		return nil, err
 	}
 	f := &glforge.Forge{
-		Project: project, API: client, Notify: p.notify,
+		Project: gitlabProject(loc, o, base), API: client, Notify: p.notify, Sleep: o.Retry.Sleep,
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
+}
+
+// gitlabBase is the instance's URL, with the path it is served under:
+// --gitlab-url, GITLAB_URL, CI_SERVER_URL, else from origin.
+func gitlabBase(loc *remote.Location, o Options) string {
+	return strings.TrimSuffix(first(o.GitLabURL, o.getenv("GITLAB_URL"), o.getenv("CI_SERVER_URL"), originServer(loc, o.Repo)), "/")
+}
+
+// gitlabProject is the project's path (or numeric id): --repo, inside
+// GitLab CI CI_PROJECT_PATH or CI_PROJECT_ID, else the origin's path
+// without the path the instance is served under (https://host/gitlab/
+// acme/shop.git on https://host/gitlab is acme/shop).
+func gitlabProject(loc *remote.Location, o Options, base string) string {
+	if o.Repo != "" {
+		return o.Repo
+	}
+	if o.getenv("GITLAB_CI") == "true" {
+		if p := first(o.getenv("CI_PROJECT_PATH"), o.getenv("CI_PROJECT_ID")); p != "" {
+			return p
+		}
+	}
+	return stripRoot(loc.Path, base)
 }
 
 // gitlabURL guesses the instance from the remote: its scheme and host for

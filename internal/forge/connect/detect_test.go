@@ -42,6 +42,13 @@ func TestDetect(t *testing.T) {
 		{"actions", parse("https://code.corp.example/a/b.git"), env("GITHUB_ACTIONS", "true"), "", "github"},
 		{"gitlab ci", parse("https://code.corp.example/g/p.git"), env("GITLAB_CI", "true"), "", "gitlab"},
 		{"gitlab host name", parse("https://gitlab.corp.example/g/p.git"), env(), "", "gitlab"},
+		{"gitea by GITEA_URL", parse("https://code.corp.example/gitea/a/b.git"), env("GITEA_URL", "https://code.corp.example/gitea"), "", "gitea"},
+		// Gitea Actions sets GitHub's variables too.
+		{"gitea actions", parse("https://code.corp.example/a/b.git"), env("GITEA_ACTIONS", "true", "GITHUB_ACTIONS", "true", "GITHUB_SERVER_URL", "https://code.corp.example"), "", "gitea"},
+		{"forgejo actions", parse("https://code.corp.example/a/b.git"), env("FORGEJO_ACTIONS", "true", "GITHUB_ACTIONS", "true"), "", "gitea"},
+		{"codeberg", parse("https://codeberg.org/a/b.git"), env(), "", "gitea"},
+		{"gitea token alone", parse("https://code.corp.example/a/b.git"), env("GITEA_TOKEN", "t"), "", "gitea"},
+		{"gitea token beside github's", parse("https://code.corp.example/a/b.git"), env("GITEA_TOKEN", "t", "GITHUB_TOKEN", "t", "GITHUB_ACTIONS", "true"), "", "github"},
 	}
 	for _, c := range cases {
 		k, err := connect.Detect(c.loc, connect.Options{Getenv: c.getenv, GitLabURL: c.gitlab})
@@ -49,7 +56,7 @@ func TestDetect(t *testing.T) {
 			t.Errorf("%s: Detect = %q, %v; want %q", c.name, got, err, c.want)
 		}
 	}
-	if k, err := connect.Detect(parse("https://code.corp.example/a/b.git"), connect.Options{Getenv: env()}); err == nil {
+	if k, err := connect.Detect(parse("https://code.corp.example/a/b.git"), connect.Options{Getenv: env("GITEA_TOKEN", "t", "GITLAB_TOKEN", "t")}); err == nil {
 		t.Errorf("unknown host: Detect = %q, want an error naming --forge", k.Name)
 	} else if !strings.Contains(err.Error(), "--forge github") || !strings.Contains(err.Error(), "https://code.corp.example/a/b.git") {
 		t.Errorf("unknown host: %v", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/forge"
+	gtforge "github.com/gitops-promote/promote/internal/forge/gitea"
 	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 	"github.com/gitops-promote/promote/internal/forge/local"
@@ -29,6 +30,11 @@ type Kind struct {
 	// <name>.* is taken at its word last.
 	Host func(loc *remote.Location, o *Options) bool
 	CI   func(o *Options) bool
+	// Preempt, when set, is asked before every row's Host: promote runs
+	// in this forge's CI, which also sets another forge's variables (a
+	// CI compatible with GitHub Actions). Fallback, when set, is asked
+	// last, when no row knows the host.
+	Preempt, Fallback func(o *Options) bool
 	// Open builds the forge (of row k) for repo, whose origin is loc (nil
 	// when there is none).
 	Open func(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error)
@@ -70,12 +76,27 @@ var Kinds = []Kind{
 	{
 		Name: "gitlab", Title: "GitLab",
 		Host: func(loc *remote.Location, o *Options) bool {
-			return loc.Hostname() == "gitlab.com" || sameHost(loc, o.getenv("CI_SERVER_URL")) || sameHost(loc, o.GitLabURL)
+			return loc.Hostname() == "gitlab.com" || sameHost(loc, o.getenv("CI_SERVER_URL")) || sameHost(loc, first(o.GitLabURL, o.getenv("GITLAB_URL")))
 		},
 		CI:       func(o *Options) bool { return o.getenv("GITLAB_CI") == "true" },
 		Open:     openGitLab,
 		TokenEnv: []string{"GITLAB_TOKEN"}, TokenUser: "oauth2",
 		Webhook: &glforge.Webhook,
+	},
+	{
+		Name: "gitea", Title: "Gitea",
+		Preempt: (*Options).inGiteaActions,
+		Host: func(loc *remote.Location, o *Options) bool {
+			h := loc.Hostname()
+			return sameHost(loc, o.giteaURL()) || h == "codeberg.org" || strings.HasPrefix(h, "forgejo.")
+		},
+		Fallback: func(o *Options) bool {
+			return o.getenv("GITEA_TOKEN") != "" && o.getenv("GITHUB_TOKEN") == "" && o.getenv("GH_TOKEN") == "" && o.getenv("GITLAB_TOKEN") == ""
+		},
+		Open:     openGitea,
+		TokenEnv: []string{"GITEA_TOKEN", "FORGEJO_TOKEN"}, TokenUser: "oauth2",
+		Token:   giteaActionsToken,
+		Webhook: &gtforge.Webhook,
 	},
 }
 
@@ -103,6 +124,11 @@ func Forges() []string {
 // else the row whose name the host starts with.
 func Detect(loc *remote.Location, o Options) (Kind, error) {
 	for _, k := range Kinds {
+		if k.Preempt != nil && k.Preempt(&o) && loc != nil && !loc.Local() {
+			return k, nil
+		}
+	}
+	for _, k := range Kinds {
 		if k.Host(loc, &o) {
 			return k, nil
 		}
@@ -120,16 +146,27 @@ func Detect(loc *remote.Location, o Options) (Kind, error) {
 		if strings.HasPrefix(loc.Hostname(), k.Name+".") {
 			return k, nil
 		}
-		flags = append(flags, "--forge "+k.Name)
+		flags = append(flags, k.Name)
 	}
-	return Kind{}, fmt.Errorf("cannot tell which forge hosts origin (%s): pass %s (or --forge local to keep the proposal in this repository)", loc.URL, strings.Join(flags, " or "))
+	for _, k := range Kinds {
+		if k.Fallback != nil && k.Fallback(&o) {
+			return k, nil
+		}
+	}
+	names := strings.Join(flags[:len(flags)-1], ", ")
+	if names != "" {
+		names += " or "
+	}
+	return Kind{}, fmt.Errorf("cannot tell which forge hosts origin (%s): pass --forge %s%s (or --forge local to keep the proposal in this repository)", loc.URL, names, flags[len(flags)-1])
 }
 
 // ParseEvent reads an event payload as promote chatops gets it: by the
-// row named forgeName, else by the row whose webhook lists eventType,
+// row named forgeName, else by the row whose CI promote runs in and that
+// preempts others (getenv reads the CI's variables), else by the row
+// whose webhook lists eventType,
 // else by the first row with a webhook (whose parser ignores event types
 // it does not know).
-func ParseEvent(forgeName, eventType string, payload []byte) (*forge.Event, error) {
+func ParseEvent(forgeName, eventType string, payload []byte, getenv func(string) string) (*forge.Event, error) {
 	var hooks []*forge.Webhook
 	for _, k := range Kinds {
 		if k.Webhook == nil {
@@ -139,6 +176,11 @@ func ParseEvent(forgeName, eventType string, payload []byte) (*forge.Event, erro
 			return k.Webhook.Parse(eventType, payload)
 		}
 		hooks = append(hooks, k.Webhook)
+	}
+	for _, k := range Kinds {
+		if k.Webhook != nil && k.Preempt != nil && k.Preempt(&Options{Getenv: getenv}) {
+			return k.Webhook.Parse(eventType, payload)
+		}
 	}
 	for _, h := range hooks {
 		if slices.Contains(h.Events, eventType) {

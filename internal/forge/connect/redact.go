@@ -33,6 +33,16 @@ func (r *redacting) FetchBase(ctx context.Context, base string) (string, error) 
 	return h, r.secrets.Error(err)
 }
 
+// Pending implements forge.Pending.
+func (r *redacting) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	f, ok := r.Forge.(forge.Pending)
+	if !ok {
+		return forge.Pendency{}, fmt.Errorf("forge %s cannot tell what stands for a proposal", r.Name())
+	}
+	pend, err := f.Pending(ctx, p)
+	return pend, r.secrets.Error(err)
+}
+
 // FetchHistory implements forge.HistoryFetcher; a forge without a
 // remote has no more history to fetch.
 func (r *redacting) FetchHistory(ctx context.Context, commit string, depth int) error {

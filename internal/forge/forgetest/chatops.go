@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -143,13 +142,13 @@ func (c *ChatState) githubReaction(w http.ResponseWriter, _ *http.Request, m []s
 // land on the merge request of the same number.
 func (g *GitLab) EnableChatOps() *ChatState {
 	st := newChatState()
-	project := "^/api/v4/projects/" + regexp.QuoteMeta(strings.ReplaceAll(url.PathEscape(g.Project), ".", "%2E"))
+	project := g.projectRE()
 	re := regexp.MustCompile
 	routes := []route{
 		{"GET", re(project + `/members/all/(\d+)$`), func(w http.ResponseWriter, r *http.Request, m []string, b []byte) {
 			st.gitlabMember(w, g, "", m[1])
 		}},
-		{"GET", re(`^/api/v4/groups/([^/]+)/members/all/(\d+)$`), func(w http.ResponseWriter, r *http.Request, m []string, b []byte) {
+		{"GET", re(`^` + regexp.QuoteMeta(g.Root) + `/api/v4/groups/([^/]+)/members/all/(\d+)$`), func(w http.ResponseWriter, r *http.Request, m []string, b []byte) {
 			group, _ := url.PathUnescape(m[1])
 			st.gitlabMember(w, g, group, m[2])
 		}},
@@ -205,6 +204,7 @@ func (g *GitLab) AddMergeRequest(m MergeRequest) int {
 	if m.State == "" {
 		m.State = "opened"
 	}
+	m.pipelineDue = -1
 	g.mrs = append(g.mrs, &m)
 	return m.IID
 }

@@ -24,6 +24,9 @@ type Pull struct {
 	Labels, Assignees, Reviewers, TeamReviewers []string
 	// Comments are the comments posted on it, in order.
 	Comments []string
+	// HeadSHA is the head branch's commit when the pull request was
+	// closed (while open, the head's live tip is reported).
+	HeadSHA string
 }
 
 // GitHub is a fake GitHub REST and GraphQL API for one repository. Head
@@ -239,11 +242,36 @@ func (g *GitHub) pullJSON(p *Pull) map[string]any {
 	return map[string]any{
 		"number": p.Number, "node_id": p.NodeID, "title": p.Title, "body": p.Body, "state": p.State, "draft": p.Draft,
 		"html_url": fmt.Sprintf("https://github.example/%s/%s/pull/%d", g.Owner, g.Repo, p.Number),
-		"head":     map[string]any{"ref": p.Head, "label": g.Owner + ":" + p.Head},
+		"head":     map[string]any{"ref": p.Head, "label": g.Owner + ":" + p.Head, "sha": g.headSHA(p)},
 		"base":     map[string]any{"ref": p.Base},
 		"labels":   labels, "assignees": users(p.Assignees), "requested_reviewers": users(p.Reviewers),
 		"auto_merge": auto,
 	}
+}
+
+// headSHA is the commit a pull request's head is at: the branch's live
+// tip while open, the one recorded when it was closed.
+func (g *GitHub) headSHA(p *Pull) string {
+	if p.State == "closed" && p.HeadSHA != "" {
+		return p.HeadSHA
+	}
+	return g.git.Branch(g.t, g.Owner+"/"+g.Repo, p.Head)
+}
+
+// setState changes a pull request's state, recording its head's commit
+// when it closes.
+func (g *GitHub) setState(p *Pull, state string) {
+	if state == "closed" && p.State != "closed" {
+		p.HeadSHA = g.git.Branch(g.t, g.Owner+"/"+g.Repo, p.Head)
+	}
+	p.State = state
+}
+
+// ClosePull closes pull request number as a person would on the web.
+func (g *GitHub) ClosePull(number int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.setState(g.pulls[number-1], "closed")
 }
 
 func (g *GitHub) pull(w http.ResponseWriter, num string) *Pull {
@@ -331,7 +359,7 @@ func (g *GitHub) updatePull(w http.ResponseWriter, _ *http.Request, m []string, 
 		case "base":
 			p.Base = s
 		case "state":
-			p.State = s
+			g.setState(p, s)
 		}
 	}
 	writeJSON(w, http.StatusOK, g.pullJSON(p))
@@ -381,7 +409,7 @@ func (g *GitHub) updateIssue(w http.ResponseWriter, _ *http.Request, m []string,
 		p.Assignees = *in.Assignees
 	}
 	if in.State != nil {
-		p.State = *in.State
+		g.setState(p, *in.State)
 	}
 	writeJSON(w, http.StatusOK, g.issueJSON(p))
 }

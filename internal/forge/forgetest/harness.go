@@ -1,7 +1,9 @@
 package forgetest
 
 import (
+	"bytes"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gitops-promote/promote/internal/gitrepo"
@@ -51,4 +53,25 @@ func (g *GitLab) Texts() []string {
 		out = append(out, m.Title, m.Description, strings.Join(m.Notes, "\n"))
 	}
 	return out
+}
+
+// LockedBuffer is a bytes.Buffer that a server or process may write to
+// while the test reads it.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written so far.
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -3,6 +3,7 @@ package github_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,16 +129,11 @@ func TestBaseMovesBetweenPlanAndPush(t *testing.T) {
 // compare-and-swap refuses the update, and promote re-plans.
 func TestBranchMovesDuringPush(t *testing.T) {
 	e := newEnv(t)
-	var once sync.Once
 	var raced string
-	e.git.Before(func(r *http.Request) {
-		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
-			once.Do(func() {
-				raced = e.git.Commit(t, repoPath, "main", "someone else's proposal", map[string]string{"x.txt": "x\n"})
-				forgetest.Git(t, e.git.Dir(repoPath), "update-ref", "refs/heads/promote/staging-to-prod", raced)
-				forgetest.Git(t, e.git.Dir(repoPath), "update-ref", "refs/heads/main", raced+"^")
-			})
-		}
+	e.onFirstPush(func() {
+		raced = e.git.Commit(t, repoPath, "main", "someone else's proposal", map[string]string{"x.txt": "x\n"})
+		forgetest.Git(t, e.git.Dir(repoPath), "update-ref", "refs/heads/promote/staging-to-prod", raced)
+		forgetest.Git(t, e.git.Dir(repoPath), "update-ref", "refs/heads/main", raced+"^")
 	})
 	res := e.mustRun()
 	if raced == "" || e.git.Pushes() != 2 {
@@ -148,8 +144,13 @@ func TestBranchMovesDuringPush(t *testing.T) {
 	}
 }
 
-func TestLostRacesGiveUpAfterThreeAttempts(t *testing.T) {
+// TestLostRacesReplanUntilTheDeadline: a base that moves while every
+// plan is made is planned on again, each re-plan reported, until the
+// run's deadline; then the run gives up saying what it left and to run
+// again, and nothing is pushed or opened.
+func TestLostRacesReplanUntilTheDeadline(t *testing.T) {
 	e := newEnv(t)
+	e.timeout = 6 * time.Second
 	n := 0
 	e.reviewers = append(e.reviewers, func(context.Context, *promote.Config, *promote.Plan, promote.Trees, []promote.Edit) (string, error) {
 		n++
@@ -157,13 +158,53 @@ func TestLostRacesGiveUpAfterThreeAttempts(t *testing.T) {
 		return "", nil
 	})
 	_, err := e.run()
-	if !errors.Is(err, gitrepo.ErrRefChanged) || n != 3 {
-		t.Fatalf("err = %v after %d attempts, want ErrRefChanged after 3", err, n)
+	// The deadline may end a plan before or after its review.
+	if !errors.Is(err, gitrepo.ErrRefChanged) || n < 2 || len(e.replans) < n-1 || len(e.replans) > n {
+		t.Fatalf("err = %v after %d plans and %d re-plans reported, want ErrRefChanged after at least 2", err, n, len(e.replans))
 	}
-	if !strings.Contains(err.Error(), "base branch main moved") {
-		t.Errorf("error does not say what moved: %v", err)
+	for _, want := range []string{"base branch main moved", fmt.Sprintf("gave up after %d plans", len(e.replans)+1), "run promote again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q: %v", want, err)
+		}
 	}
-	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Requests()) != 0 {
+	if !strings.Contains(e.replans[0], "planning again on the new tip") {
+		t.Errorf("re-plan note: %s", e.replans[0])
+	}
+	if e.git.Branch(t, repoPath, "promote/staging-to-prod") != "" || len(e.gh.Writes()) != 0 {
 		t.Errorf("a lost race left something behind")
 	}
+}
+
+// TestBaseMovesDuringPush: a newer source value lands on main while the
+// proposal is being pushed (after the push's checks): the run reads the
+// base again after publishing, plans on the new tip and updates the
+// proposal, so the pull request never carries a plan made on a stale
+// base.
+func TestBaseMovesDuringPush(t *testing.T) {
+	e := newEnv(t)
+	var moved string
+	e.onFirstPush(func() {
+		moved = e.git.Commit(t, repoPath, "main", "staging: web 1.4.3", forgetest.Staging("1.4.3", "2.0.1"))
+	})
+	res := e.mustRun()
+	if moved == "" || res.Plans != 2 || len(e.replans) != 1 || !strings.Contains(e.replans[0], "while the proposal was published") {
+		t.Fatalf("plans %d, re-plans reported %q", res.Plans, e.replans)
+	}
+	tip := e.git.Branch(t, repoPath, "promote/staging-to-prod")
+	if parent := forgetest.Git(t, e.git.Dir(repoPath), "rev-parse", tip+"^"); parent != moved || tip != res.Commit {
+		t.Errorf("promotion commit %s on %s, want on the moved tip %s", tip, parent, moved)
+	}
+	if p := e.gh.Open(); len(p) != 1 || res.Action != forge.Created || !strings.Contains(p[0].Title, "web 1.4.3") {
+		t.Errorf("action %s, open pull requests %+v", res.Action, p)
+	}
+}
+
+// onFirstPush runs fn on the server before it serves the first push.
+func (e *env) onFirstPush(fn func()) {
+	var once sync.Once
+	e.git.Before(func(r *http.Request) {
+		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "git-receive-pack") {
+			once.Do(fn)
+		}
+	})
 }

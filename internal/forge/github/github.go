@@ -72,6 +72,11 @@ func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, er
 	return f.flow().Propose(ctx, p)
 }
 
+// Pending implements forge.Pending.
+func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	return f.flow().Pending(ctx, p)
+}
+
 // Withdraw implements forge.Forge: the target already matches, so the
 // open pull requests promoting to it are closed with a comment and the
 // promotion branch is deleted.
@@ -92,17 +97,12 @@ func (pulls) Describe(pr *gh.PullRequest) forge.RequestInfo {
 	return forge.RequestInfo{URL: pr.GetHTMLURL(), Number: pr.GetNumber(), Branch: pr.GetHead().GetRef(), Rollback: forge.IsRollback(pr.GetBody(), pr.GetHead().GetRef())}
 }
 
-// Find implements forge.Requests: the open pull request whose head is
-// p.Branch, or else the open ones whose marker names the same target and
-// app (to supersede).
+// Find implements forge.Requests: it lists the open pull requests into
+// p.Base once and picks, locally, the one whose head is p.Branch on this
+// repository and the others whose marker names the same target and app
+// (to supersede).
 func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*gh.PullRequest, error) {
-	prs, _, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, &gh.PullRequestListOptions{State: "open", Head: f.Owner + ":" + p.Branch})
-	if err != nil {
-		return nil, nil, fmt.Errorf("look up the pull request for %s: %w", p.Branch, err)
-	}
-	if len(prs) > 0 {
-		return prs[0], nil, nil
-	}
+	var mine *gh.PullRequest
 	var others []*gh.PullRequest
 	opts := &gh.PullRequestListOptions{State: "open", Base: p.Base, ListOptions: gh.ListOptions{PerPage: 100}}
 	for page := 1; page <= maxListPages; page++ {
@@ -112,7 +112,12 @@ func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*
 			return nil, nil, fmt.Errorf("look up open pull requests into %s: %w", p.Base, err)
 		}
 		for _, pr := range prs {
-			if forge.SameTarget(pr.GetBody(), pr.GetHead().GetRef(), p) {
+			switch {
+			case pr.GetHead().GetRef() == p.Branch && f.sameRepo(pr.GetHead()):
+				if mine == nil {
+					mine = pr
+				}
+			case forge.SameTarget(pr.GetBody(), pr.GetHead().GetRef(), p):
 				others = append(others, pr)
 			}
 		}
@@ -120,7 +125,39 @@ func (f pulls) Find(ctx context.Context, p forge.Proposal) (*gh.PullRequest, []*
 			break
 		}
 	}
-	return nil, others, nil
+	if mine != nil {
+		others = nil
+	}
+	return mine, others, nil
+}
+
+// sameRepo reports whether a pull request's head is on this repository
+// (not a fork's branch of the same name).
+func (f *Forge) sameRepo(head *gh.PullRequestBranch) bool {
+	full := head.GetRepo().GetFullName()
+	return full == "" || strings.EqualFold(full, f.Owner+"/"+f.Repo)
+}
+
+// Fit implements forge.Requests: titles are cut to GitHub's 256
+// characters.
+func (pulls) Fit(p forge.Proposal) (forge.Proposal, error) {
+	t, err := forge.FitTitle(p.Title, forge.GitHubTitleLimit)
+	p.Title = t
+	return p, err
+}
+
+// ClosedAt implements forge.Requests.
+func (f pulls) ClosedAt(ctx context.Context, p forge.Proposal, commit string) (bool, error) {
+	prs, _, err := f.API.PullRequests.List(ctx, f.Owner, f.Repo, &gh.PullRequestListOptions{State: "closed", Head: f.Owner + ":" + p.Branch, ListOptions: gh.ListOptions{PerPage: 100}})
+	if err != nil {
+		return false, fmt.Errorf("look up closed pull requests for %s: %w", p.Branch, err)
+	}
+	for _, pr := range prs {
+		if pr.MergedAt == nil && pr.GetHead().GetSHA() == commit {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Open implements forge.Requests: it creates the pull request, then
@@ -138,7 +175,7 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, err
 		if err != nil {
 			return nil, err
 		}
-		_, err = f.Update(ctx, pr, p)
+		_, err = f.Update(ctx, pr, p, true)
 		return pr, err
 	}
 	if err != nil {
@@ -154,10 +191,28 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, err
 	return pr, nil
 }
 
+// addLabels adds labels to an issue or pull request, sending them as
+// {"labels": [...]}: GitHub's description no longer allows the bare
+// array go-github's AddLabelsToIssue sends.
+func (f *Forge) addLabels(ctx context.Context, number int, labels []string) error {
+	u := fmt.Sprintf("repos/%s/%s/issues/%d/labels", f.Owner, f.Repo, number)
+	req, err := f.API.NewRequest(ctx, http.MethodPost, u, struct {
+		Labels []string `json:"labels"`
+	}{labels})
+	if err != nil {
+		return err
+	}
+	_, err = f.API.Do(req, nil)
+	return err
+}
+
 func (f *Forge) create(ctx context.Context, p forge.Proposal, body string, draft bool) (*gh.PullRequest, error) {
 	pr, _, err := f.API.PullRequests.Create(ctx, f.Owner, f.Repo, &gh.NewPullRequest{
 		Title: &p.Title, Head: &p.Branch, Base: &p.Base, Body: &body, Draft: &draft,
 	})
+	if status(err) == http.StatusUnprocessableEntity && !isAlreadyExists(err) && !isDraftUnsupported(err) {
+		return nil, fmt.Errorf("create: %w: %w", forge.ErrRejected, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}
@@ -213,8 +268,9 @@ func (f *Forge) requestReviews(ctx context.Context, pr *gh.PullRequest, p forge.
 
 // Update implements forge.Requests: it brings an open pull request in
 // line with p: title, body and base when they differ, missing labels,
-// auto-merge. It reports whether it wrote anything.
-func (f pulls) Update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal) (bool, error) {
+// and auto-merge after a push when the list answer says it is off. It
+// reports whether it wrote anything.
+func (f pulls) Update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal, pushed bool) (bool, error) {
 	changed := false
 	edit := &gh.PullRequest{}
 	if !forge.SameText(pr.GetTitle(), p.Title) {
@@ -232,12 +288,12 @@ func (f pulls) Update(ctx context.Context, pr *gh.PullRequest, p forge.Proposal)
 		}
 	}
 	if missing := missingLabels(pr, forge.Labels(p)); len(missing) > 0 {
-		if _, _, err := f.API.Issues.AddLabelsToIssue(ctx, f.Owner, f.Repo, pr.GetNumber(), missing); err != nil {
+		if err := f.addLabels(ctx, pr.GetNumber(), missing); err != nil {
 			return changed, fmt.Errorf("add labels %s: %w", strings.Join(missing, ", "), err)
 		}
 		changed = true
 	}
-	if p.Request.AutoMerge && pr.AutoMerge == nil {
+	if p.Request.AutoMerge && pushed && pr.AutoMerge == nil {
 		changed = f.autoMerge(ctx, pr) || changed
 	}
 	return changed, nil

@@ -15,8 +15,10 @@ func TestOpenThenUnchanged(t *testing.T) {
 		t.Fatalf("first run: %+v", res.Result)
 	}
 	reqs := e.gh.Requests()
-	if len(reqs) > 6 {
-		t.Errorf("opening a pull request took %d API requests, budget 6:\n%s", len(reqs), forgetest.Describe(reqs))
+	// List the open pull requests into main, create, labels and
+	// assignees, reviewers.
+	if len(reqs) > 4 {
+		t.Errorf("opening a pull request took %d API requests, budget 4:\n%s", len(reqs), forgetest.Describe(reqs))
 	}
 	pulls := e.gh.Open()
 	if len(pulls) != 1 {
@@ -47,8 +49,8 @@ func TestOpenThenUnchanged(t *testing.T) {
 	if res.Action != forge.Unchanged || res.Number != 1 {
 		t.Errorf("second run: %+v", res.Result)
 	}
-	if reqs := e.gh.Requests(); len(reqs) > 2 || len(e.gh.Writes()) > 0 {
-		t.Errorf("re-running took %d API requests (budget 2, no writes):\n%s", len(reqs), forgetest.Describe(reqs))
+	if reqs := e.gh.Requests(); len(reqs) > 1 || len(e.gh.Writes()) > 0 {
+		t.Errorf("re-running took %d API requests (budget 1, no writes):\n%s", len(reqs), forgetest.Describe(reqs))
 	}
 	if e.git.Pushes() != pushes {
 		t.Errorf("re-running pushed again")

@@ -2,6 +2,7 @@ package github_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"sync"
 	"testing"
@@ -35,6 +36,10 @@ type env struct {
 	attempts int
 	// reviewers run inside proposal.Run (to race it).
 	reviewers []proposal.Reviewer
+	// timeout bounds a run (0: five minutes); replans collects the
+	// re-plans it reports.
+	timeout time.Duration
+	replans []string
 	// errs collects every error returned, for the leak check.
 	errs []string
 }
@@ -70,9 +75,10 @@ func (e *env) run() (*proposal.Result, error) {
 		e.errs = append(e.errs, err.Error())
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(e.timeout, 5*time.Minute))
 	defer cancel()
-	res, err := proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main", Forge: fg, Reviewers: e.reviewers})
+	res, err := proposal.Run(ctx, proposal.Options{Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main", Forge: fg, Reviewers: e.reviewers,
+		Progress: func(msg string) { e.replans = append(e.replans, msg) }})
 	if err != nil {
 		e.errs = append(e.errs, err.Error())
 	}

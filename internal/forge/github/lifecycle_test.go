@@ -88,7 +88,7 @@ func TestAutoMerge(t *testing.T) {
 		if said := strings.Contains(e.stderr.String(), "auto-merge is not enabled on pull request #1"); said == allowed {
 			t.Errorf("allowed=%v: stderr %q", allowed, e.stderr.String())
 		}
-		if len(e.gh.Requests()) > 6 {
+		if len(e.gh.Requests()) > 5 {
 			t.Errorf("allowed=%v: %d requests:\n%s", allowed, len(e.gh.Requests()), forgetest.Describe(e.gh.Requests()))
 		}
 	}

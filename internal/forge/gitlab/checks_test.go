@@ -15,7 +15,7 @@ func (e *env) checkReader() forge.CheckReader {
 }
 
 func TestChecksReadCommitStatuses(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, "", nil)
 	sha := strings.TrimSpace(forgetest.Git(t, e.dir, "rev-parse", "HEAD"))
 	for _, s := range []forgetest.CommitStatus{
 		{Name: "smoke", State: "running"},
@@ -36,7 +36,7 @@ func TestChecksReadCommitStatuses(t *testing.T) {
 }
 
 func TestChecksFollowPages(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, "", nil)
 	sha := strings.TrimSpace(forgetest.Git(t, e.dir, "rev-parse", "HEAD"))
 	for i := range 230 {
 		e.gl.SetStatus(sha, forgetest.CommitStatus{Name: fmt.Sprintf("job-%03d", i), State: "success"})

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
@@ -50,6 +52,11 @@ type Forge struct {
 	Remote *remote.Remote
 	// Notify is told what the user should know that is not an error.
 	Notify func(string)
+	// PipelineWait caps the wait for a new merge request's pipeline
+	// before auto-merge is set (DefaultPipelineWait when zero).
+	PipelineWait time.Duration
+	// Sleep pauses between looks for the pipeline; nil sleeps.
+	Sleep func(context.Context, time.Duration) error
 }
 
 // Name implements forge.Forge.
@@ -91,6 +98,11 @@ func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, er
 	return f.flow().Propose(ctx, p)
 }
 
+// Pending implements forge.Pending.
+func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
+	return f.flow().Pending(ctx, p)
+}
+
 // Withdraw implements forge.Forge: the target already matches, so the
 // open merge requests promoting to it are closed with a comment and the
 // promotion branch is deleted.
@@ -111,28 +123,44 @@ func (mergeRequests) Describe(mr *gl.BasicMergeRequest) forge.RequestInfo {
 	return forge.RequestInfo{URL: mr.WebURL, Number: int(mr.IID), Branch: mr.SourceBranch, Rollback: forge.IsRollback(mr.Description, mr.SourceBranch)}
 }
 
-// Find implements forge.Requests: the open merge request from p.Branch,
-// or else the open ones whose marker names the same target and app (to
-// supersede).
-func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, []*gl.BasicMergeRequest, error) {
-	opened := "opened"
-	mrs, _, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, &gl.ListProjectMergeRequestsOptions{State: &opened, SourceBranch: &p.Branch}, gl.WithContext(ctx))
+// ClosedAt implements forge.Requests.
+func (f mergeRequests) ClosedAt(ctx context.Context, p forge.Proposal, commit string) (bool, error) {
+	closed := "closed"
+	mrs, _, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, &gl.ListProjectMergeRequestsOptions{State: &closed, SourceBranch: &p.Branch, ListOptions: gl.ListOptions{PerPage: 100}}, gl.WithContext(ctx))
 	if err != nil {
-		return nil, nil, fmt.Errorf("look up the merge request for %s: %w", p.Branch, err)
+		return false, fmt.Errorf("look up closed merge requests for %s: %w", p.Branch, err)
 	}
-	if len(mrs) > 0 {
-		return mrs[0], nil, nil
+	for _, mr := range mrs {
+		if mr.SHA == commit {
+			return true, nil
+		}
 	}
+	return false, nil
+}
+
+// Find implements forge.Requests: it lists the open merge requests into
+// p.Base once and picks, locally, the one from p.Branch and the others
+// whose marker names the same target and app (to supersede). A project
+// GitLab does not know fails here, before anything is pushed, naming the
+// URL tried.
+func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMergeRequest, []*gl.BasicMergeRequest, error) {
+	var mine *gl.BasicMergeRequest
 	var others []*gl.BasicMergeRequest
+	opened := "opened"
 	opts := &gl.ListProjectMergeRequestsOptions{State: &opened, TargetBranch: &p.Base, ListOptions: gl.ListOptions{PerPage: 100}}
 	for page := int64(1); page <= maxListPages; page++ {
 		opts.Page = page
 		mrs, resp, err := f.API.MergeRequests.ListProjectMergeRequests(f.Project, opts, gl.WithContext(ctx))
 		if err != nil {
-			return nil, nil, fmt.Errorf("look up open merge requests into %s: %w", p.Base, err)
+			return nil, nil, f.projectError(fmt.Sprintf("look up open merge requests into %s", p.Base), err)
 		}
 		for _, mr := range mrs {
-			if forge.SameTarget(mr.Description, mr.SourceBranch, p) {
+			switch {
+			case mr.SourceBranch == p.Branch && (mr.SourceProjectID == 0 || mr.SourceProjectID == mr.TargetProjectID):
+				if mine == nil {
+					mine = mr
+				}
+			case forge.SameTarget(mr.Description, mr.SourceBranch, p):
 				others = append(others, mr)
 			}
 		}
@@ -140,7 +168,32 @@ func (f mergeRequests) Find(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 			break
 		}
 	}
-	return nil, others, nil
+	if mine != nil {
+		others = nil
+	}
+	return mine, others, nil
+}
+
+// projectError explains a 404 on the project: the path or the instance
+// is wrong, and which URL was tried.
+func (f *Forge) projectError(what string, err error) error {
+	if !notFound(err) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	tried := strings.TrimSuffix(f.API.BaseURL().String(), "/") + "/projects/" + url.PathEscape(f.Project)
+	return fmt.Errorf("%s: GitLab has no project %q at %s (404 Not Found): the project path comes from --repo, CI_PROJECT_PATH, or the origin remote with the instance's path removed; an instance served under a path needs --gitlab-url or GITLAB_URL (e.g. https://host/gitlab)", what, f.Project, tried)
+}
+
+// Fit implements forge.Requests: titles are cut to GitLab's 255
+// characters, the "Draft: " prefix of a draft included.
+func (mergeRequests) Fit(p forge.Proposal) (forge.Proposal, error) {
+	limit := forge.GitLabTitleLimit
+	if p.Request.Draft {
+		limit -= len(draftPrefix)
+	}
+	t, err := forge.FitTitle(p.Title, limit)
+	p.Title = t
+	return p, err
 }
 
 // Open implements forge.Requests: it creates the merge request with its
@@ -170,12 +223,15 @@ func (f mergeRequests) Open(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 	if status(err) == http.StatusConflict {
 		return f.existing(ctx, p)
 	}
+	if st := status(err); st == http.StatusBadRequest || st == http.StatusUnprocessableEntity {
+		return nil, fmt.Errorf("create: %w: %w", forge.ErrRejected, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}
 	mr := &created.BasicMergeRequest
 	if p.Request.AutoMerge {
-		f.autoMerge(ctx, mr)
+		f.autoMerge(ctx, mr, p.Commit)
 	}
 	return mr, nil
 }
@@ -191,7 +247,7 @@ func (f mergeRequests) existing(ctx context.Context, p forge.Proposal) (*gl.Basi
 	if mr == nil {
 		return nil, fmt.Errorf("GitLab says a merge request from %s exists, but none is open", p.Branch)
 	}
-	_, err = f.Update(ctx, mr, p)
+	_, err = f.Update(ctx, mr, p, true)
 	return mr, err
 }
 
@@ -212,12 +268,20 @@ func (f *Forge) userIDs(ctx context.Context, what string, names []string) []int6
 
 // Update implements forge.Requests: it brings an open merge request in
 // line with p in one call: title (keeping a draft prefix), description,
-// target branch and missing labels. It reports whether it wrote anything.
-func (f mergeRequests) Update(ctx context.Context, mr *gl.BasicMergeRequest, p forge.Proposal) (bool, error) {
+// target branch and missing labels. A push cancels auto-merge on GitLab,
+// so after one it is set again once the new pipeline exists; without a
+// push it is set only while the list answer shows a running pipeline. It
+// reports whether it wrote anything.
+func (f mergeRequests) Update(ctx context.Context, mr *gl.BasicMergeRequest, p forge.Proposal, pushed bool) (bool, error) {
 	opts := &gl.UpdateMergeRequestOptions{}
 	changed := false
-	if current, prefix := splitDraft(mr.Title); !forge.SameText(current, p.Title) {
-		title := prefix + p.Title
+	current, prefix := splitDraft(mr.Title)
+	want, err := forge.FitTitle(p.Title, forge.GitLabTitleLimit-len(prefix))
+	if err != nil {
+		return false, err
+	}
+	if !forge.SameText(current, want) {
+		title := prefix + want
 		opts.Title, changed = &title, true
 	}
 	if body := forge.RequestBody(p, forge.GitLabBodyLimit); !forge.SameText(mr.Description, body) {
@@ -235,8 +299,12 @@ func (f mergeRequests) Update(ctx context.Context, mr *gl.BasicMergeRequest, p f
 			return false, err
 		}
 	}
-	if p.Request.AutoMerge && !mr.MergeWhenPipelineSucceeds {
-		changed = f.autoMerge(ctx, mr) || changed
+	switch {
+	case !p.Request.AutoMerge:
+	case pushed:
+		changed = f.autoMerge(ctx, mr, p.Commit) || changed
+	case !mr.MergeWhenPipelineSucceeds && mr.DetailedMergeStatus == "ci_still_running":
+		changed = f.setAutoMerge(ctx, mr, "its pipeline") || changed
 	}
 	return changed, nil
 }
@@ -263,19 +331,6 @@ func missingLabels(have []string, want []string) []string {
 		}
 	}
 	return out
-}
-
-// autoMerge sets the merge request to merge when its pipeline succeeds.
-// When GitLab refuses, the user is told and the request stays open. It
-// reports whether auto-merge was set.
-func (f *Forge) autoMerge(ctx context.Context, mr *gl.BasicMergeRequest) bool {
-	yes := true
-	_, _, err := f.API.MergeRequests.AcceptMergeRequest(f.Project, mr.IID, &gl.AcceptMergeRequestOptions{AutoMerge: &yes, MergeWhenPipelineSucceeds: &yes}, gl.WithContext(ctx))
-	if err != nil {
-		f.notify("auto-merge is not set on merge request !%d (%v): it stays open for a manual merge", mr.IID, err)
-		return false
-	}
-	return true
 }
 
 // Close implements forge.Requests: it comments on a merge request and

@@ -89,14 +89,42 @@ func (r *Remote) client() (transport.Transport, *transport.Endpoint, error) {
 	return c, ep, nil
 }
 
-// transient reports whether a git operation may succeed if tried again.
+// transient reports whether a git operation may succeed if tried again:
+// a transient HTTP status or network failure (go-git wraps the HTTP
+// client's errors in plumbing.UnexpectedError, which does not unwrap),
+// or a branch that moved while it was being fetched.
 func transient(err error) bool {
 	var he *githttp.Err
 	if errors.As(err, &he) && he.Response != nil {
 		return retry.TransientStatus(he.Response.StatusCode)
 	}
-	return retry.Transient(err)
+	var ue *plumbing.UnexpectedError
+	if errors.As(err, &ue) {
+		return retry.Transient(ue.Err)
+	}
+	var moved *MovedError
+	return errors.As(err, &moved) || retry.Transient(err)
 }
+
+// MovedError is a fetch that lost a race: the branch moved between the
+// remote advertising its tip and sending it (git answers "not our ref"
+// to a want that is no longer a tip). Fetching again gets the new tip.
+type MovedError struct {
+	Branch string
+	// Was is the tip advertised first, Now the tip afterwards (zero when
+	// the branch was deleted).
+	Was, Now plumbing.Hash
+	// Err is the remote's answer to the fetch.
+	Err error
+}
+
+// Error implements error.
+func (e *MovedError) Error() string {
+	return fmt.Sprintf("branch %s moved on the remote while it was fetched (%s, now %s): %v", e.Branch, short(e.Was), describeHash(e.Now), e.Err)
+}
+
+// Unwrap returns gitrepo.ErrRefChanged and the remote's answer.
+func (e *MovedError) Unwrap() []error { return []error{gitrepo.ErrRefChanged, e.Err} }
 
 // do runs op with retries and describes failures with the remote's URL.
 func (r *Remote) do(ctx context.Context, what string, op func(context.Context) error) error {
@@ -237,7 +265,10 @@ func (r *Remote) fetchOnce(ctx context.Context, name plumbing.ReferenceName) (pl
 		if r.has(tip) {
 			return nil
 		}
-		return r.download(ctx, sess, adv, tip, 1)
+		if err := r.download(ctx, sess, adv, tip, 1); err != nil {
+			return r.movedWhileFetching(ctx, name, tip, err)
+		}
+		return nil
 	})
 	return tip, err
 }
@@ -257,6 +288,25 @@ func (r *Remote) Deepen(ctx context.Context, commit plumbing.Hash, depth int) er
 			return r.download(ctx, sess, adv, commit, depth)
 		})
 	})
+}
+
+// movedWhileFetching turns a failed download of want into a *MovedError
+// when the branch no longer points at want (the remote refuses a want
+// that stopped being a tip); other failures are returned as they are.
+func (r *Remote) movedWhileFetching(ctx context.Context, name plumbing.ReferenceName, want plumbing.Hash, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	var now plumbing.Hash
+	lerr := r.withUpload(ctx, func(_ transport.UploadPackSession, adv *packp.AdvRefs) error {
+		refs, err := advertised(adv)
+		now = refs[name]
+		return err
+	})
+	if lerr != nil || now == want {
+		return err
+	}
+	return &MovedError{Branch: name.Short(), Was: want, Now: now, Err: err}
 }
 
 // download asks the remote for want and everything it needs that the

@@ -100,6 +100,18 @@ func (r *Remote) sameChange(ctx context.Context, branch string, old, commit plum
 	return ta == tb && slices.Equal(pa, pb), nil
 }
 
+// Tip returns the branch's commit on the remote, "" when it has none.
+func (r *Remote) Tip(ctx context.Context, branch string) (string, error) {
+	refs, err := r.List(ctx)
+	if err != nil {
+		return "", err
+	}
+	if h := refs.Branch(branch); !h.IsZero() {
+		return h.String(), nil
+	}
+	return "", nil
+}
+
 // Remove deletes the remote promotion branch if it exists, with a lease
 // on the value it was seen at. It reports whether a branch was deleted.
 func (r *Remote) Remove(ctx context.Context, branch string) (bool, error) {

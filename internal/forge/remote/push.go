@@ -48,7 +48,15 @@ func (r *Remote) Push(ctx context.Context, u Update) error {
 	if u.New.IsZero() {
 		what = "delete " + u.Branch + " on"
 	}
-	return r.do(ctx, what, func(ctx context.Context) error { return r.pushOnce(ctx, u) })
+	err := r.do(ctx, what, func(ctx context.Context) error { return r.pushOnce(ctx, u) })
+	if err == nil || errors.Is(err, gitrepo.ErrRefChanged) || errors.Is(err, ErrNotPromotionBranch) {
+		return err
+	}
+	after := "deleted"
+	if !u.New.IsZero() {
+		after = "at " + short(u.New)
+	}
+	return fmt.Errorf("%w (left behind: branch %s on origin is as before or, if the last attempt landed, %s; run promote again to finish)", err, u.Branch, after)
 }
 
 // MoveBase implements forge.BaseMover: it fast-forwards base on the

@@ -7,9 +7,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -257,5 +259,48 @@ func TestFetchShowsProgress(t *testing.T) {
 	}
 	if !strings.Contains(progress.String(), "objects") {
 		t.Errorf("no progress shown: %q", progress.String())
+	}
+}
+
+// TestFetchRetriesABranchThatMovedMeanwhile: another run force-updates
+// the branch between the remote's advertisement and the download, so
+// git refuses the old tip ("not our ref"); the fetch starts over and
+// gets the new tip.
+func TestFetchRetriesABranchThatMovedMeanwhile(t *testing.T) {
+	srv, repo, r := setup(t)
+	ctx := context.Background()
+	base, err := r.Fetch(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch := "promote/staging-to-prod"
+	c1 := commitOn(t, repo, base, "tag: 2\n")
+	if err := r.Push(ctx, remote.Update{Branch: branch, New: c1}); err != nil {
+		t.Fatal(err)
+	}
+	other := commitOn(t, repo, base, "tag: 3\n")
+	if err := r.Push(ctx, remote.Update{Branch: "promote/other", New: other}); err != nil {
+		t.Fatal(err)
+	}
+	var moved atomic.Bool
+	srv.Before(func(req *http.Request) {
+		if req.Method == "POST" && strings.HasSuffix(req.URL.Path, "git-upload-pack") && moved.CompareAndSwap(false, true) {
+			forgetest.Git(t, srv.Dir("a/b"), "update-ref", "refs/heads/"+branch, other.String())
+			forgetest.Git(t, srv.Dir("a/b"), "update-ref", "-d", "refs/heads/promote/other")
+		}
+	})
+	dir := t.TempDir()
+	forgetest.Git(t, dir, "clone", "-q", "--no-local", "--single-branch", "-b", "main", srv.Dir("a/b"), ".")
+	fresh, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2 := &remote.Remote{Repo: fresh, Loc: r.Loc, Creds: r.Creds}
+	got, err := r2.Fetch(ctx, branch)
+	if err != nil {
+		t.Fatalf("fetch of a branch that moved meanwhile: %v", err)
+	}
+	if !moved.Load() || got != other {
+		t.Errorf("fetched %s (moved %v), want the new tip %s", got, moved.Load(), other)
 	}
 }

@@ -72,11 +72,16 @@ func (p Policy) backoff(n int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// sleep waits d, or returns the context's error if it ends first.
+// sleep waits d with the policy's Sleep, else Sleep.
 func (p Policy) sleep(ctx context.Context, d time.Duration) error {
 	if p.Sleep != nil {
 		return p.Sleep(ctx, d)
 	}
+	return Sleep(ctx, d)
+}
+
+// Sleep waits d, or returns the context's error if it ends first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -86,6 +91,15 @@ func (p Policy) sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Backoff is the jittered wait before retry number n (1-based).
+func (p Policy) Backoff(n int) time.Duration { return p.backoff(n) }
+
+// Wait waits d, or returns the context's error if it ends first.
+func (p Policy) Wait(ctx context.Context, d time.Duration) error { return p.sleep(ctx, d) }
+
+// Fits reports whether waiting d leaves the context's deadline intact.
+func (p Policy) Fits(ctx context.Context, d time.Duration) bool { return p.fits(ctx, d) }
 
 // fits reports whether waiting d leaves the context's deadline intact.
 func (p Policy) fits(ctx context.Context, d time.Duration) bool {
@@ -126,6 +140,10 @@ func (p Policy) Do(ctx context.Context, what string, transient func(error) bool,
 // Transient reports whether err is a network failure that may pass: a
 // connection reset or refused, an unexpected EOF, a timeout of one call.
 func Transient(err error) bool {
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return true
+	}
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -146,5 +147,45 @@ func TestDo(t *testing.T) {
 	err = p.Do(context.Background(), "push x", func(error) bool { return true }, func(context.Context) error { calls++; return io.ErrUnexpectedEOF })
 	if err == nil || calls != 3 || !strings.Contains(err.Error(), "push x: gave up after 3 attempts") {
 		t.Errorf("err %v after %d calls", err, calls)
+	}
+}
+
+// TestTransportRequestTimeout: a request that stalls is cut off after
+// the per-request timeout and tried again, instead of waiting for the
+// run's deadline; a body that stalls fails with the timeout named.
+func TestTransportRequestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	stall := func(http.ResponseWriter) { <-release }
+	srv, n := server(t, stall)
+	tr := &Transport{Policy: Policy{Sleep: func(context.Context, time.Duration) error { return nil }}, Timeout: 100 * time.Millisecond}
+	start := time.Now()
+	req, _ := http.NewRequest("POST", srv.URL+"/x", strings.NewReader("hello"))
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "hello" || atomic.LoadInt32(n) != 2 || time.Since(start) > 5*time.Second {
+		t.Errorf("body %q after %d attempts in %s", body, atomic.LoadInt32(n), time.Since(start))
+	}
+
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "partial")
+		w.(http.Flusher).Flush()
+		<-release
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) }) // before the servers close
+	resp, err = (&http.Client{Transport: tr}).Get(slow.URL + "/pack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var te *TimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "GET /pack: no complete answer within 100ms (see --request-timeout)") {
+		t.Errorf("stalled body: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,7 +21,27 @@ type Transport struct {
 	Policy Policy
 	// Next sends each attempt; nil uses http.DefaultTransport.
 	Next http.RoundTripper
+	// Timeout bounds each attempt, reading the response body included
+	// (--request-timeout): a stalled request fails with a *TimeoutError
+	// and is retried instead of eating the whole run's deadline. Zero
+	// leaves attempts bounded by the request's context only.
+	Timeout time.Duration
 }
+
+// TimeoutError is the error of an attempt that did not finish within
+// Transport.Timeout.
+type TimeoutError struct {
+	Method, Path string
+	After        time.Duration
+}
+
+// Error implements error.
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("%s %s: no complete answer within %s (see --request-timeout)", e.Method, e.Path, e.After)
+}
+
+// Timeout reports true: the error is a timeout of one call.
+func (e *TimeoutError) Timeout() bool { return true }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -39,7 +60,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			attempt = req.Clone(ctx)
 			attempt.Body, _ = replay()
 		}
-		resp, err := next.RoundTrip(attempt)
+		resp, err := t.attempt(next, attempt)
 		wait, why, ok := t.Policy.classify(resp, err, n)
 		if !ok || n >= t.Policy.attempts() || (replay == nil && req.Body != nil && req.Body != http.NoBody) || !t.Policy.fits(ctx, wait) || ctx.Err() != nil {
 			return resp, err
@@ -53,6 +74,50 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%s %s: %s, then %w", req.Method, req.URL.Path, why, err)
 		}
 	}
+}
+
+// attempt sends one attempt, bounded by t.Timeout until its body is
+// closed.
+func (t *Transport) attempt(next http.RoundTripper, req *http.Request) (*http.Response, error) {
+	if t.Timeout <= 0 {
+		return next.RoundTrip(req)
+	}
+	parent := req.Context()
+	ctx, cancel := context.WithTimeout(parent, t.Timeout)
+	timedOut := func() bool { return ctx.Err() != nil && parent.Err() == nil }
+	te := &TimeoutError{Method: req.Method, Path: req.URL.Path, After: t.Timeout}
+	resp, err := next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		if timedOut() {
+			return nil, te
+		}
+		return nil, err
+	}
+	resp.Body = &timedBody{ReadCloser: resp.Body, cancel: cancel, timedOut: timedOut, err: te}
+	return resp, nil
+}
+
+// timedBody ends an attempt's timer when the body is closed, and names
+// the timeout when reading it ran out of time.
+type timedBody struct {
+	io.ReadCloser
+	cancel   context.CancelFunc
+	timedOut func() bool
+	err      error
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.timedOut() {
+		err = b.err
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	defer b.cancel()
+	return b.ReadCloser.Close()
 }
 
 // replayable returns a function giving a fresh copy of the body, reading
