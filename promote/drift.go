@@ -49,6 +49,9 @@ func NewDrift(cfg *Config, req Request, trees Trees, patch bool) (*Drift, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckRenders(p, trees); err != nil {
+		return nil, err
+	}
 	if trees, err = trees.For(p.From, p.To); err != nil {
 		return nil, err
 	}

@@ -88,26 +88,43 @@ type HistoryRequest struct {
 // or a rebase; commits that changed only other files are skipped. The
 // current configuration is used for every commit.
 func History(cfg *Config, req HistoryRequest, commits iter.Seq2[EnvCommit, error]) ([]HistoryEntry, error) {
-	env, err := cfg.Lookup(req.Env)
-	if err != nil {
-		return nil, err
-	}
 	entries := []HistoryEntry{}
-	for c, err := range commits {
+	for e, err := range HistoryEntries(cfg, req, commits) {
 		if err != nil {
 			return nil, err
 		}
-		e := newEntry(c)
-		e.Changes, e.Notes = commitChanges(cfg, env, req.Apps, c)
-		if len(e.Changes) == 0 && len(e.Notes) == 0 {
-			continue
-		}
 		entries = append(entries, e)
-		if req.Limit > 0 && len(entries) == req.Limit || req.Until != nil && req.Until(e) {
-			break
-		}
 	}
 	return entries, nil
+}
+
+// HistoryEntries is History as a stream: each entry is yielded as soon as
+// the walk finds it and nothing is kept, so memory does not grow with the
+// length of the history. An error ends the stream.
+func HistoryEntries(cfg *Config, req HistoryRequest, commits iter.Seq2[EnvCommit, error]) iter.Seq2[HistoryEntry, error] {
+	return func(yield func(HistoryEntry, error) bool) {
+		env, err := cfg.Lookup(req.Env)
+		if err != nil {
+			yield(HistoryEntry{}, err)
+			return
+		}
+		n := 0
+		for c, err := range commits {
+			if err != nil {
+				yield(HistoryEntry{}, err)
+				return
+			}
+			e := newEntry(c)
+			e.Changes, e.Notes = commitChanges(cfg, env, req.Apps, c)
+			if len(e.Changes) == 0 && len(e.Notes) == 0 {
+				continue
+			}
+			n++
+			if !yield(e, nil) || req.Limit > 0 && n == req.Limit || req.Until != nil && req.Until(e) {
+				return
+			}
+		}
+	}
 }
 
 // newEntry fills an entry's metadata from the commit and its messages.

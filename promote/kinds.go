@@ -173,6 +173,7 @@ func planKinds(p *Plan, app string, prom Promotables, in planInput) error {
 	first, values := len(p.Changes), -1
 	for _, k := range kinds {
 		if k.copies && values < 0 {
+			dropRepeated(p, first)
 			values = len(p.Changes)
 			if err := checkValues(p.Changes[first:]); err != nil {
 				return err

@@ -22,13 +22,21 @@ func (p *Plan) Markdown() string {
 	b.WriteString(".\n\n")
 	p.forcedNote(&b)
 	p.gateTable(&b)
-	if p.Empty() {
+	if !p.Differs() && p.NotCompared {
+		fmt.Fprintf(&b, "%s: nothing to promote.\n", p.Matches())
+		for _, n := range p.Notes {
+			fmt.Fprintf(&b, "> %s\n", n)
+		}
+		return b.String()
+	}
+	if !p.Differs() {
 		fmt.Fprintf(&b, "%s already runs what %s runs: nothing to promote.\n", p.To, p.From)
 		return b.String()
 	}
 	p.imageTable(&b)
 	p.valueTable(&b)
 	p.fileList(&b)
+	p.unpromotableList(&b)
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "> %s\n", n)
 	}
@@ -47,7 +55,7 @@ func (p *Plan) hasApps() bool {
 func (p *Plan) imageTable(b *strings.Builder) {
 	apps := p.hasApps()
 	p.section(b, tableHeader(apps, "image", "old", "new"), func(c Change) bool { return c.Kind == KindImage }, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s |\n", Code(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""))
+		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s%s |\n", Code(c.Name), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), ""), downgradeNote(c))
 	})
 }
 
@@ -57,7 +65,7 @@ func (p *Plan) valueTable(b *strings.Builder) {
 	apps := p.hasApps()
 	keep := func(c Change) bool { return c.Kind != KindImage && c.Kind != KindFile }
 	p.section(b, tableHeader(apps, "kind", "name", "file", "old", "new"), keep, func(c Change) string {
-		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s | %s | %s |\n", c.Kind, Code(c.Name), Code(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"))
+		return appCell(apps, c) + fmt.Sprintf("| %s | %s | %s | %s | %s%s |\n", c.Kind, Code(c.Name), Code(c.File), mdValue(ShortValue(c.Old), "(added)"), mdValue(ShortValue(c.New), "(removed)"), downgradeNote(c))
 	})
 }
 
@@ -208,4 +216,30 @@ func (p *Plan) forcedNote(b *strings.Builder) {
 		fmt.Fprintf(b, "> - overrides %s: %s\n", v.Rule, mdText(v.Msg))
 	}
 	b.WriteString("\n")
+}
+
+// unpromotableList warns about what still differs after the change,
+// where promote cannot edit it.
+func (p *Plan) unpromotableList(b *strings.Builder) {
+	if len(p.Unpromotable) == 0 {
+		return
+	}
+	b.WriteString("> [!WARNING]\n> Still different after this change: promote cannot edit where these are set.\n>\n")
+	for _, u := range p.Unpromotable {
+		app := ""
+		if u.App != "" {
+			app = "[" + mdCell(u.App) + "] "
+		}
+		fmt.Fprintf(b, "> - %s%s differs (%s → %s) but promote cannot edit where it is set: %s (%s)\n",
+			app, Code(u.Name()), Code(u.Source), Code(u.Target), Code(u.Where), mdText(u.Why))
+	}
+	b.WriteString("\n")
+}
+
+// downgradeNote marks a change that lowers a version in tables.
+func downgradeNote(c Change) string {
+	if c.Downgrade {
+		return " ⚠️ **downgrade**"
+	}
+	return ""
 }

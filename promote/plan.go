@@ -2,6 +2,7 @@ package promote
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -47,6 +48,9 @@ type Change struct {
 	Source string `json:"source,omitempty"`
 	// At locates the value for every kind but kustomize images and files.
 	At *Locator `json:"at,omitempty"`
+	// Downgrade is set when New is a lower version than Old (semantic
+	// versions): the source is behind the target.
+	Downgrade bool `json:"downgrade,omitempty"`
 
 	// src is where New was read, for messages.
 	src from
@@ -69,6 +73,8 @@ type Plan struct {
 	To   string `json:"to"`
 	// Apps is the selection; empty means every app.
 	Apps []string `json:"apps,omitempty"`
+	// Only is the --only selection of kinds; empty means every kind.
+	Only []string `json:"only,omitempty"`
 	// SourceCommit is the commit the source was read at, when known.
 	SourceCommit string `json:"sourceCommit,omitempty"`
 	// SourceRev is the revision the source was read at when it is not
@@ -86,6 +92,17 @@ type Plan struct {
 	Gates []Gate `json:"gates,omitempty"`
 	// Dirs are the source and target directories the plan read.
 	Dirs []string `json:"-"`
+	// Unpromotable lists what the environments still render differently
+	// after the plan, where promote cannot edit it (see CheckRenders).
+	Unpromotable []Unpromotable `json:"unpromotable,omitempty"`
+	// NotCompared is set when the safety net could not render a source or
+	// target directory (see Notes): "already matches" is then not said.
+	NotCompared bool `json:"notCompared,omitempty"`
+	// dirApps is the app of each pair of Dirs.
+	dirApps []string
+	// unmatched maps a files: glob to the source directories of this edge
+	// where it matches no file.
+	unmatched map[string][]string
 	// Rollback is set when the plan returns To to its own state at the
 	// commit RollbackTo (From is then To).
 	Rollback   bool   `json:"rollback,omitempty"`
@@ -107,6 +124,9 @@ type Request struct {
 	To string
 	// Apps restricts a monorepo plan to these apps; empty means all.
 	Apps []string
+	// Only limits what travels to these kinds (OnlyKinds); empty means
+	// everything the configuration enables.
+	Only []string
 }
 
 // Trees are the filesystems planning reads: the source environment's and
@@ -124,10 +144,14 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	all := trees
 	if trees, err = trees.For(from.Name, to.Name); err != nil {
 		return nil, err
 	}
-	p := &Plan{From: from.Name, To: to.Name, Apps: req.Apps, Changes: []Change{}}
+	if err := checkOnly(req.Only); err != nil {
+		return nil, err
+	}
+	p := &Plan{From: from.Name, To: to.Name, Apps: req.Apps, Only: req.Only, Changes: []Change{}}
 	apps, err := selectApps(cfg, from, to, req.Apps, trees, p)
 	if err != nil {
 		return nil, err
@@ -135,14 +159,18 @@ func NewPlan(cfg *Config, req Request, trees Trees) (*Plan, error) {
 	if err := planApps(cfg, p, from, to, apps, trees); err != nil {
 		return nil, err
 	}
+	if err := noteUnmatched(cfg, p, apps, all); err != nil {
+		return nil, err
+	}
 	sortChanges(p.Changes)
+	markDowngrades(p.Changes)
 	return p, nil
 }
 
 // planApps plans each app's directories, apps in parallel, and merges
 // the results into p in app order.
 func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees Trees) error {
-	prom := cfg.PromotablesFor(to)
+	prom := cfg.PromotablesFor(to).Only(p.Only)
 	parts := make([]Plan, len(apps))
 	err := parallel.ForEach(len(apps), func(i int) error {
 		part := &parts[i]
@@ -154,10 +182,17 @@ func planApps(cfg *Config, p *Plan, from, to Environment, apps []string, trees T
 	if err != nil {
 		return err
 	}
-	for _, part := range parts {
+	for i, part := range parts {
 		p.Dirs = append(p.Dirs, part.Dirs...)
+		p.dirApps = append(p.dirApps, apps[i])
 		p.Changes = append(p.Changes, part.Changes...)
 		p.Notes = append(p.Notes, part.Notes...)
+		for g, dirs := range part.unmatched {
+			if p.unmatched == nil {
+				p.unmatched = map[string][]string{}
+			}
+			p.unmatched[g] = append(p.unmatched[g], dirs...)
+		}
 	}
 	return nil
 }
@@ -195,7 +230,24 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 	if err := requireDir(trees.Target, dst, p.To); err != nil {
 		return err
 	}
-	return planKinds(p, app, prom, planInput{trees: trees, dirs: newEnvDirs(trees, src, dst), src: src, dst: dst})
+	return planKinds(p, app, prom, planInput{trees: trees, dirs: newEnvDirs(trees, p.From, p.To, src, dst), src: src, dst: dst})
+}
+
+// dropRepeated removes the changes after first that edit a value an
+// earlier change already edits (an edge between a plain directory and an
+// overlay finds some container images twice): the first one wins.
+func dropRepeated(p *Plan, first int) {
+	seen := map[string]bool{}
+	kept := p.Changes[:first]
+	for _, c := range p.Changes[first:] {
+		key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", c.File, c.Line, c.Kind, c.Name)
+		if c.Line > 0 && seen[key] {
+			continue
+		}
+		seen[key] = true
+		kept = append(kept, c)
+	}
+	p.Changes = kept
 }
 
 // dropCopied removes the value changes in p.Changes[first:values] whose
@@ -246,12 +298,8 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 	switch {
 	case srcK == nil && dstK == nil:
 		return nil
-	case srcK == nil:
-		_, err = kustomize.Collect(dirs.src.FS, dirs.src.Path)
-		return err
-	case dstK == nil:
-		_, err = kustomize.Collect(dirs.dst.FS, dirs.dst.Path)
-		return err
+	case srcK == nil || dstK == nil:
+		return planAcross(p, app, dirs, dstK)
 	}
 	want, order := kustomize.Effective(srcK)
 	have := kustomize.Occurrences(dstK)
@@ -279,6 +327,13 @@ func planImages(p *Plan, app string, dirs envDirs) error {
 func planFiles(p *Plan, app string, globs []string, trees Trees, src, dst string) error {
 	for _, g := range globs {
 		matches, err := matchFiles(trees.Source, src, g)
+		if errors.Is(err, errNoMatch) {
+			if p.unmatched == nil {
+				p.unmatched = map[string][]string{}
+			}
+			p.unmatched[g] = append(p.unmatched[g], src)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -317,9 +372,51 @@ func matchFiles(fsys fs.FS, dir, glob string) ([]string, error) {
 		out = append(out, n)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("files: %q matches no file in %s", glob, dir)
+		return nil, fmt.Errorf("files: %q matches no file in %s: %w", glob, dir, errNoMatch)
 	}
 	return out, nil
+}
+
+// errNoMatch is a files: glob that matches no file in a directory.
+var errNoMatch = errors.New("no match")
+
+// noteUnmatched turns the files: globs that matched nothing in a source
+// directory of the plan into notes, when they match a file in some
+// environment (a file one environment lacks is normal); a glob that
+// matches nothing anywhere is an error (a typo).
+func noteUnmatched(cfg *Config, p *Plan, apps []string, all Trees) error {
+	globs := make([]string, 0, len(p.unmatched))
+	for g := range p.unmatched {
+		globs = append(globs, g)
+	}
+	slices.Sort(globs)
+	for _, g := range globs {
+		dirs := p.unmatched[g]
+		if !matchesSomewhere(cfg, apps, all, g) {
+			return fmt.Errorf("files: %q matches no file in %s, nor in any other environment of %s", g, strings.Join(dirs, ", "), cfg.File)
+		}
+		for _, d := range dirs {
+			p.Notes = append(p.Notes, fmt.Sprintf("files: %q matches no file in %s: nothing copied for it", g, d))
+		}
+	}
+	return nil
+}
+
+// matchesSomewhere reports whether glob matches a file in the directory
+// of some environment (and app).
+func matchesSomewhere(cfg *Config, apps []string, all Trees, glob string) bool {
+	for _, env := range cfg.Environments {
+		fsys, err := envTree(all.Source, env.Name)
+		if err != nil {
+			continue
+		}
+		for _, app := range apps {
+			if m, err := matchFiles(fsys, cfg.Dir(env, app), glob); err == nil && len(m) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func planFile(p *Plan, app string, trees Trees, src, dst, rel string) error {

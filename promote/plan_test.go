@@ -162,9 +162,9 @@ func TestNewPlanErrors(t *testing.T) {
 				}
 			}
 		}, Request{To: "prod"}, `environment "prod": directory envs/prod does not exist`},
-		{"no kustomization", pipeline, func(m fstest.MapFS) {
+		{"plain target, source does not build", pipeline, func(m fstest.MapFS) {
 			delete(m, "envs/prod/kustomization.yaml")
-		}, Request{To: "prod"}, "envs/prod: no kustomization"},
+		}, Request{To: "prod"}, "kustomize build envs/staging: accumulating resources"},
 		{"no from", pipeline, nil, Request{To: "dev"}, `environment "dev" has no from:`},
 		{"app without apps", pipeline, nil, Request{To: "prod", Apps: []string{"web"}}, "has no apps: section"},
 		{"copy kustomization", strings.Replace(pipeline, "config/*.properties", "*.yaml", 1), nil, Request{To: "prod"}, "kustomizations are not copied whole"},

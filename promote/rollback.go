@@ -50,6 +50,11 @@ func NewRollback(cfg *Config, req RollbackRequest, trees Trees) (*Plan, error) {
 		if err := planDir(p, app, appProm, trees, dir, dir); err != nil {
 			return nil, fmt.Errorf("roll back %s to %s: %w", env.Name, shortCommit(req.To), err)
 		}
+		if prom.ImagesEnabled() {
+			if err := rollbackEntries(p, app, trees, dir); err != nil {
+				return nil, err
+			}
+		}
 	}
 	sortChanges(p.Changes)
 	if p.NotRolledBack, err = notRolledBack(p, trees); err != nil {

@@ -171,3 +171,29 @@ func TestRollbackRendering(t *testing.T) {
 		t.Errorf("a promotion renders as a rollback: %q %q", promotion.Title(), promotion.Labels())
 	}
 }
+
+// TestRollbackRemovesAddedEntries rolls back a promotion that added an
+// images: entry: the kustomization is restored, so it renders as then.
+func TestRollbackRemovesAddedEntries(t *testing.T) {
+	cfg := mustConfig(t, "environments:\n  - {name: prod, path: envs/prod}\n")
+	then := "resources:\n  - ../base\ncomponents:\n# - ../components/debug\n"
+	past := fstest.MapFS{"envs/prod/kustomization.yaml": file(then)}
+	present := fstest.MapFS{"envs/prod/kustomization.yaml": file(then + "images:\n  - name: web\n    newTag: \"1.1\"\n")}
+	p := rollbackOf(t, cfg, RollbackRequest{Env: "prod", To: pastCommit}, past, present)
+	edits, err := Apply(p, Trees{Source: past, Target: present})
+	if err != nil || len(edits) != 1 {
+		t.Fatalf("edits %v, %v", edits, err)
+	}
+	if string(edits[0].Data) != then {
+		t.Errorf("after the rollback:\n%s\nwant it as it was:\n%s", edits[0].Data, then)
+	}
+	if p.Empty() || strings.Contains(p.Summary(), "nothing") {
+		t.Errorf("summary %q: the rollback changes the kustomization", p.Summary())
+	}
+	// With another edit since, the entry is kept and a note says so.
+	present["envs/prod/kustomization.yaml"] = file("namespace: b\n" + then + "images:\n  - name: web\n    newTag: \"1.1\"\n")
+	p = rollbackOf(t, cfg, RollbackRequest{Env: "prod", To: pastCommit}, past, present)
+	if !p.Empty() || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "image web was added since 89abcdef0123 but the file has other edits too") {
+		t.Errorf("changes %v, notes %q", p.Changes, p.Notes)
+	}
+}

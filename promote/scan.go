@@ -78,8 +78,8 @@ type envDirs struct {
 	src, dst *promotable.Dir
 }
 
-func newEnvDirs(trees Trees, src, dst string) envDirs {
-	both := [2]promotable.Dir{{FS: trees.Source, Path: src}, {FS: trees.Target, Path: dst}}
+func newEnvDirs(trees Trees, from, to, src, dst string) envDirs {
+	both := [2]promotable.Dir{{FS: trees.Source, Path: src, Env: from}, {FS: trees.Target, Path: dst, Env: to}}
 	return envDirs{src: &both[0], dst: &both[1]}
 }
 

@@ -53,7 +53,7 @@ func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, 
 		return nil, fmt.Errorf("%w: %s", ErrNoDir, dir)
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
-	d := &promotable.Dir{FS: fsys, Path: dir}
+	d := &promotable.Dir{FS: fsys, Path: dir, Env: env.Name}
 	if prom.ImagesEnabled() {
 		ks, err := d.Kustomizations()
 		if err != nil {
@@ -216,7 +216,10 @@ type EdgeStatus struct {
 	// what it would change (the plan).
 	Behind  bool     `json:"behind"`
 	Changes []Change `json:"changes"`
-	Notes   []string `json:"notes,omitempty"`
+	// Unpromotable lists what the two still render differently where
+	// promote cannot edit it (see CheckRenders).
+	Unpromotable []Unpromotable `json:"unpromotable,omitempty"`
+	Notes        []string       `json:"notes,omitempty"`
 	// Error says why the edge could not be planned.
 	Error string `json:"error,omitempty"`
 	// Gates are the gates of the promotion, when they were evaluated.
@@ -232,6 +235,21 @@ func (e EdgeStatus) Plan() *Plan { return e.plan }
 // order, and plans every pipeline edge. What cannot be read is reported
 // in the Error fields rather than stopping the rest.
 func NewStatus(cfg *Config, fsys fs.FS) *Status {
+	return NewStatusWith(cfg, fsys, StatusOptions{})
+}
+
+// StatusOptions tune NewStatusWith.
+type StatusOptions struct {
+	// NoRender skips the safety net (CheckRenders) on edges with nothing
+	// to promote: faster on large monorepos, but such an edge is then
+	// "up to date" without its renders compared.
+	NoRender bool
+}
+
+// NewStatusWith is NewStatus with options. An edge with nothing to
+// promote is checked with CheckRenders unless o.NoRender; an edge that is
+// behind is not (it is reported as behind either way).
+func NewStatusWith(cfg *Config, fsys fs.FS, o StatusOptions) *Status {
 	s := &Status{Environments: []EnvStatus{}, Pipeline: []EdgeStatus{}}
 	for _, env := range cfg.Environments {
 		s.Environments = append(s.Environments, envStatus(cfg, env, fsys))
@@ -239,11 +257,15 @@ func NewStatus(cfg *Config, fsys fs.FS) *Status {
 			continue
 		}
 		edge := EdgeStatus{From: env.From, To: env.Name, Changes: []Change{}}
-		p, err := NewPlan(cfg, Request{To: env.Name}, Trees{Source: fsys, Target: fsys})
+		trees := Trees{Source: fsys, Target: fsys}
+		p, err := NewPlan(cfg, Request{To: env.Name}, trees)
+		if err == nil && p.Empty() && !o.NoRender {
+			err = CheckRenders(p, trees)
+		}
 		if err != nil {
 			edge.Error = err.Error()
 		} else {
-			edge.Behind, edge.Changes, edge.Notes, edge.plan = !p.Empty(), p.Changes, p.Notes, p
+			edge.Behind, edge.Changes, edge.Notes, edge.Unpromotable, edge.plan = !p.Empty(), p.Changes, p.Notes, p.Unpromotable, p
 		}
 		s.Pipeline = append(s.Pipeline, edge)
 	}
@@ -280,7 +302,7 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 
 // Lagging reports whether some environment differs from its source.
 func (s *Status) Lagging() bool {
-	return slices.ContainsFunc(s.Pipeline, func(e EdgeStatus) bool { return e.Behind })
+	return slices.ContainsFunc(s.Pipeline, func(e EdgeStatus) bool { return e.Behind || len(e.Unpromotable) > 0 })
 }
 
 // Err joins the problems reading environments and planning edges, nil

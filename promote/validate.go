@@ -3,6 +3,7 @@ package promote
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/promotable"
@@ -74,7 +75,7 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 		c.Errors = append(c.Errors, err.Error())
 		return c
 	}
-	d := &promotable.Dir{FS: fsys, Path: c.Dir}
+	d := &promotable.Dir{FS: fsys, Path: c.Dir, Env: env.Name}
 	ks, err := d.Kustomizations()
 	if err != nil {
 		c.Errors = append(c.Errors, err.Error())
@@ -87,11 +88,8 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 			c.Images++
 		}
 	}
-	switch {
-	case err == nil && ks == nil:
-		c.Notes = append(c.Notes, c.Dir+": no kustomization, so it is not built (plain manifests)")
-	case err == nil:
-		c.build(fsys)
+	if err == nil {
+		c.build(fsys) // plain manifests are built as their YAML documents
 	}
 	if env.From != "" {
 		if scanErr != nil {
@@ -104,7 +102,14 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 			srcFS = fsys
 		}
 		for _, g := range cfg.PromotablesFor(env).Files {
-			if _, err := matchFiles(srcFS, srcDir, g); err != nil && exists(srcFS, srcDir) {
+			_, err := matchFiles(srcFS, srcDir, g)
+			switch {
+			case err == nil || !exists(srcFS, srcDir):
+			case errors.Is(err, errNoMatch):
+				// A file one environment lacks is a note; planning errs
+				// only when no environment has it.
+				c.Notes = append(c.Notes, "edge "+src.Name+" → "+env.Name+": "+strings.TrimSuffix(err.Error(), ": "+errNoMatch.Error()))
+			default:
 				c.Errors = append(c.Errors, "edge "+src.Name+" → "+env.Name+": "+err.Error())
 			}
 		}
@@ -113,10 +118,11 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 	return c
 }
 
-// build renders the check's directory with kustomize and records the
+// build renders the check's directory (kustomize, or the YAML documents
+// of a plain directory) and records the
 // resource count, or the build error and the file it names.
 func (c *Check) build(fsys fs.FS) {
-	r, err := kustomize.Render(fsys, c.Dir)
+	r, err := kustomize.RenderEnv(fsys, c.Dir)
 	var be *kustomize.BuildError
 	switch {
 	case errors.As(err, &be):

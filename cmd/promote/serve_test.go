@@ -306,8 +306,10 @@ func TestServeBombThenNormal(t *testing.T) {
 	if n := len(e.openPromotions()); n != 0 {
 		t.Fatalf("the bomb proposed %d requests", n)
 	}
-	if !strings.Contains(p.log.String(), "memory budget of 256 MiB") {
-		t.Errorf("the log does not say the job ran out of memory:\n%s", p.log.String())
+	// Either line of defence may stop it: the parser's alias limit
+	// refuses the file, or, past it, the job's memory budget ends it.
+	if log := p.log.String(); !strings.Contains(log, "memory budget of 256 MiB") && !strings.Contains(log, "expanding aliases makes more than") {
+		t.Errorf("the log says neither that the bomb was refused nor that the job ran out of memory:\n%s", log)
 	}
 	e.git.Commit(t, exRepo, exBranch, "prod: no bomb", map[string]string{
 		"envs/prod/bomb.yaml":          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: harmless\n",

@@ -38,10 +38,16 @@ func what(p *proposal.Result) string {
 	case forge.Unchanged:
 		return fmt.Sprintf("%s already proposes this (%s).", where, title)
 	case forge.Closed:
+		if p.Plan != nil && len(p.Plan.Unpromotable) > 0 {
+			return fmt.Sprintf("%s: nothing to propose; closed the stale %s.", p.Plan.Matches(), where)
+		}
 		return fmt.Sprintf("%s already matches its source: nothing to propose; closed the stale %s.", p.Plan.To, where)
 	}
 	if p.Plan != nil && p.Plan.Rollback {
 		return fmt.Sprintf("%s already runs what it ran then: nothing to roll back.", p.Plan.To)
+	}
+	if p.Plan != nil && len(p.Plan.Unpromotable) > 0 {
+		return p.Plan.Matches() + ": nothing to promote."
 	}
 	if p.Plan != nil {
 		return fmt.Sprintf("%s already runs what %s runs: nothing to promote.", p.Plan.To, p.Plan.From)

@@ -22,8 +22,9 @@ func addForgeFlags(cmd *cobra.Command, f *Factory, timeout *time.Duration) {
 	o := &f.ForgeOptions
 	fl.DurationVar(timeout, "timeout", defaultTimeout, "give up after `DURATION`, retries of pushes and API calls included")
 	fl.DurationVar(&o.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
-	fl.StringVar(&o.Repo, "repo", "", "`OWNER/NAME` (GitHub) or group/project path (GitLab) instead of the origin remote's")
-	fl.StringVar(&o.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL` (default $CI_SERVER_URL, else the origin's host)")
+	fl.StringVar(&o.Repo, "repo", "", "`OWNER/NAME` (GitHub, Gitea) or group/project path (GitLab) instead of the origin remote's")
+	fl.StringVar(&o.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL`, with the path it is served under (default $GITLAB_URL, $CI_SERVER_URL, else the origin's host)")
+	fl.StringVar(&o.GiteaURL, "gitea-url", "", "Gitea or Forgejo server `URL`, with the path it is served under (default $GITEA_URL, else the origin's host)")
 	fl.StringVar(&o.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
 	fl.StringVar(&o.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
 	fl.StringVar(&o.AppInstallation, "github-app-installation", "", "the app installation's `ID` (default $GITHUB_APP_INSTALLATION_ID, else looked up from the repository)")

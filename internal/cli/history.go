@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/spf13/cobra"
 
@@ -88,25 +89,47 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.stats.on {
 		return runStats(f, o)
 	}
-	ws, err := f.Workspace()
+	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
 	if err != nil {
 		return err
 	}
-	res, err := ws.History(workspace.HistoryRequest{HistoryRequest: promote.HistoryRequest{Env: o.env, Apps: o.apps, Limit: o.limit},
-		Ref: o.ref, RefGiven: o.refSet, AllParents: o.allParents})
-	if err != nil {
-		return err
+	entries := promote.HistoryEntries(w.Config, promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}, w.Commits)
+	res := &historyResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
+	var n int
+	switch o.out.format {
+	case "json", "markdown":
+		if res.Entries, err = collect(entries); err != nil {
+			return err
+		}
+		n = len(res.Entries)
+	default:
+		// Text is written as the walk finds each entry.
+		if n, err = report.HistoryText(f.Stdout, res, entries); err != nil {
+			return err
+		}
 	}
-	if res.Shallow != "" {
-		fmt.Fprintf(f.Stderr, "note: the history shown %s\n", res.Shallow)
+	if o.limit == 0 || n < o.limit {
+		if err := noteShallow(f, w, "the history shown"); err != nil {
+			return err
+		}
 	}
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, res)
 	case "markdown":
 		report.HistoryMarkdown(f.Stdout, res)
-	default:
-		report.HistoryText(f.Stdout, res)
 	}
 	return nil
+}
+
+// collect gathers a stream of entries.
+func collect(entries iter.Seq2[promote.HistoryEntry, error]) ([]promote.HistoryEntry, error) {
+	out := []promote.HistoryEntry{}
+	for e, err := range entries {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

@@ -56,8 +56,12 @@ func NewFactory() *Factory {
 }
 
 // MainWith runs the process's arguments with f, stopping on an
-// interrupt, and returns the exit code.
+// interrupt, and returns the exit code. What libraries print straight to
+// the process's standard error (kustomize's warnings) goes through
+// dedupeStderr: each distinct warning once.
 func MainWith(f *Factory) int {
+	_, wait := dedupeStderr()
+	defer wait()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])

@@ -19,6 +19,7 @@ type planOptions struct {
 	ref      string
 	exitCode bool
 	rendered bool
+	noRender bool
 	fetch    bool
 }
 
@@ -36,8 +37,9 @@ is read from its branch (the local one, else origin/<branch>).`,
 		Example: `  promote plan --to prod
   promote plan --to prod --from dev --app web
   promote plan --to prod --ref origin/main -o json
-  promote plan --to prod --exit-code   # exit 2 when there is something to promote, 3 when gates hold it back
+  promote plan --to prod --exit-code   # exit 2 when the environments still differ, 3 when gates hold it back
   promote plan --to prod --rendered    # and the diff of kustomize build, per resource
+  promote plan --to prod --only images # what a container-only promotion would change
   promote plan --to prod --fetch       # environments on branches: fetch them from origin first`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,7 +49,8 @@ is read from its branch (the local one, else origin/<branch>).`,
 	o.sel.register(cmd)
 	o.out.register(cmd, "text", "json", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan from the commit `REV` instead of the working directory")
-	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when there is something to promote, 3 when gates hold it back, 0 when nothing")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when the environments differ (promotable or not), 3 when gates hold it back, 0 when not")
+	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not render the environments to compare what promote cannot edit (faster on large monorepos)")
 	cmd.Flags().BoolVar(&o.rendered, "rendered", false, "also show the per-resource diff of the target's kustomize build before and after")
 	addFetchFlag(cmd, &o.fetch)
 	return cmd
@@ -76,6 +79,12 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.noRender {
+		plan.NotCompared = true
+		plan.Notes = append(plan.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
+	} else if err := promote.CheckRenders(plan, trees); err != nil {
+		return err
+	}
 	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, trees, tip); err != nil {
 		return err
 	}
@@ -90,7 +99,7 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 		return err
 	}
 	switch {
-	case !o.exitCode || plan.Empty():
+	case !o.exitCode || !plan.Differs():
 		return nil
 	case promote.GatesHold(plan.Gates):
 		return &ExitError{Code: ExitGated}

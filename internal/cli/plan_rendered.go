@@ -39,7 +39,7 @@ func writeRenderedPlan(f *Factory, o *planOptions, cfg *promote.Config, plan *pr
 	switch {
 	case gate != nil:
 		return &ExitError{Code: ExitFailure, Err: gate}
-	case o.exitCode && !plan.Empty():
+	case o.exitCode && plan.Differs():
 		return &ExitError{Code: ExitChanges}
 	}
 	return nil

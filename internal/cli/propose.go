@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/progress"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
 )
@@ -35,6 +36,8 @@ type proposeFlags struct {
 	skipValidation bool
 	// noRender skips building the target: no validation, no rendered diff.
 	noRender bool
+	// quiet hides the progress shown on a terminal.
+	quiet bool
 }
 
 // proposeUsage words the shared flags for one command.
@@ -52,6 +55,7 @@ func (p *proposeFlags) register(cmd *cobra.Command, f *Factory, u proposeUsage) 
 	fl.BoolVar(&p.dryRun, "dry-run", false, u.dryRun)
 	fl.BoolVar(&p.skipValidation, "skip-validation", false, u.skipValidation)
 	fl.BoolVar(&p.noRender, "no-render", false, "do not build the target: no validation, no rendered diff (for very large changes; the body says so)")
+	fl.BoolVarP(&p.quiet, "quiet", "q", false, "print no progress on stderr (progress is shown only on a terminal, for work over a second)")
 }
 
 // options opens what the flags name: the workspace, the forge and the
@@ -74,11 +78,16 @@ func (p *proposeFlags) options(f *Factory) (proposal.Options, error) {
 
 // rendered is the reviewer that builds the target after the change,
 // validating it unless --skip-validation.
-func (p *proposeFlags) rendered() proposal.Reviewer {
+// On a terminal, unless --quiet, it shows how many directories are built.
+func (p *proposeFlags) rendered(f *Factory) proposal.Reviewer {
 	if p.noRender {
 		return review.NotRendered
 	}
-	return review.Rendered(review.Options{SkipValidation: p.skipValidation})
+	o := review.Options{SkipValidation: p.skipValidation}
+	if f.StderrTerminal && !p.quiet {
+		o.Progress = progress.New(f.Stderr, "rendering", f.Now).Report
+	}
+	return review.Rendered(o)
 }
 
 // context bounds cmd's context by --timeout.

@@ -31,7 +31,7 @@ func (o *runOptions) review(ctx context.Context, f *Factory, opts *proposal.Opti
 	} else {
 		opts.Plan = review.Policy(ctx, opts.Plan, src, reason)
 	}
-	opts.Reviewers = append(opts.Reviewers, o.rendered())
+	opts.Reviewers = append(opts.Reviewers, o.rendered(f))
 	return nil
 }
 

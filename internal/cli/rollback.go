@@ -77,7 +77,7 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	req := proposal.RollbackRequest{Env: o.env, Apps: o.apps, To: o.to, Steps: o.steps, Deepen: proposal.Deepener(ctx, opts.Forge)}
-	opts.PlanTrees, opts.Reviewers = proposal.Rollback(opts.Workspace, req), []proposal.Reviewer{o.rendered()}
+	opts.PlanTrees, opts.Reviewers = proposal.Rollback(opts.Workspace, req), []proposal.Reviewer{o.rendered(f)}
 	res, err := proposal.Run(ctx, opts)
 	if err != nil {
 		return err

@@ -34,6 +34,21 @@ parent, up to the repository's top.`,
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f, nil), newRollbackCmd(f, nil), newDiffCmd(f), newVerifyCmd(f))
 	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newServeJobCmd(f), newSetImageCmd(f, nil), newActionCmd(f), newInitCmd(f))
 	root.AddCommand(newFreezeCmd(f), newUnfreezeCmd(f))
+	addCompletionExamples(root)
 	annotateErrors(f, root)
 	return root
+}
+
+// addCompletionExamples creates cobra's completion command now, rather
+// than when the command line is parsed, so its help shows examples like
+// every other command's.
+func addCompletionExamples(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(promote completion bash)
+  promote completion zsh > "${fpath[1]}/_promote"
+  promote completion fish > ~/.config/fish/completions/promote.fish`
+		}
+	}
 }

@@ -41,7 +41,7 @@ already matches, a stale promotion branch is removed. When the target
 environment lives on a branch (branch: in promote.yaml), the proposal
 builds on that branch's tip and targets it.
 
-With --forge github or gitlab (auto picks them from the origin remote or
+With --forge github, gitlab or gitea (auto picks them from the origin remote or
 CI, and local when there is no remote) the plan is made on origin's base
 branch, the branch is pushed to origin and one pull or merge request is
 opened, or updated when it exists; when the target already matches, the
@@ -58,6 +58,8 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --from staging@v2026.11.30      # what staging ran at a tag (a release set)
   promote run --to prod --from 'staging@{2026-11-30T10:00Z}'
   promote run --to prod --skip-validation
+  promote run --to prod --only images          # container images only
+  promote run --to prod --only files,helm      # configuration only
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -91,8 +93,14 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		return err
 	}
 	opts.Plan = proposal.Promotion(o.sel.request())
+	if o.noRender {
+		opts.Plan = proposal.PromotionNotRendered(o.sel.request())
+	}
 	if rev != "" {
 		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
+		if !o.noRender {
+			opts.PlanTrees = proposal.CheckRenders(opts.PlanTrees)
+		}
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
@@ -203,10 +211,10 @@ func describeAction(res *proposal.Result) string {
 	case forge.Unchanged:
 		return fmt.Sprintf("%s is up to date at %s: nothing changed", res.Branch, short)
 	case forge.Closed:
-		return fmt.Sprintf("%s already matches %s: removed stale %s", res.Plan.To, res.Plan.From, res.Branch)
+		return fmt.Sprintf("%s: removed stale %s", res.Plan.Matches(), res.Branch)
 	}
 	if res.Plan.Empty() {
-		return fmt.Sprintf("%s already matches %s: nothing to propose", res.Plan.To, res.Plan.From)
+		return fmt.Sprintf("%s: nothing to propose", res.Plan.Matches())
 	}
 	return fmt.Sprintf("dry run: would propose %s on %s", res.Branch, res.Base)
 }

@@ -28,8 +28,15 @@ func newSetImageCmd(f *Factory, runF func(*setImageOptions) error) *cobra.Comman
 CI records what it just pushed: NAME is an image of the environment's
 kustomizations (its images: name, or the last segment of it when that is
 unique: web for ghcr.io/acme/web), IMAGE[:TAG][@DIGEST] what it should
-run. Every entry for the image in the environment is edited
-byte-minimally.
+run. Arguments read as ` + "`kustomize edit set image`" + ` reads them: IMAGE
+becomes the entry's newName (kept even when it equals NAME; without
+NAME= newName is cleared), "*" keeps the entry's current name, tag or
+digest (web=*:1.5.0), and a part not given is cleared. Every entry for
+the image in the environment is edited byte-minimally; an image no
+entry sets is set where the planner reads it (plain manifests, patch
+files, inline patches, Helm image blocks), else an images: entry is added to the
+environment's kustomization. Names, tags and digests are checked by
+their grammar before anything is written.
 
 By default the change is proposed like a promotion, from "build": one
 commit on promote/build-to-<env> and a pull or merge request (merging it
@@ -38,6 +45,8 @@ With --direct the commit goes straight onto the base branch (for dev
 environments without review): a compare-and-swap of the branch, retried
 when someone else pushed meanwhile, never a force push.`,
 		Example: `  promote set-image --env dev web=ghcr.io/acme/web:3f2a1c9
+  promote set-image --env dev quay.io/x/server=quay.io/x/server:v1.1.0   # CI form: newName kept
+  promote set-image --env dev 'web=*:1.5.0'                              # tag only
   promote set-image --env dev --direct web=ghcr.io/acme/web:3f2a1c9 worker=ghcr.io/acme/worker@sha256:9b1f...
   promote set-image --env dev --app web --image web=ghcr.io/acme/web:1.5.0 --dry-run -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -82,7 +91,7 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
-	opts.Plan, opts.Reviewers = proposal.SetImage(o.env, o.app, sets), []proposal.Reviewer{o.rendered()}
+	opts.Plan, opts.Reviewers = proposal.SetImage(o.env, o.app, sets), []proposal.Reviewer{o.rendered(f)}
 	var res *proposal.Result
 	if o.direct {
 		res, err = proposal.Direct(ctx, opts)

@@ -12,6 +12,7 @@ import (
 type statusOptions struct {
 	ref      string
 	exitCode bool
+	noRender bool
 	out      output
 }
 
@@ -35,6 +36,7 @@ which images. It reads the working directory, or a commit with --ref.`,
 	}
 	cmd.Flags().StringVar(&o.ref, "ref", "", "read the commit `REV` instead of the working directory")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 2 when an environment lags its source, 0 when none does")
+	cmd.Flags().BoolVar(&o.noRender, "no-render", false, "do not compare what environments with nothing to promote render (faster on large monorepos)")
 	o.out.register(cmd, "text", "json", "markdown")
 	return cmd
 }
@@ -51,7 +53,7 @@ func runStatus(ctx context.Context, f *Factory, o *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	st := promote.NewStatus(cfg, tree)
+	st := promote.NewStatusWith(cfg, tree, promote.StatusOptions{NoRender: o.noRender})
 	var behind []string
 	for _, e := range st.Pipeline {
 		behind = append(behind, e.To)

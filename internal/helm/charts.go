@@ -29,7 +29,7 @@ func (Charts) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 		return nil, err
 	}
 	err = d.ManifestDocuments([]string{"Application", "HelmRelease"}, func(f string, i int, root *yaml.Node) {
-		out = append(out, manifestCharts(f, i, root)...)
+		out = append(out, ManifestCharts(f, i, root)...)
 	})
 	if err != nil {
 		return nil, err
@@ -67,9 +67,9 @@ func kustomizeCharts(d *promotable.Dir) ([]promotable.Found, error) {
 	return out, nil
 }
 
-// manifestCharts reads an Argo CD Application's or a Flux HelmRelease's
-// chart versions.
-func manifestCharts(file string, doc int, root *yaml.Node) []promotable.Found {
+// ManifestCharts reads the chart versions of a manifest, an Argo CD
+// Application's or a Flux HelmRelease's (nil for other kinds).
+func ManifestCharts(file string, doc int, root *yaml.Node) []promotable.Found {
 	api, kind := promotable.Scalar(root, "apiVersion"), promotable.Scalar(root, "kind")
 	switch {
 	case kind == "Application" && strings.HasPrefix(api, "argoproj.io/"):
@@ -77,14 +77,27 @@ func manifestCharts(file string, doc int, root *yaml.Node) []promotable.Found {
 	case kind == "HelmRelease" && strings.HasPrefix(api, "helm.toolkit.fluxcd.io/"):
 		spec := promotable.Lookup(root, yamledit.Path{yamledit.Key("spec"), yamledit.Key("chart"), yamledit.Key("spec")})
 		p := yamledit.Path{yamledit.Key("spec"), yamledit.Key("chart"), yamledit.Key("spec"), yamledit.Key("version")}
-		if f, ok := chart(file, doc, spec, "version", promotable.Scalar(spec, "chart"), p); ok {
+		name := promotable.Scalar(spec, "chart")
+		key := name
+		if name == "" {
+			// A patch that only pins the version (Flux's per-environment
+			// overlays): known by the release it patches.
+			meta := promotable.Child(root, "metadata")
+			name = promotable.Scalar(meta, "name")
+			key = "HelmRelease " + promotable.Scalar(meta, "namespace") + "/" + name
+		}
+		if f, ok := chart(file, doc, spec, "version", name, p); ok {
+			f.Key = key
 			return []promotable.Found{f}
 		}
 	}
 	return nil
 }
 
-// applicationCharts reads spec.source and each of spec.sources.
+// applicationCharts reads spec.source and each of spec.sources. Sources
+// are paired by what they are, not by repoURL alone: a values source by
+// its ref, a chart by its name, a Git path source by its repoURL (and its
+// path when the Application has several path sources on one repoURL).
 func applicationCharts(file string, doc int, root *yaml.Node) []promotable.Found {
 	var out []promotable.Found
 	spec := promotable.Child(root, "spec")
@@ -94,19 +107,46 @@ func applicationCharts(file string, doc int, root *yaml.Node) []promotable.Found
 			out = append(out, f)
 		}
 	}
-	if seq := promotable.Child(spec, "sources"); seq != nil && seq.Kind == yaml.SequenceNode {
-		for _, src := range seq.Content {
-			field, value := "chart", promotable.Scalar(src, "chart")
-			if value == "" {
-				field, value = "repoURL", promotable.Scalar(src, "repoURL")
-			}
-			p := yamledit.Path{yamledit.Key("spec"), yamledit.Key("sources"), yamledit.Item(field, value), yamledit.Key("targetRevision")}
-			if f, ok := chart(file, doc, src, "targetRevision", sourceName(src), p); ok {
-				out = append(out, f)
-			}
+	seq := promotable.Child(spec, "sources")
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return out
+	}
+	paths := map[string]int{}
+	for _, src := range seq.Content {
+		if sourceField(src) == "path" {
+			paths[promotable.Scalar(src, "repoURL")]++
 		}
 	}
+	for _, src := range seq.Content {
+		field := sourceField(src)
+		value := promotable.Scalar(src, field)
+		p := yamledit.Path{yamledit.Key("spec"), yamledit.Key("sources"), yamledit.Item(field, value), yamledit.Key("targetRevision")}
+		f, ok := chart(file, doc, src, "targetRevision", sourceName(src), p)
+		if !ok {
+			continue
+		}
+		switch repo := promotable.Scalar(src, "repoURL"); {
+		case field == "ref":
+			f.Key, f.Name = repo+" ref="+value, sourceName(src)+" (ref "+value+")"
+		case field == "path" && paths[repo] > 1:
+			f.Key = repo + " path=" + value
+		case field == "path":
+			f.Key = repo + " path"
+		}
+		out = append(out, f)
+	}
 	return out
+}
+
+// sourceField is the field that tells an Argo CD source apart among the
+// Application's sources: ref, chart, path, else repoURL.
+func sourceField(src *yaml.Node) string {
+	for _, f := range []string{"ref", "chart", "path"} {
+		if promotable.Scalar(src, f) != "" {
+			return f
+		}
+	}
+	return "repoURL"
 }
 
 // sourceName is a chart's name, or a git source's repoURL.

@@ -41,7 +41,7 @@ var imageFields = []string{"repository", "tag", "digest"}
 func (v Values) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 	var out []promotable.Found
 	for _, vf := range v.Files {
-		file := path.Join(d.Path, vf.File)
+		file := path.Join(d.Path, d.Expand(vf.File))
 		docs, err := d.Documents(file)
 		if promotable.IsNotExist(err) {
 			return nil, fmt.Errorf("helm: values file %s does not exist", file)
@@ -116,7 +116,7 @@ func kindName(n *yaml.Node) string {
 // to the target's file when the mapping that holds it exists there.
 func (v Values) Add(target *promotable.Dir, src promotable.Found) (promotable.Found, bool, error) {
 	rel, p, _ := strings.Cut(src.Key, "#")
-	file := path.Join(target.Path, rel)
+	file := path.Join(target.Path, target.Expand(rel))
 	docs, err := target.Documents(file)
 	if err != nil {
 		return promotable.Found{}, false, err

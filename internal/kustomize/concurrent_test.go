@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 )
 
 // TestRenderConcurrently builds many overlays at once, as the validation
@@ -50,4 +52,44 @@ func renderBytes(t *testing.T, fsys fstest.MapFS, dir string) []byte {
 		b.WriteString("---\n")
 	}
 	return b.Bytes()
+}
+
+// TestSchemaSettingBuildsRunAlone builds overlays that set kustomize's
+// process-wide OpenAPI schema (openapi: path) among ones that do not,
+// concurrently: every build matches its serial build, and the default
+// schema is back afterwards, as for a fresh kustomize process.
+func TestSchemaSettingBuildsRunAlone(t *testing.T) {
+	fsys := environment(2)
+	const overlays = 6
+	for i := range overlays {
+		extra := ""
+		if i%2 == 0 {
+			extra = "openapi:\n  path: schema.json\n"
+			fsys[fmt.Sprintf("env%02d/schema.json", i)] = &fstest.MapFile{Data: []byte(`{"definitions": {}}`)}
+		}
+		fsys[fmt.Sprintf("env%02d/kustomization.yaml", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
+			"%snamespace: ns-%02d\nresources: [../prod]\nimages:\n- name: registry.example/app-01\n  newTag: \"9.%d\"\n", extra, i, i))}
+	}
+	def := openapi.GetSchemaVersion()
+	want := make([][]byte, overlays)
+	for i := range overlays {
+		want[i] = renderBytes(t, fsys, fmt.Sprintf("env%02d", i))
+		if v := openapi.GetSchemaVersion(); v != def {
+			t.Fatalf("after building env%02d the schema is %q, want the default %q", i, v, def)
+		}
+	}
+	var wg sync.WaitGroup
+	got := make([][]byte, overlays*3)
+	for j := range got {
+		wg.Go(func() { got[j] = renderBytes(t, fsys, fmt.Sprintf("env%02d", j%overlays)) })
+	}
+	wg.Wait()
+	for j, g := range got {
+		if !bytes.Equal(g, want[j%overlays]) {
+			t.Fatalf("concurrent build %d of env%02d differs from the serial build", j, j%overlays)
+		}
+	}
+	if v := openapi.GetSchemaVersion(); v != def {
+		t.Errorf("after the builds the schema is %q, want the default %q", v, def)
+	}
 }

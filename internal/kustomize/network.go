@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -168,4 +169,23 @@ func MapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// setsSchema reports whether the kustomization data has a top-level
+// openapi: field (which sets kustomize's process-wide schema).
+func setsSchema(data []byte) bool {
+	if !bytes.Contains(data, []byte("openapi")) {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "openapi" {
+			return true
+		}
+	}
+	return false
 }

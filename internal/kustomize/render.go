@@ -1,15 +1,18 @@
 package kustomize
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 )
 
 // ResourceID identifies a rendered resource.
@@ -71,9 +74,14 @@ type BuildError struct {
 	File string
 	// Msg is kustomize's message, with paths relative to the tree's root.
 	Msg string
+	// Plain is set for a directory without a kustomization (RenderPlain).
+	Plain bool
 }
 
 func (e *BuildError) Error() string {
+	if e.Plain {
+		return fmt.Sprintf("build %s (plain manifests): %s", e.Dir, e.Msg)
+	}
 	return fmt.Sprintf("kustomize build %s: %s", e.Dir, e.Msg)
 }
 
@@ -87,34 +95,71 @@ func (e *BuildError) Error() string {
 // *BuildError; a file over the limits of safeyaml (or a render reading
 // more than MaxRenderBytes) is refused before kustomize parses it, with
 // a *fileerr.Error naming it.
+//
+// Builds run concurrently, except those of kustomizations with an
+// openapi: field: kustomize keeps the schema it sets in a process-wide
+// variable, so such a build runs alone and the default schema is put
+// back after it, as a fresh kustomize process would have it.
 func Render(fsys fs.FS, dir string) (*Rendering, error) {
+	schemaMu.RLock()
+	r, exclusive, err := render(fsys, dir, false)
+	schemaMu.RUnlock()
+	if !exclusive {
+		return r, err
+	}
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
+	defer openapi.ResetOpenAPI()
+	r, _, err = render(fsys, dir, true)
+	return r, err
+}
+
+// schemaMu is held for reading by builds and for writing by a build that
+// sets kustomize's process-wide OpenAPI schema.
+var schemaMu sync.RWMutex
+
+// errNeedsSchema stops a shared build that met an openapi: field.
+var errNeedsSchema = errors.New("kustomization sets the OpenAPI schema")
+
+// render builds dir. Unless exclusive, it stops at the first
+// kustomization with an openapi: field and reports that it must be built
+// alone.
+func render(fsys fs.FS, dir string, exclusive bool) (*Rendering, bool, error) {
 	dir = path.Clean(dir)
 	t := NewTreeFileSystem(fsys)
 	var dropped droppedSet
+	var needsSchema atomic.Bool
 	t.rewrite = func(name string, data []byte) ([]byte, error) {
 		if !slices.Contains(FileNames, path.Base(name)) {
 			return data, nil
+		}
+		if !exclusive && setsSchema(data) {
+			needsSchema.Store(true)
+			return nil, errNeedsSchema
 		}
 		out, nr := stripNetwork(name, data)
 		dropped.add(nr)
 		return out, nil
 	}
 	m, err := kustomizer().Run(t, dir)
+	if needsSchema.Load() {
+		return nil, true, nil
+	}
 	if err != nil {
 		if refused := t.Refused(); refused != nil {
-			return nil, refused
+			return nil, false, refused
 		}
-		return nil, buildError(fsys, dir, err)
+		return nil, false, buildError(fsys, dir, err)
 	}
 	r := &Rendering{Dir: dir, NotRendered: dropped.list()}
 	for _, res := range m.Resources() {
 		y, err := res.AsYAML()
 		if err != nil {
-			return nil, &BuildError{Dir: dir, Msg: fmt.Sprintf("encode %s: %v", idOf(res), err)}
+			return nil, false, &BuildError{Dir: dir, Msg: fmt.Sprintf("encode %s: %v", idOf(res), err)}
 		}
 		r.Resources = append(r.Resources, Resource{ID: idOf(res), YAML: y})
 	}
-	return r, nil
+	return r, false, nil
 }
 
 // kustomizer is built per render: krusty's Kustomizer keeps state per run.

@@ -37,15 +37,15 @@ var containerLists = []string{"initContainers", "containers"}
 // Scan implements promotable.Scanner: the images of the directory's
 // manifest files (promotable.Dir.ManifestFiles), patches first.
 func (Images) Scan(d *promotable.Dir) ([]promotable.Found, error) {
-	files, err := d.ManifestFiles()
-	if err != nil || len(files) == 0 {
-		return nil, err
-	}
 	set, err := transformed(d)
 	if err != nil {
 		return nil, err
 	}
-	var out []promotable.Found
+	// Inline patches take effect over the files a kustomization lists.
+	out, err := inlineFound(d, set)
+	if err != nil {
+		return nil, err
+	}
 	err = d.ManifestDocuments([]string{"image"}, func(f string, i int, root *yaml.Node) {
 		for _, found := range scanDocument(f, i, root) {
 			if !set[found.Key] {
@@ -55,6 +55,28 @@ func (Images) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// inlineFound lists the images of the inline patches of the directory's
+// kustomizations that no images: entry sets.
+func inlineFound(d *promotable.Dir, set map[string]bool) ([]promotable.Found, error) {
+	ks, err := d.Kustomizations()
+	if err != nil {
+		return nil, err
+	}
+	var out []promotable.Found
+	for _, k := range ks {
+		found, err := inlineImages(d, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			if !set[f.Key] {
+				out = append(out, f)
+			}
+		}
 	}
 	return out, nil
 }
@@ -167,5 +189,8 @@ func (Images) Edit(data []byte, e promotable.Edit) ([]byte, error) {
 		return nil, fmt.Errorf("%s: set image %s: no image given", e.File, e.Name)
 	}
 	img := promotable.Image{Name: e.Name, Tag: e.Image.Tag, Digest: e.Image.Digest}
+	if e.At.Inline != nil {
+		return editInline(data, e, img.String())
+	}
 	return promotable.SetYAML(data, e, img.String())
 }

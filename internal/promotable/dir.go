@@ -24,6 +24,9 @@ type Dir struct {
 	// FS is the tree; Path the directory, relative to its root.
 	FS   fs.FS
 	Path string
+	// Env is the environment's name: it replaces {env} in configured file
+	// names (values-{env}.yaml).
+	Env string
 
 	data  map[string][]byte
 	docs  map[string][]*yaml.Node
@@ -39,6 +42,12 @@ type Dir struct {
 // as good).
 func NewDir(fsys fs.FS, dir string) *Dir {
 	return &Dir{FS: fsys, Path: dir}
+}
+
+// Expand replaces {env} in a configured file name with the environment's
+// name.
+func (d *Dir) Expand(name string) string {
+	return strings.ReplaceAll(name, "{env}", d.Env)
 }
 
 // ReadFile reads name (relative to the tree's root), once.
@@ -167,23 +176,7 @@ func (d *Dir) ManifestDocuments(words []string, each func(file string, doc int, 
 }
 
 func (d *Dir) yamlFiles() ([]string, error) {
-	var out []string
-	err := fs.WalkDir(d.FS, d.Path, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("list %s: %w", d.Path, err)
-		}
-		if e.IsDir() {
-			if p != d.Path && strings.HasPrefix(e.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out, err
+	return kustomize.PlainFiles(d.FS, d.Path)
 }
 
 func (d *Dir) kustomizedFiles(ks []*kustomize.Kustomization) ([]string, error) {

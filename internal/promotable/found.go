@@ -50,6 +50,16 @@ type Locator struct {
 	// Index, when set, is the item of the sequence at Path (a remote base
 	// in resources:).
 	Index *int `json:"index,omitempty"`
+	// Inline, when set, says the value is inside an inline patch string
+	// of a kustomization; Doc and Path are then within that string.
+	Inline *Inline `json:"inline,omitempty"`
+}
+
+// Inline names an inline patch string of a kustomization: the item Index
+// of its Field (patches, patchesJson6902 or patchesStrategicMerge).
+type Inline struct {
+	Field string `json:"field"`
+	Index int    `json:"index"`
 }
 
 // Image is a container image reference split into its parts.

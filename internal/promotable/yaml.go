@@ -82,11 +82,17 @@ func SetYAML(data []byte, e Edit, value string) ([]byte, error) {
 func ApplyYAML(data []byte, e Edit, ops ...yamledit.Op) ([]byte, error) {
 	out, err := yamledit.Apply(data, e.At.Doc, ops...)
 	if err != nil {
-		var ye *yamledit.Error
-		if errors.As(err, &ye) && ye.Line > 0 {
-			return nil, fmt.Errorf("%s:%d: set %s: %s", e.File, ye.Line, e.Name, ye.Msg)
-		}
-		return nil, fmt.Errorf("%s: set %s: %w", e.File, e.Name, err)
+		return nil, EditError(e, err)
 	}
 	return out, nil
+}
+
+// EditError is err, from editing e's file, with the file, line and
+// promotable named.
+func EditError(e Edit, err error) error {
+	var ye *yamledit.Error
+	if errors.As(err, &ye) && ye.Line > 0 {
+		return fmt.Errorf("%s:%d: set %s: %s", e.File, ye.Line, e.Name, ye.Msg)
+	}
+	return fmt.Errorf("%s: set %s: %w", e.File, e.Name, err)
 }

@@ -87,7 +87,39 @@ func (o Options) plan(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*prom
 // Promotion plans the promotion req describes.
 func Promotion(req promote.Request) PlanFunc {
 	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, error) {
-		return promote.NewPlan(cfg, req, promote.Trees{Source: tree, Target: tree})
+		trees := promote.Trees{Source: tree, Target: tree}
+		p, err := promote.NewPlan(cfg, req, trees)
+		if err != nil {
+			return nil, err
+		}
+		return p, promote.CheckRenders(p, trees)
+	}
+}
+
+// CheckRenders runs the safety net (promote.CheckRenders) on the plans of
+// pt, over the trees they read.
+func CheckRenders(pt PlanTreesFunc) PlanTreesFunc {
+	return func(cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+		p, trees, err := pt(cfg, tree, tip)
+		if err != nil {
+			return p, trees, err
+		}
+		return p, trees, promote.CheckRenders(p, trees)
+	}
+}
+
+// PromotionNotRendered plans the promotion req describes without the
+// safety net (--no-render, for very large promotions): a note says the
+// renders were not compared.
+func PromotionNotRendered(req promote.Request) PlanFunc {
+	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, error) {
+		p, err := promote.NewPlan(cfg, req, promote.Trees{Source: tree, Target: tree})
+		if err != nil {
+			return nil, err
+		}
+		p.NotCompared = true
+		p.Notes = append(p.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
+		return p, nil
 	}
 }
 

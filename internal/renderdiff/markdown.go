@@ -30,38 +30,81 @@ type MarkdownOptions struct {
 // and one collapsed <details> block per resource. Blocks that do not fit
 // the budget are shortened or left out, and a note says what was cut.
 func Markdown(reports []*Report, o MarkdownOptions) string {
-	if o.Budget <= 0 {
-		o.Budget = DefaultBudget
-	}
-	w := &mdWriter{limit: o.Budget - noteReserve, perEntry: max(o.Budget/4, 1000)}
-	w.b.WriteString("### Rendered manifests\n\n")
-	if len(reports) == 0 {
-		w.b.WriteString("Nothing was rendered: the target does not build.\n")
-	}
-	same := 0
+	w := NewMarkdownWriter(o, len(reports))
 	for _, r := range reports {
-		if len(reports) > 1 && len(r.Entries) == 0 && len(r.Notes) == 0 {
-			same++
-			continue
-		}
-		w.report(r, len(reports) > 1)
+		w.Add(r)
 	}
-	w.b.WriteString(sameNote(same, len(reports)))
-	w.note(o.Hint)
-	return w.b.String()
+	return w.String()
 }
 
-type mdWriter struct {
+// MarkdownWriter writes the markdown of Markdown one report at a time, so
+// a caller can stop comparing directories once the body is full (Full)
+// and keep no report it has written.
+type MarkdownWriter struct {
 	b        strings.Builder
 	limit    int
 	perEntry int
+	hint     string
+	// named is true when there are several directories.
+	named bool
+	// reports written, those that rendered the same, directories not
+	// shown for lack of room.
+	added, same, skipped int
 	// left are entries not shown; shortened diffs that were cut.
 	left, shortened int
 }
 
-func (w *mdWriter) room() int { return w.limit - w.b.Len() }
+// NewMarkdownWriter starts the markdown of dirs directories' reports.
+func NewMarkdownWriter(o MarkdownOptions, dirs int) *MarkdownWriter {
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	w := &MarkdownWriter{limit: o.Budget - noteReserve, perEntry: max(o.Budget/4, 1000), hint: o.Hint, named: dirs > 1}
+	w.b.WriteString("### Rendered manifests\n\n")
+	return w
+}
 
-func (w *mdWriter) report(r *Report, named bool) {
+// minShown is the room a directory's summary and one resource need.
+const minShown = 512
+
+// Full reports whether the body has no room left for another resource:
+// what is added from now on is only counted in the closing note.
+func (w *MarkdownWriter) Full() bool {
+	return w.left > 0 || w.skipped > 0 || w.room() < minShown
+}
+
+// Add writes one directory's report, or counts it when the body is full.
+func (w *MarkdownWriter) Add(r *Report) {
+	w.added++
+	switch {
+	case w.named && len(r.Entries) == 0 && len(r.Notes) == 0:
+		w.same++
+	case w.Full():
+		w.skipped++
+	default:
+		w.report(r, w.named)
+	}
+}
+
+// Skip counts a directory that was not compared because the body is full.
+func (w *MarkdownWriter) Skip() {
+	w.added++
+	w.skipped++
+}
+
+// String finishes the markdown: what rendered the same, what was cut.
+func (w *MarkdownWriter) String() string {
+	out := w.b.String()
+	if w.added == 0 {
+		out += "Nothing was rendered: the target does not build.\n"
+	}
+	out += sameNote(w.same, w.added-w.skipped)
+	return out + w.note()
+}
+
+func (w *MarkdownWriter) room() int { return w.limit - w.b.Len() }
+
+func (w *MarkdownWriter) report(r *Report, named bool) {
 	if named {
 		fmt.Fprintf(&w.b, "**`%s`**: %s\n\n", r.Dir, r.Summary)
 	} else {
@@ -78,7 +121,7 @@ func (w *mdWriter) report(r *Report, named bool) {
 	}
 }
 
-func (w *mdWriter) entry(e Entry) {
+func (w *MarkdownWriter) entry(e Entry) {
 	head := fmt.Sprintf("<details><summary>%s</summary>\n\n", entryTitle(e))
 	fence := fenceFor(e.Diff)
 	open, end := fence+"diff\n", fence+"\n\n</details>\n\n"
@@ -96,22 +139,33 @@ func (w *mdWriter) entry(e Entry) {
 }
 
 // note says what was cut, if anything.
-func (w *mdWriter) note(hint string) {
-	if w.left == 0 && w.shortened == 0 {
-		return
+func (w *MarkdownWriter) note() string {
+	if w.left == 0 && w.shortened == 0 && w.skipped == 0 {
+		return ""
 	}
 	var parts []string
+	if w.skipped > 0 {
+		parts = append(parts, directories(w.skipped)+" not shown")
+	}
 	if w.left > 0 {
 		parts = append(parts, count(w.left, "resource")+" not shown")
 	}
 	if w.shortened > 0 {
 		parts = append(parts, count(w.shortened, "diff")+" shortened")
 	}
-	fmt.Fprintf(&w.b, "> **Trimmed to fit the pull request body:** %s.", strings.Join(parts, ", "))
-	if hint != "" {
-		fmt.Fprintf(&w.b, " %s", hint)
+	s := fmt.Sprintf("> **Trimmed to fit the pull request body:** %s.", strings.Join(parts, ", "))
+	if w.hint != "" {
+		s += " " + w.hint
 	}
-	w.b.WriteString("\n")
+	return s + "\n"
+}
+
+// directories renders "1 directory", "3 directories".
+func directories(n int) string {
+	if n == 1 {
+		return "1 directory"
+	}
+	return fmt.Sprintf("%d directories", n)
 }
 
 // entryTitle is the <summary> of an entry.

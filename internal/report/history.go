@@ -3,22 +3,27 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
-// HistoryText prints an environment's history, newest first.
-func HistoryText(w io.Writer, res *workspace.HistoryResult) {
-	if len(res.Entries) == 0 {
-		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
-		return
-	}
-	for i, e := range res.Entries {
-		if i > 0 {
+// writeHistoryText writes each entry as it comes and returns how many
+// there were.
+// HistoryText prints an environment's history as the walk finds each
+// entry, newest first, and returns how many it printed.
+func HistoryText(w io.Writer, res *workspace.HistoryResult, entries iter.Seq2[promote.HistoryEntry, error]) (int, error) {
+	n := 0
+	for e, err := range entries {
+		if err != nil {
+			return n, err
+		}
+		if n > 0 {
 			fmt.Fprintln(w)
 		}
+		n++
 		fmt.Fprintf(w, "%s %s %s  %s\n", Short(e.Commit), e.Date.Format("2006-01-02 15:04 -0700"), e.Author, e.Subject)
 		if about := entryProvenance(e); about != "" {
 			fmt.Fprintf(w, "  %s\n", about)
@@ -30,6 +35,10 @@ func HistoryText(w io.Writer, res *workspace.HistoryResult) {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
 	}
+	if n == 0 {
+		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
+	}
+	return n, nil
 }
 
 // entryProvenance says where a change came from: the source environment

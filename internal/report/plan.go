@@ -21,9 +21,19 @@ func PlanText(w io.Writer, p *promote.Plan, color bool) {
 		}
 		return code + s + ansiReset
 	}
-	if p.Empty() {
+	switch {
+	case !p.Differs() && p.NotCompared:
+		fmt.Fprintf(w, "%s: nothing to promote\n", p.Matches())
+	case !p.Differs():
 		fmt.Fprintf(w, "%s already matches %s: nothing to promote\n", p.To, p.From)
-	} else {
+	case p.Empty():
+		n := len(p.Unpromotable)
+		verb := "differ"
+		if n == 1 {
+			verb = "differs"
+		}
+		fmt.Fprintf(w, "%s → %s: nothing promote can edit, but %d %s still %s\n", p.From, p.To, n, Plural(n, "version"), verb)
+	default:
 		fmt.Fprintf(w, "%s → %s: %d %s\n", p.From, p.To, len(p.Changes), Plural(len(p.Changes), "change"))
 	}
 	file := ""
@@ -46,9 +56,14 @@ func PlanText(w io.Writer, p *promote.Plan, color bool) {
 		case c.Old == "":
 			fmt.Fprintf(w, "  %s%-5s %s %s %s\n", app, c.Kind, c.Name, paint(ansiGreen, "+"), paint(ansiGreen, promote.ShortValue(c.New)))
 		default:
-			fmt.Fprintf(w, "  %s%-5s %s %s → %s\n", app, c.Kind, c.Name, paint(ansiRed, promote.ShortValue(c.Old)), paint(ansiGreen, promote.ShortValue(c.New)))
+			down := ""
+			if c.Downgrade {
+				down = " " + paint(ansiRed, "(downgrade)")
+			}
+			fmt.Fprintf(w, "  %s%-5s %s %s → %s%s\n", app, c.Kind, c.Name, paint(ansiRed, promote.ShortValue(c.Old)), paint(ansiGreen, promote.ShortValue(c.New)), down)
 		}
 	}
+	writeUnpromotable(w, p, paint)
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -57,6 +72,21 @@ func PlanText(w io.Writer, p *promote.Plan, color bool) {
 		for _, l := range promote.GateLines(p.Gates) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
+	}
+}
+
+// writeUnpromotable lists what still differs where promote cannot edit.
+func writeUnpromotable(w io.Writer, p *promote.Plan, paint func(code, s string) string) {
+	if len(p.Unpromotable) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, u := range p.Unpromotable {
+		app := ""
+		if u.App != "" {
+			app = "[" + u.App + "] "
+		}
+		fmt.Fprintf(w, "%s: %s%s\n", paint(ansiRed, "differs"), app, u)
 	}
 }
 

@@ -106,6 +106,8 @@ func edgeState(e promote.EdgeStatus) string {
 		return "behind (gated)"
 	case e.Behind:
 		return "behind"
+	case len(e.Unpromotable) > 0:
+		return "differs"
 	}
 	return "up to date"
 }
@@ -127,6 +129,9 @@ func behindBy(e promote.EdgeStatus) string {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s%s %s → %s", app, c.Name, OrNone(c.Old, "(none)"), c.New))
+	}
+	for _, u := range e.Unpromotable {
+		parts = append(parts, fmt.Sprintf("%s differs (%s → %s) at %s, not editable", u.Name(), u.Source, u.Target, u.Where))
 	}
 	if len(parts) == 0 {
 		return "-"

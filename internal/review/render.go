@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -36,11 +37,7 @@ func Render(cfg *promote.Config, plan *promote.Plan, trees promote.Trees, edits 
 	if err != nil {
 		return nil, err
 	}
-	files := make(map[string][]byte, len(edits))
-	for _, e := range edits {
-		files[e.Path] = e.Data
-	}
-	after := kustomize.Overlay(trees.Target, files)
+	after := withEdits(trees.Target, edits)
 	out := make([]Rendering, len(dirs))
 	_ = parallel.ForEach(len(dirs), func(i int) error {
 		out[i] = renderDir(dirs[i], trees.Target, after)
@@ -66,8 +63,8 @@ func TargetDirs(cfg *promote.Config, plan *promote.Plan) ([]string, error) {
 
 func renderDir(dir string, before, after fs.FS) Rendering {
 	r := Rendering{Dir: dir}
-	old, errB := kustomize.Render(before, dir)
-	cur, errA := kustomize.Render(after, dir)
+	old, errB := kustomize.RenderEnv(before, dir)
+	cur, errA := kustomize.RenderEnv(after, dir)
 	r.Before, r.After = errB, errA
 	if errA != nil {
 		return r
@@ -155,33 +152,115 @@ type Options struct {
 	SkipValidation bool
 	// Budget caps the markdown section in bytes (0: renderdiff's default).
 	Budget int
+	// Progress, when set, is called after each batch of directories with
+	// how many of them were built and what they are ("apps" or
+	// "directories").
+	Progress func(done, total int, unit string)
 }
 
 // Rendered is the reviewer that renders the target before and after the
 // plan's edits: it refuses the proposal (nothing is written) when the
 // target does not build after them, unless o.SkipValidation, and returns
 // the per-resource diff for the proposal body.
+//
+// Every directory is built after the edits (that is the gate); it is
+// built before them, and compared, only while the body has room for its
+// diff, and only the body's text is kept, so a promotion of thousands of
+// apps builds each once past the first screenful and holds no rendering.
 func Rendered(o Options) proposal.Reviewer {
 	return func(_ context.Context, cfg *promote.Config, plan *promote.Plan, trees promote.Trees, edits []promote.Edit) (string, error) {
-		rs, err := Render(cfg, plan, trees, edits)
+		dirs, err := TargetDirs(cfg, plan)
 		if err != nil {
 			return "", err
-		}
-		gate := Gate(plan.To, rs)
-		if gate != nil && !o.SkipValidation {
-			return "", gate
-		}
-		var b strings.Builder
-		if o.SkipValidation {
-			b.WriteString(skippedNote(gate))
 		}
 		hint := fmt.Sprintf("`promote plan --from %s --to %s --rendered` shows everything.", plan.From, plan.To)
 		if plan.Rollback {
 			hint = fmt.Sprintf("`promote rollback --env %s --dry-run` shows the whole body.", plan.To)
 		}
-		b.WriteString(renderdiff.Markdown(Reports(rs), renderdiff.MarkdownOptions{Budget: o.Budget, Hint: hint}))
+		md := renderdiff.NewMarkdownWriter(renderdiff.MarkdownOptions{Budget: o.Budget, Hint: hint}, len(dirs))
+		var progress func(done, total int)
+		if o.Progress != nil {
+			unit := "directories"
+			if cfg.Apps != nil {
+				unit = "apps"
+			}
+			progress = func(done, total int) { o.Progress(done, total, unit) }
+		}
+		var gate error
+		if ve := stream(dirs, trees.Target, withEdits(trees.Target, edits), md, !o.SkipValidation, progress); ve != nil {
+			ve.Env = plan.To
+			if !o.SkipValidation {
+				return "", ve
+			}
+			gate = ve
+		}
+		var b strings.Builder
+		if o.SkipValidation {
+			b.WriteString(skippedNote(gate))
+		}
+		b.WriteString(md.String())
 		return b.String(), nil
 	}
+}
+
+func withEdits(target fs.FS, edits []promote.Edit) fs.FS {
+	files := make(map[string][]byte, len(edits))
+	for _, e := range edits {
+		files[e.Path] = e.Data
+	}
+	return kustomize.Overlay(target, files)
+}
+
+// stream builds dirs in order, a batch at a time on every core, writes
+// each comparison to md and forgets it, and returns the first directory
+// that does not build after the change (its Env unset), stopping there
+// when stop is set. Once md is full, directories are built after the
+// change only.
+func stream(dirs []string, before, after fs.FS, md *renderdiff.MarkdownWriter, stop bool, progress func(done, total int)) *ValidationError {
+	var gate *ValidationError
+	batch := max(16, 8*runtime.GOMAXPROCS(0))
+	rs := make([]Rendering, batch)
+	for start := 0; start < len(dirs); start += batch {
+		part := dirs[start:min(start+batch, len(dirs))]
+		compare := !md.Full()
+		_ = parallel.ForEach(len(part), func(i int) error {
+			if compare {
+				rs[i] = renderDir(part[i], before, after)
+			} else {
+				rs[i] = gateDir(part[i], before, after)
+			}
+			return nil
+		})
+		for i := range part {
+			r := rs[i]
+			rs[i] = Rendering{}
+			switch {
+			case r.After != nil && gate == nil:
+				gate = &ValidationError{Dir: r.Dir, Build: r.After, BuiltBefore: r.Before == nil}
+			case r.Report != nil:
+				md.Add(r.Report)
+			case r.After == nil:
+				md.Skip()
+			}
+		}
+		if progress != nil {
+			progress(start+len(part), len(dirs))
+		}
+		if gate != nil && stop {
+			break
+		}
+	}
+	return gate
+}
+
+// gateDir builds dir after the change only, and before it when it fails
+// (to say whether the change broke it).
+func gateDir(dir string, before, after fs.FS) Rendering {
+	r := Rendering{Dir: dir}
+	if _, r.After = kustomize.Render(after, dir); r.After != nil {
+		_, r.Before = kustomize.Render(before, dir)
+	}
+	return r
 }
 
 // skippedNote says in the body that validation was skipped, and what it

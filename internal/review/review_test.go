@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -263,5 +264,54 @@ func TestRenderFromCommitWithoutCheckout(t *testing.T) {
 	}
 	if tip2, _ := f.repo.BranchTip("main"); tip2 != tip || tip == plumbing.ZeroHash {
 		t.Error("rendering moved main")
+	}
+}
+
+// TestFullBodyStillGatesEveryDirectory promotes 40 apps into a body with
+// room for a few diffs: the rest are counted, not shown, and a directory
+// past the room that would not build still blocks the proposal.
+func TestFullBodyStillGatesEveryDirectory(t *testing.T) {
+	files := testrepo.Files(testrepo.Options{Apps: 40, Ahead: 1, Seed: 1})
+	f := newFixture(t, files)
+	var calls []int
+	progress := func(done, total int, unit string) {
+		if total != 40 || unit != "apps" {
+			t.Errorf("progress total %d %s, want 40 apps", total, unit)
+		}
+		calls = append(calls, done)
+	}
+	res, err := f.run(toProd, Rendered(Options{Budget: 3000, Progress: progress}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := strings.Count(res.Body, "**`apps/")
+	if shown == 0 || shown >= 40 || !strings.Contains(res.Body, fmt.Sprintf("**Trimmed to fit the pull request body:** %d directories not shown", 40-shown)) {
+		t.Errorf("%d directories shown; body:\n%s", shown, res.Body)
+	}
+	if _, md, _ := strings.Cut(res.Body, "### Rendered manifests"); len(md) > 3000 {
+		t.Errorf("the rendered section is %d bytes for a 3000-byte budget", len(md))
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != 40 {
+		t.Errorf("progress reported %v, want to end at 40", calls)
+	}
+
+	last := "apps/" + testrepo.AppName(39) + "/overlays/"
+	files[last+"prod/kustomization.yaml"] = []byte(strings.Replace(string(files[last+"prod/kustomization.yaml"]), "../../base", "../../missing", 1))
+	f = newFixture(t, files)
+	_, err = f.run(toProd, Rendered(Options{Budget: 3000}))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Dir != last+"prod" || ve.BuiltBefore || ve.Env != "prod" {
+		t.Fatalf("got %v, want the last app's prod overlay refused", err)
+	}
+}
+
+func TestSkipValidationOnATargetThatBuilds(t *testing.T) {
+	f := newFixture(t, pipeline())
+	res, err := f.run(toProd, Rendered(Options{SkipValidation: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Body, "**Validation skipped** (`--skip-validation`); the target builds after this change.") {
+		t.Errorf("body:\n%s", res.Body)
 	}
 }

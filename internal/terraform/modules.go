@@ -26,21 +26,34 @@ type Modules struct{}
 func (Modules) Name() string { return ModulesName }
 
 // Scan implements promotable.Scanner.
+// Files of the environment directory and of every directory under it
+// are read; a module below the environment directory is known by that
+// directory and its label.
 func (Modules) Scan(d *promotable.Dir) ([]promotable.Found, error) {
-	entries, err := fs.ReadDir(d.FS, d.Path)
+	dirs, err := moduleDirs(d)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", d.Path, err)
+		return nil, err
 	}
 	var out []promotable.Found
-	for _, e := range entries {
-		if e.IsDir() || (path.Ext(e.Name()) != ".tf" && path.Ext(e.Name()) != ".tofu") {
-			continue
-		}
-		found, err := scanModules(d, path.Join(d.Path, e.Name()))
+	for _, dir := range dirs {
+		entries, err := fs.ReadDir(d.FS, dir)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list %s: %w", dir, err)
 		}
-		out = append(out, found...)
+		for _, e := range entries {
+			if e.IsDir() || (path.Ext(e.Name()) != ".tf" && path.Ext(e.Name()) != ".tofu") {
+				continue
+			}
+			found, err := scanModules(d, path.Join(dir, e.Name()))
+			if err != nil {
+				return nil, err
+			}
+			for i := range found {
+				found[i].Key = moduleKey(d, dir, found[i].Key)
+				found[i].Name = moduleKey(d, dir, found[i].Name)
+			}
+			out = append(out, found...)
+		}
 	}
 	return out, nil
 }

@@ -11,7 +11,7 @@ import (
 
 func TestGolden(t *testing.T) {
 	promotabletest.Golden(t, "testdata/golden", func(name string) promotable.Scanner {
-		if name == "modules" {
+		if strings.HasPrefix(name, "modules") {
 			return Modules{}
 		}
 		return Variables{Names: []string{"image_tag", "app_version"}}
@@ -33,10 +33,11 @@ func TestVariablesEffectiveFirst(t *testing.T) {
 	}
 	var vals []string
 	for _, f := range got {
-		vals = append(vals, f.Value)
+		vals = append(vals, f.Key+"="+f.Value)
 	}
-	if strings.Join(vals, " ") != "3 2 1 4" {
-		t.Errorf("values in order %v, want 3 2 1 4 (the last auto.tfvars first, no subdirectories)", vals)
+	want := "image_tag=3 image_tag=2 image_tag=1 image_tag=4 sub:image_tag=5"
+	if strings.Join(vals, " ") != want {
+		t.Errorf("values in order %v, want %s (the last auto.tfvars first, a subdirectory's by its path)", vals, want)
 	}
 }
 

@@ -16,8 +16,10 @@ import (
 const VariablesName = "tfvars"
 
 // Variables is the scanner of variables in the *.tfvars files of an
-// environment directory (not its subdirectories: Terraform reads them
-// from the root module's directory).
+// environment directory and of every directory under it (envs/prod/infra/
+// app/terraform.tfvars): each directory is a root module of its own, so a
+// variable is known by its directory relative to the environment's and
+// its name.
 type Variables struct {
 	// Names are the variables that travel.
 	Names []string
@@ -26,11 +28,28 @@ type Variables struct {
 // Name implements promotable.Scanner.
 func (Variables) Name() string { return VariablesName }
 
-// Scan implements promotable.Scanner. Files are listed in the order their
-// values take effect, the last one Terraform loads first: *.auto.tfvars
-// (in reverse lexical order), terraform.tfvars, then other *.tfvars.
+// Scan implements promotable.Scanner. In each directory, files are listed
+// in the order their values take effect, the last one Terraform loads
+// first: *.auto.tfvars (in reverse lexical order), terraform.tfvars, then
+// other *.tfvars.
 func (v Variables) Scan(d *promotable.Dir) ([]promotable.Found, error) {
-	files, err := varFiles(d)
+	dirs, err := moduleDirs(d)
+	if err != nil {
+		return nil, err
+	}
+	var out []promotable.Found
+	for _, dir := range dirs {
+		found, err := v.scanDir(d, dir)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+func (v Variables) scanDir(d *promotable.Dir, dir string) ([]promotable.Found, error) {
+	files, err := varFiles(d, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +69,7 @@ func (v Variables) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 				return nil, fmt.Errorf("terraform: %w", err)
 			}
 			if ok {
-				out = append(out, promotable.Found{Kind: promotable.KindTerraform, Key: name, Name: name, Value: lit.Value, File: f, Line: lit.Line,
+				out = append(out, promotable.Found{Kind: promotable.KindTerraform, Key: moduleKey(d, dir, name), Name: moduleKey(d, dir, name), Value: lit.Value, File: f, Line: lit.Line,
 					At: promotable.Locator{Scanner: VariablesName, Path: name}})
 			}
 		}
@@ -58,10 +77,41 @@ func (v Variables) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 	return out, nil
 }
 
-func varFiles(d *promotable.Dir) ([]string, error) {
-	entries, err := fs.ReadDir(d.FS, d.Path)
+// moduleKey names a variable or module of directory dir: its name, after
+// dir's path relative to the environment directory when dir is below it.
+func moduleKey(d *promotable.Dir, dir, name string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(dir, d.Path), "/")
+	if dir == d.Path || rel == "" {
+		return name
+	}
+	return rel + ":" + name
+}
+
+// moduleDirs lists the environment directory and every directory under
+// it, sorted; hidden ones (.terraform) and Helm chart templates are left
+// out.
+func moduleDirs(d *promotable.Dir) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(d.FS, d.Path, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("list %s: %w", d.Path, err)
+		}
+		if !e.IsDir() {
+			return nil
+		}
+		if p != d.Path && (strings.HasPrefix(e.Name(), ".") || e.Name() == "templates") {
+			return fs.SkipDir
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+func varFiles(d *promotable.Dir, dir string) ([]string, error) {
+	entries, err := fs.ReadDir(d.FS, dir)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", d.Path, err)
+		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
 	var auto, main, other []string
 	for _, e := range entries {
@@ -69,11 +119,11 @@ func varFiles(d *promotable.Dir) ([]string, error) {
 		switch {
 		case e.IsDir() || !strings.HasSuffix(n, ".tfvars"):
 		case strings.HasSuffix(n, ".auto.tfvars"):
-			auto = append(auto, path.Join(d.Path, n))
+			auto = append(auto, path.Join(dir, n))
 		case n == "terraform.tfvars":
-			main = append(main, path.Join(d.Path, n))
+			main = append(main, path.Join(dir, n))
 		default:
-			other = append(other, path.Join(d.Path, n))
+			other = append(other, path.Join(dir, n))
 		}
 	}
 	slices.Sort(auto)

@@ -18,6 +18,12 @@ type Options struct {
 	Ahead float64
 	// Seed makes the output reproducible.
 	Seed uint64
+	// Plain writes overlays the way people write them by hand instead of
+	// the default style: a comment line, a namespace, exactly two images,
+	// the first with a quoted tag and the second unquoted, no trailing
+	// comments, and a labels entry. Benchmarks run on both styles,
+	// so that no figure depends on the generator's own layout.
+	Plain bool
 }
 
 // Envs are the environments generated, in pipeline order.
@@ -43,13 +49,17 @@ func Files(o Options) map[string][]byte {
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
 	files := map[string][]byte{"promote.yaml": []byte(Config)}
 	for i := 0; i < o.Apps; i++ {
-		addApp(files, rng, AppName(i), float64(i) < o.Ahead*float64(o.Apps))
+		addApp(files, rng, AppName(i), float64(i) < o.Ahead*float64(o.Apps), o.Plain)
 	}
 	return files
 }
 
-func addApp(files map[string][]byte, rng *rand.Rand, app string, ahead bool) {
+func addApp(files map[string][]byte, rng *rand.Rand, app string, ahead, plain bool) {
 	n := 1 + rng.IntN(3)
+	write := overlay
+	if plain {
+		n, write = 2, plainOverlay
+	}
 	images := make([]string, n)
 	for j := range images {
 		images[j] = fmt.Sprintf("registry.example.com/team-%d/%s-%c", rng.IntN(20), app, 'a'+j)
@@ -63,7 +73,7 @@ func addApp(files map[string][]byte, rng *rand.Rand, app string, ahead bool) {
 		if env == "dev" || (env == "staging" && ahead) {
 			m++
 		}
-		files["apps/"+app+"/overlays/"+env+"/kustomization.yaml"] = overlay(app, env, images, m)
+		files["apps/"+app+"/overlays/"+env+"/kustomization.yaml"] = write(app, env, images, m)
 	}
 }
 
@@ -83,6 +93,23 @@ func overlay(app, env string, images []string, minor int) []byte {
 		fmt.Fprintf(&b, "  - name: %s\n    newTag: \"1.%d.%d\" # set by CI\n", img, minor, i)
 	}
 	return []byte(b.String())
+}
+
+// plainOverlay is an overlay in the Plain style.
+func plainOverlay(app, env string, images []string, minor int) []byte {
+	return fmt.Appendf(nil, `# %[1]s (%[2]s)
+namespace: %[1]s
+labels:
+- pairs:
+    app.kubernetes.io/part-of: %[1]s
+resources:
+- ../../base
+images:
+- name: %[3]s
+  newTag: "2.%[5]d.0"
+- name: %[4]s
+  newTag: v2.%[5]d.1
+`, app, env, images[0], images[1], minor)
 }
 
 // Write writes files under dir.

@@ -55,6 +55,9 @@ func (w *Workspace) Apply(req promote.Request, fetch func(*promote.Config) error
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := promote.CheckRenders(plan, trees); err != nil {
+		return nil, nil, err
+	}
 	edits, err := promote.Apply(plan, trees)
 	if err != nil {
 		return nil, nil, err

@@ -33,10 +33,6 @@ type HistoryResult struct {
 	Ref         string                 `json:"ref"`
 	Commit      string                 `json:"commit"`
 	Entries     []promote.HistoryEntry `json:"entries"`
-	// Shallow, when the walk ended at the end of a shallow clone's
-	// history before finding as many entries as asked, says so (see
-	// ShallowEnd).
-	Shallow string `json:"-"`
 }
 
 // EnvWalk is an environment's history as history, its statistics and
@@ -78,28 +74,6 @@ func (w *Workspace) Walk(envName string, apps []string, ref string, refGiven, al
 		}
 	}
 	return &EnvWalk{Workspace: w, Config: cfg, Env: env, Tip: tip, Ref: ref, Commits: w.EnvCommits(cfg, env, apps, tip, allParents)}, nil
-}
-
-// History lists the changes to an environment's promotables in the
-// history of req.Ref, newest first.
-func (w *Workspace) History(req HistoryRequest) (*HistoryResult, error) {
-	walk, err := w.Walk(req.Env, req.Apps, req.Ref, req.RefGiven, req.AllParents)
-	if err != nil {
-		return nil, err
-	}
-	hr := req.HistoryRequest
-	hr.Env = walk.Env.Name
-	entries, err := promote.History(walk.Config, hr, walk.Commits)
-	if err != nil {
-		return nil, err
-	}
-	res := &HistoryResult{Environment: walk.Env.Name, Ref: walk.Ref, Commit: walk.Tip.String(), Entries: entries}
-	if req.Limit == 0 || len(entries) < req.Limit {
-		if res.Shallow, err = w.ShallowEnd(walk.Tip); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
 }
 
 // DeliveryStats computes the delivery metrics of req.Env (its apps, at

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -22,6 +23,10 @@ type Workspace struct {
 	Dir string
 	// ConfigFile is the configuration given with --config, or empty.
 	ConfigFile string
+	// ConfigRev, when set, is the branch the configuration is read from:
+	// the checkout (an environment branch) has no promote.yaml, the
+	// repository's default branch has.
+	ConfigRev string
 	// Signing overrides git's configuration for signing the commits
 	// written in the repository (--sign, --no-sign, --sign-key).
 	Signing gitrepo.SignOptions
@@ -48,16 +53,63 @@ func Locate(dir, configFile string) (*Workspace, error) {
 			configFile = filepath.Join(abs, configFile)
 		}
 		w.ConfigFile, w.Dir = configFile, filepath.Dir(configFile)
+		// A configuration outside the repository being worked in (kept
+		// on another checkout of the default branch) configures this
+		// repository: its paths are relative to the repository's top.
+		if repo, err := gitrepo.Open(abs); err == nil && repo.Root() != "" && !within(repo.Root(), configFile) {
+			w.Dir, w.repo = repo.Root(), repo
+		}
 		return w, nil
 	}
 	if w.Dir = search(abs); w.Dir != "" {
 		return w, nil
 	}
-	if repo, err := gitrepo.Open(abs); err == nil && repo.Root() == "" {
+	repo, err := gitrepo.Open(abs)
+	if err == nil && repo.Root() == "" {
 		w.repo = repo
 		return w, nil
 	}
-	return nil, fmt.Errorf("no %s in %s or its parents up to the repository's top: create one or pass --config", promote.ConfigFile, abs)
+	if err == nil {
+		if rev := defaultConfigRev(repo); rev != "" {
+			w.Dir, w.repo, w.ConfigRev = repo.Root(), repo, rev
+			return w, nil
+		}
+	}
+	return nil, fmt.Errorf("no %s in %s or its parents up to the repository's top, nor on the default branch: create one or pass --config", promote.ConfigFile, abs)
+}
+
+// defaultBranches are where the configuration of a checkout without one
+// (an environment branch) is looked for, in order.
+var defaultBranches = []string{"origin/HEAD", "main", "master", "origin/main", "origin/master"}
+
+// defaultConfigRev is the first default branch of repo whose top holds
+// promote.yaml, "" when none does.
+func defaultConfigRev(repo *gitrepo.Repo) string {
+	for _, rev := range defaultBranches {
+		c, err := repo.Resolve(rev)
+		if err != nil {
+			continue
+		}
+		tree, err := repo.TreeFS(c)
+		if err != nil {
+			continue
+		}
+		if _, err := fs.Stat(tree, promote.ConfigFile); err == nil {
+			return rev
+		}
+	}
+	return ""
+}
+
+// within reports whether file is under dir (symlinks resolved).
+func within(dir, file string) bool {
+	d, err1 := filepath.EvalSymlinks(dir)
+	f, err2 := filepath.EvalSymlinks(file)
+	if err1 != nil || err2 != nil {
+		d, f = dir, file
+	}
+	rel, err := filepath.Rel(d, f)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // search walks up from dir to the first directory holding promote.yaml,
@@ -208,11 +260,35 @@ func (w *Workspace) config(fsys fs.FS) (*promote.Config, error) {
 		}
 		return promote.ParseConfig(w.ConfigFile, data)
 	}
+	if w.ConfigRev != "" {
+		return w.configAt(w.ConfigRev)
+	}
 	data, err := fs.ReadFile(fsys, promote.ConfigFile)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	return promote.ParseConfig(w.displayConfig(), data)
+}
+
+// configAt reads promote.yaml at the top of branch rev.
+func (w *Workspace) configAt(rev string) (*promote.Config, error) {
+	repo, err := w.Repo()
+	if err != nil {
+		return nil, err
+	}
+	c, err := repo.Resolve(rev)
+	if err != nil {
+		return nil, fmt.Errorf("read config from %s: %w", rev, err)
+	}
+	tree, err := repo.TreeFS(c)
+	if err != nil {
+		return nil, err
+	}
+	data, err := fs.ReadFile(tree, promote.ConfigFile)
+	if err != nil {
+		return nil, fmt.Errorf("read config from %s: %w", rev, err)
+	}
+	return promote.ParseConfig(promote.ConfigFile+" (on "+rev+")", data)
 }
 
 // displayConfig names the configuration file in messages.

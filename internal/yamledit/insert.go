@@ -375,6 +375,12 @@ func (e *editor) blockAddEntry(m *yaml.Node, mk func(c int) ([]string, error)) e
 	if err != nil {
 		return err
 	}
+	// A last entry with no value owns the comments that directly follow
+	// it at its key's column too (an empty list whose items are commented
+	// out): the new entry goes after them, not between.
+	if isEmpty(m.Content[n-1]) {
+		ll = e.src.commentsFrom(ll, c)
+	}
 	lines, err := mk(c)
 	if err != nil {
 		return err

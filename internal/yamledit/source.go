@@ -196,6 +196,14 @@ func (s *source) commentsAfter(l, c int) int {
 	return l
 }
 
+// commentsFrom is commentsAfter for comments indented c or more.
+func (s *source) commentsFrom(l, c int) int {
+	for l+1 < len(s.lines) && s.indent(l+1) >= c && s.at(s.skipInline(s.lines[l+1])) == '#' {
+		l++
+	}
+	return l
+}
+
 // skipSpace skips spaces, tabs, line breaks and comments from off.
 func (s *source) skipSpace(off int) int {
 	for off < len(s.b) {

@@ -379,7 +379,7 @@ func TestSupersedeOnRealGitea(t *testing.T) {
 	forgetest.Git(t, work, "commit", "-q", "-m", "old promotion")
 	forgetest.Git(t, work, "push", "-q", "origin", "promote/old")
 	if err := e.g.API("POST", "/repos/"+e.repo+"/pulls", map[string]any{"head": "promote/old", "base": "main", "title": "old",
-		"body": "old\n<!-- promote: from=staging to=prod app= -->\n"}, nil); err != nil {
+		"body": "<!-- promote: from=staging to=prod app= -->\nold\n"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	res := e.mustRun("prod")

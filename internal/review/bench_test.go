@@ -1,0 +1,70 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gitops-promote/promote/internal/forge/local"
+	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/testrepo"
+	"github.com/gitops-promote/promote/internal/workspace"
+	"github.com/gitops-promote/promote/promote"
+)
+
+// cpuTime is the CPU time (user and system) the process has used: on a
+// shared machine it varies far less than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkGatedProposal is `promote run --forge local` over every app of
+// a generated monorepo of hand-written-style overlays (testrepo.Options.Plain)
+// with staging ahead of prod everywhere, with the
+// validation gate and rendered diff (render=on) and without (render=off),
+// side by side: the gate's cost is the ratio of the two.
+func BenchmarkGatedProposal(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		dir := b.TempDir()
+		if _, err := testrepo.InitGit(dir, testrepo.Files(testrepo.Options{Apps: n, Ahead: 1, Seed: 1, Plain: true})); err != nil {
+			b.Fatal(err)
+		}
+		ws, err := workspace.Locate(dir, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		repo, err := ws.Repo()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []struct {
+			name string
+			r    proposal.Reviewer
+		}{{"off", NotRendered}, {"on", Rendered(Options{})}} {
+			b.Run(fmt.Sprintf("apps=%d/render=%s", n, mode.name), func(b *testing.B) {
+				opts := proposal.Options{
+					Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main",
+					Forge: local.New(repo), Reviewers: []proposal.Reviewer{mode.r},
+				}
+				b.ReportAllocs()
+				cpu := cpuTime()
+				for b.Loop() {
+					res, err := proposal.Run(context.Background(), opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Plan.Empty() {
+						b.Fatal("empty plan")
+					}
+				}
+				b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+			})
+		}
+	}
+}

@@ -1,0 +1,10 @@
+module "app" {
+  source = "git::https://github.com/acme/modules.git//app?ref=v1.4.0"
+
+  name = "web"
+}
+
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.8.1"
+}

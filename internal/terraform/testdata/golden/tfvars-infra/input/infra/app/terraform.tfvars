@@ -1,0 +1,3 @@
+# prod
+region    = "us-east-1"
+image_tag = "2024.05.3" # bumped by CI

@@ -1,0 +1,3 @@
+variable "image_tag" {
+  type = string
+}
