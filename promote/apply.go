@@ -67,20 +67,6 @@ func editFile(cs []Change, trees Trees) ([]byte, error) {
 	return data, nil
 }
 
-// editChange makes one change in data: a value with its unit's editor,
-// a kustomize image entry with yamledit; a copied file is already whole.
-func editChange(data []byte, c Change) ([]byte, error) {
-	switch {
-	case c.Kind == KindFile:
-		return data, nil
-	case c.At != nil:
-		return editValue(data, c)
-	case c.Kind == KindImage:
-		return editImage(data, c)
-	}
-	return nil, fmt.Errorf("%s: change of kind %q has no locator", c.File, c.Kind)
-}
-
 // initialContent is the file a change starts from: the source file for a
 // copy, the target file for an image edit.
 func initialContent(c Change, trees Trees) ([]byte, error) {

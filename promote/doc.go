@@ -7,4 +7,11 @@
 // tree at a revision) and returns a Plan; it does no other I/O. The same
 // Plan renders the CLI output, the JSON, the commit message and the pull
 // request title and body.
+//
+// Every type of the package's API can be named by its importers: the
+// types it shares with the internal kind packages (a kustomize image
+// entry, an image value, a locator, a configuration error) are declared
+// here as aliases (Image, ImageValue, Locator, ConfigError), so that each
+// is defined once and no exported field or result has a type only
+// internal packages can name.
 package promote

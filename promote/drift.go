@@ -1,16 +1,9 @@
 package promote
 
 import (
-	"bytes"
-	"fmt"
 	"path"
-	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	fdiff "github.com/go-git/go-git/v5/plumbing/format/diff"
-	"github.com/go-git/go-git/v5/utils/diff"
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/gitops-promote/promote/internal/textdiff"
 )
 
 // Drift states of a file.
@@ -99,97 +92,5 @@ func driftFile(app, src, dst string, f fileDiff, withPatch bool) DriftFile {
 // unifiedDiff renders a git-style unified diff, with three lines of
 // context, from the file under src to the file under dst.
 func unifiedDiff(src, dst string, f fileDiff) string {
-	fp := &filePatch{binary: isBinary(f.A) || isBinary(f.B)}
-	if f.A != nil {
-		fp.from = &patchFile{name: f.Name, hash: plumbing.ComputeHash(plumbing.BlobObject, f.A)}
-	}
-	if f.B != nil {
-		fp.to = &patchFile{name: f.Name, hash: plumbing.ComputeHash(plumbing.BlobObject, f.B)}
-	}
-	if !fp.binary {
-		for _, d := range diff.Do(string(f.A), string(f.B)) {
-			fp.chunks = append(fp.chunks, chunk{text: d.Text, op: chunkOp(d.Type)})
-		}
-	}
-	var b strings.Builder
-	enc := fdiff.NewUnifiedEncoder(&b, fdiff.DefaultContextLines).SetSrcPrefix("a/" + src + "/").SetDstPrefix("b/" + dst + "/")
-	if err := enc.Encode(patch{fp}); err != nil {
-		return fmt.Sprintf("(no diff: %v)\n", err)
-	}
-	return b.String()
+	return textdiff.Unified("a/"+src+"/", "b/"+dst+"/", f.Name, f.A, f.B)
 }
-
-// isBinary reports what git reports: a NUL byte in the first 8000 bytes.
-func isBinary(data []byte) bool {
-	return bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0
-}
-
-func chunkOp(t diffmatchpatch.Operation) fdiff.Operation {
-	switch t {
-	case diffmatchpatch.DiffInsert:
-		return fdiff.Add
-	case diffmatchpatch.DiffDelete:
-		return fdiff.Delete
-	}
-	return fdiff.Equal
-}
-
-// patch, filePatch, patchFile and chunk implement go-git's diff.Patch for
-// one file, so that its unified encoder renders it.
-type patch struct{ fp *filePatch }
-
-// FilePatches implements fdiff.Patch.
-func (p patch) FilePatches() []fdiff.FilePatch { return []fdiff.FilePatch{p.fp} }
-
-// Message implements fdiff.Patch: there is none.
-func (p patch) Message() string { return "" }
-
-type filePatch struct {
-	from, to *patchFile
-	binary   bool
-	chunks   []fdiff.Chunk
-}
-
-// IsBinary implements fdiff.FilePatch.
-func (f *filePatch) IsBinary() bool { return f.binary }
-
-// Files implements fdiff.FilePatch: nil interfaces for an absent side.
-func (f *filePatch) Files() (fdiff.File, fdiff.File) {
-	var from, to fdiff.File
-	if f.from != nil {
-		from = f.from
-	}
-	if f.to != nil {
-		to = f.to
-	}
-	return from, to
-}
-
-// Chunks implements fdiff.FilePatch.
-func (f *filePatch) Chunks() []fdiff.Chunk { return f.chunks }
-
-type patchFile struct {
-	name string
-	hash plumbing.Hash
-}
-
-// Hash implements fdiff.File: the blob hash of the content.
-func (f *patchFile) Hash() plumbing.Hash { return f.hash }
-
-// Mode implements fdiff.File: trees read as fs.FS carry no Git mode.
-func (f *patchFile) Mode() filemode.FileMode { return filemode.Regular }
-
-// Path implements fdiff.File: the path relative to the environment
-// directory (the encoder's prefixes name the directories).
-func (f *patchFile) Path() string { return f.name }
-
-type chunk struct {
-	text string
-	op   fdiff.Operation
-}
-
-// Content implements fdiff.Chunk.
-func (c chunk) Content() string { return c.text }
-
-// Type implements fdiff.Chunk.
-func (c chunk) Type() fdiff.Operation { return c.op }

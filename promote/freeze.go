@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+
 	// Time zones of recurring freezes resolve without the system's
 	// zoneinfo (distroless images have none).
 	_ "time/tzdata"

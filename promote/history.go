@@ -220,12 +220,26 @@ type CommitMeta struct {
 	Images map[string]string
 }
 
-var (
-	githubMerge  = regexp.MustCompile(`^Merge pull request #(\d+) from `)
-	githubSquash = regexp.MustCompile(`\(#(\d+)\)$`)
-	gitlabMerge  = regexp.MustCompile(`(?m)^See merge request (\S*!(\d+))\s*$`)
-	trailerLine  = regexp.MustCompile(`(?m)^\s*(Promote-[A-Za-z-]+):[ \t]*(\S.*?)\s*$`)
-)
+// requestRef is one way a forge writes, in the message of the commit
+// that merged it, which pull or merge request that was: a row per way,
+// the first that matches wins. re matches the subject, or the whole
+// message when inMessage; its group num is the number and its group
+// ref, when there is one, how the forge writes the reference ("#num"
+// otherwise).
+type requestRef struct {
+	re        *regexp.Regexp
+	inMessage bool
+}
+
+// requestRefs are GitHub's merge and squash subjects and GitLab's "See
+// merge request" line.
+var requestRefs = []requestRef{
+	{re: regexp.MustCompile(`^Merge pull request #(?P<num>\d+) from `)},
+	{re: regexp.MustCompile(`\(#(?P<num>\d+)\)$`)},
+	{re: regexp.MustCompile(`(?m)^See merge request (?P<ref>\S*!(?P<num>\d+))\s*$`), inMessage: true},
+}
+
+var trailerLine = regexp.MustCompile(`(?m)^\s*(Promote-[A-Za-z-]+):[ \t]*(\S.*?)\s*$`)
 
 // ParseCommitMessage reads the subject, the pull request number (GitHub
 // "Merge pull request #123 from ..." and squash "title (#123)" subjects,
@@ -235,13 +249,7 @@ var (
 func ParseCommitMessage(msg string) CommitMeta {
 	subject, _, _ := strings.Cut(strings.TrimLeft(msg, "\n"), "\n")
 	m := CommitMeta{Subject: strings.TrimSpace(subject)}
-	if g := githubMerge.FindStringSubmatch(m.Subject); g != nil {
-		m.PR = pullRequest(g[1], "#"+g[1])
-	} else if g := githubSquash.FindStringSubmatch(m.Subject); g != nil {
-		m.PR = pullRequest(g[1], "#"+g[1])
-	} else if g := gitlabMerge.FindStringSubmatch(msg); g != nil {
-		m.PR = pullRequest(g[2], g[1])
-	}
+	m.PR = findRequest(m.Subject, msg)
 	for _, t := range trailerLine.FindAllStringSubmatch(msg, -1) {
 		switch t[1] {
 		case "Promote-From":
@@ -265,6 +273,28 @@ func ParseCommitMessage(msg string) CommitMeta {
 		}
 	}
 	return m
+}
+
+// findRequest finds the request a commit merged with the first row of
+// requestRefs that matches.
+func findRequest(subject, msg string) *PullRequest {
+	for _, r := range requestRefs {
+		text := subject
+		if r.inMessage {
+			text = msg
+		}
+		g := r.re.FindStringSubmatch(text)
+		if g == nil {
+			continue
+		}
+		num := g[r.re.SubexpIndex("num")]
+		ref := "#" + num
+		if i := r.re.SubexpIndex("ref"); i > 0 {
+			ref = g[i]
+		}
+		return pullRequest(num, ref)
+	}
+	return nil
 }
 
 func pullRequest(number, ref string) *PullRequest {

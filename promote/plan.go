@@ -56,10 +56,14 @@ type Change struct {
 	src from
 }
 
+// Image is a kustomize images: entry (name, newName, newTag, digest)
+// as plans, snapshots and status read it.
+type Image = kustomize.Image
+
 // ImageChange is an image entry before (nil when added) and after.
 type ImageChange struct {
-	Old *kustomize.Image `json:"old,omitempty"`
-	New kustomize.Image  `json:"new"`
+	Old *Image `json:"old,omitempty"`
+	New Image  `json:"new"`
 }
 
 // Plan is the list of changes that make the target's promotables equal
@@ -226,28 +230,7 @@ func planDir(p *Plan, app string, prom Promotables, trees Trees, src, dst string
 	if err := requireDir(trees.Target, dst, p.To); err != nil {
 		return err
 	}
-	dirs := newEnvDirs(trees, p.From, p.To, src, dst)
-	first := len(p.Changes)
-	if prom.ImagesEnabled() {
-		if err := planImages(p, app, dirs); err != nil {
-			return err
-		}
-	}
-	for _, sc := range scanners(prom) {
-		if err := planValues(p, app, sc, dirs); err != nil {
-			return err
-		}
-	}
-	dropRepeated(p, first)
-	values := len(p.Changes)
-	if err := checkValues(p.Changes[first:]); err != nil {
-		return err
-	}
-	if err := planFiles(p, app, prom.Files, trees, src, dst); err != nil {
-		return err
-	}
-	dropCopied(p, first, values)
-	return nil
+	return planKinds(p, app, prom, planInput{trees: trees, dirs: newEnvDirs(trees, p.From, p.To, src, dst), src: src, dst: dst})
 }
 
 // dropRepeated removes the changes after first that edit a value an

@@ -4,12 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/gitops-promote/promote/internal/helm"
 	"github.com/gitops-promote/promote/internal/kustomize"
-	"github.com/gitops-promote/promote/internal/manifests"
 	"github.com/gitops-promote/promote/internal/promotable"
-	"github.com/gitops-promote/promote/internal/refs"
-	"github.com/gitops-promote/promote/internal/terraform"
 	"github.com/gitops-promote/promote/internal/yamledit"
 )
 
@@ -22,77 +18,31 @@ const (
 	KindModule    = promotable.KindModule
 )
 
+// ImageValue is a container image found as a value (a manifest's
+// image:, a Helm image block): name, tag and digest.
+type ImageValue = promotable.Image
+
 // Locator says where a change's value is in its file: the scanner that
 // found it, the YAML document and path or the HCL address.
 type Locator = promotable.Locator
 
-// scanners returns the units an edge's promotables enable, besides
-// kustomize images and files, in a fixed order. Nothing is scanned for a
-// kind that is not enabled.
-func scanners(prom Promotables) []promotable.Scanner {
-	if len(prom.Helm) == 0 && !prom.Charts && !prom.Refs && prom.Terraform == nil {
-		if prom.ImagesEnabled() {
-			return imagesOnly
-		}
-		return nil
-	}
-	var out []promotable.Scanner
-	if prom.ImagesEnabled() {
-		out = append(out, manifests.Images{})
-	}
-	if len(prom.Helm) > 0 {
-		v := helm.Values{}
-		for _, h := range prom.Helm {
-			v.Files = append(v.Files, helm.ValuesFile{File: h.File, Paths: h.Paths})
-		}
-		out = append(out, v)
-	}
-	if prom.Charts {
-		out = append(out, helm.Charts{})
-	}
-	if prom.Refs {
-		out = append(out, refs.RemoteBases{}, refs.GitRepositories{})
-	}
-	if t := prom.Terraform; t != nil {
-		if len(t.Variables) > 0 {
-			out = append(out, terraform.Variables{Names: t.Variables})
-		}
-		if t.Modules {
-			out = append(out, terraform.Modules{})
-		}
-	}
-	return out
-}
-
-// imagesOnly are the units of the default promotables; it is never
-// modified.
-var imagesOnly = []promotable.Scanner{manifests.Images{}}
-
-// editorFor returns the editor of the unit a locator names.
-func editorFor(name string) (promotable.Editor, error) {
-	switch name {
-	case manifests.ScannerName:
-		return manifests.Images{}, nil
-	case helm.ValuesName:
-		return helm.Values{}, nil
-	case helm.ChartsName:
-		return helm.Charts{}, nil
-	case refs.RemoteBasesName:
-		return refs.RemoteBases{}, nil
-	case refs.GitRepositoriesName:
-		return refs.GitRepositories{}, nil
-	case terraform.VariablesName:
-		return terraform.Variables{}, nil
-	case terraform.ModulesName:
-		return terraform.Modules{}, nil
-	}
-	return nil, fmt.Errorf("no editor for promotables found by %q", name)
-}
-
 var tfIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
-// validateScanned checks the helm: and terraform: settings.
+// validateScanned checks the settings of every kind (helm:,
+// terraform:) with its row's validate.
 func validateScanned(p *Promotables) error {
+	for _, k := range kinds {
+		if k.validate != nil {
+			if err := k.validate(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// validateHelm checks the helm: settings.
+func validateHelm(p *Promotables) error {
 	for i, h := range p.Helm {
 		if err := checkRelPath(h.File); err != nil {
 			return fmt.Errorf("helm[%d]: file %q: %v", i, h.File, err)
@@ -107,6 +57,11 @@ func validateScanned(p *Promotables) error {
 			}
 		}
 	}
+	return nil
+}
+
+// validateTerraform checks the terraform: settings.
+func validateTerraform(p *Promotables) error {
 	if t := p.Terraform; t != nil {
 		for _, v := range t.Variables {
 			if !tfIdent.MatchString(v) {
@@ -201,7 +156,7 @@ type Value struct {
 	File  string `json:"file"`
 	Line  int    `json:"line,omitempty"`
 	// Image is set for images: name, tag and digest.
-	Image *promotable.Image `json:"image,omitempty"`
+	Image *ImageValue `json:"image,omitempty"`
 
 	key string
 }

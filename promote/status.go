@@ -22,7 +22,7 @@ type Snapshot struct {
 	Dir string `json:"dir"`
 	// Images are the effective images (the outermost entry where an image
 	// is listed at several levels), sorted by name.
-	Images []kustomize.Image `json:"images"`
+	Images []Image `json:"images"`
 	// Files maps each promoted file (relative to Dir) to its short content
 	// hash.
 	Files map[string]string `json:"files,omitempty"`
@@ -110,7 +110,7 @@ func snapshotFiles(fsys fs.FS, dir string, globs []string) (map[string]string, e
 }
 
 // Image returns the snapshot's image called name.
-func (s *Snapshot) Image(name string) (kustomize.Image, bool) {
+func (s *Snapshot) Image(name string) (Image, bool) {
 	i := slices.IndexFunc(s.Images, func(img kustomize.Image) bool { return img.Name == name })
 	if i < 0 {
 		return kustomize.Image{}, false

@@ -367,9 +367,13 @@ func (p *Plan) Matches() string {
 	return fmt.Sprintf("%s still differs from %s in %d versions promote cannot edit (%s, ...)", p.To, p.From, n, p.Unpromotable[0].Name())
 }
 
+// Resource is one resource of a kustomize build, as the rendered checks
+// read it.
+type Resource = kustomize.Resource
+
 // RenderedImages lists the names of the container images a rendered
 // resource runs.
-func RenderedImages(r kustomize.Resource) []string {
+func RenderedImages(r Resource) []string {
 	var out []string
 	for k := range renderedVersions([]kustomize.Resource{r}) {
 		if k.kind == KindImage {

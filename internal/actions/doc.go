@@ -4,4 +4,6 @@
 // markdown plan to $GITHUB_STEP_SUMMARY, errors as ::error annotations
 // that point at the file and line, masking secrets, and, under GitLab CI,
 // a dotenv report with the merge request's URL for later jobs.
+// ReportProposal does all of it for a proposal, whichever front end made
+// it.
 package actions

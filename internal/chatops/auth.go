@@ -18,14 +18,6 @@ func describePermission(p forge.Permission) string {
 	return string(p) + " permission"
 }
 
-// Actor is the author of a comment.
-type Actor struct {
-	Login string
-	// Bot is set for bot accounts (GitHub type Bot, GitLab bot users,
-	// logins ending in [bot]).
-	Bot bool
-}
-
 // Refusal says why a command's author may not run it; it is replied to
 // the thread.
 type Refusal struct {
@@ -43,7 +35,7 @@ func (r *Refusal) Error() string { return r.Msg }
 // (bots listed under chatops.bots are vouched for by the configuration
 // instead), and, when env lists approvers, must be one of them or a
 // member of one of the teams listed. It returns a *Refusal when not.
-func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a Actor, env string) error {
+func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a forge.Actor, env string) error {
 	e, err := cfg.Lookup(env)
 	if err != nil {
 		return &Refusal{Msg: err.Error()}
@@ -75,7 +67,7 @@ func Authorize(ctx context.Context, acc forge.Access, cfg *promote.Config, a Act
 // lists approvers (Authorize then checked a is one). Forcing by comment
 // into an environment without approvers is refused: the command line's
 // --force --reason stays open to those who can push.
-func authorizeForce(cfg *promote.Config, a Actor, env string) error {
+func authorizeForce(cfg *promote.Config, a forge.Actor, env string) error {
 	e, err := cfg.Lookup(env)
 	if err != nil {
 		return &Refusal{Msg: err.Error()}
@@ -109,9 +101,4 @@ func approver(ctx context.Context, acc forge.Access, approvers []string, login s
 		}
 	}
 	return false, nil
-}
-
-// IsBot tells bots by the forge's flag or a login ending in [bot].
-func IsBot(login string, flagged bool) bool {
-	return flagged || strings.HasSuffix(strings.ToLower(login), "[bot]")
 }

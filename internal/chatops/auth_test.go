@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 )
 
 // withConfig returns the GitOps files with extra lines added to prod's
@@ -47,12 +49,12 @@ func TestApproverStillNeedsWritePermission(t *testing.T) {
 }
 
 // botComment is the example comment written by a bot.
-func botComment(t *testing.T, login, body string) *chatops.Event {
+func botComment(t *testing.T, login, body string) *forge.Event {
 	ex := forgetest.WebhookExample(t, "issue_comment", "created")
 	forgetest.Set(ex, body, "comment", "body")
 	forgetest.Set(ex, login, "comment", "user", "login")
 	forgetest.Set(ex, "Bot", "comment", "user", "type")
-	ev, err := chatops.ParseGitHub("issue_comment", forgetest.Marshal(t, ex))
+	ev, err := ghforge.ParseEvent("issue_comment", forgetest.Marshal(t, ex))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestForkPullRequestRunsTheDefaultBranch(t *testing.T) {
 	ex := forgetest.WebhookExample(t, "issue_comment", "created")
 	forgetest.Set(ex, "/promote prod", "comment", "body")
 	forgetest.Set(ex, map[string]any{"url": "https://api.github.com/repos/Codertocat/Hello-World/pulls/1"}, "issue", "pull_request")
-	ev, err := chatops.ParseGitHub("issue_comment", forgetest.Marshal(t, ex))
+	ev, err := ghforge.ParseEvent("issue_comment", forgetest.Marshal(t, ex))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
@@ -15,7 +16,7 @@ import (
 
 // gatedHandle handles ev with the pipeline policy and its gates, as
 // promote chatops and serve run commands.
-func (e *env) gatedHandle(ev *chatops.Event) *chatops.Result {
+func (e *env) gatedHandle(ev *forge.Event) *chatops.Result {
 	e.t.Helper()
 	h := e.handler()
 	runner := h.Runner.(*chatops.Repo)

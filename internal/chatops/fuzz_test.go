@@ -5,6 +5,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gitops-promote/promote/internal/forge"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
+	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 )
 
 // FuzzParse checks the grammar on any comment: Parse never panics; a
@@ -69,11 +73,11 @@ func FuzzParseEvents(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		for _, typ := range []string{"issue_comment", "pull_request", "ping"} {
-			ev, err := ParseGitHub(typ, payload)
+			ev, err := ghforge.ParseEvent(typ, payload)
 			checkEvent(t, ev, err)
 		}
 		for _, typ := range []string{"Note Hook", "Merge Request Hook", "Push Hook"} {
-			ev, err := ParseGitLab(typ, payload)
+			ev, err := glforge.ParseEvent(typ, payload)
 			checkEvent(t, ev, err)
 			if ev != nil && ev.Merged != nil && !strings.Contains(string(payload), `"merge"`) {
 				t.Fatalf("a GitLab merge without action merge: %s", payload)
@@ -82,7 +86,7 @@ func FuzzParseEvents(f *testing.F) {
 	})
 }
 
-func checkEvent(t *testing.T, ev *Event, err error) {
+func checkEvent(t *testing.T, ev *forge.Event, err error) {
 	t.Helper()
 	if err != nil {
 		if ev != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
@@ -69,7 +70,7 @@ func newGitLabEnv(t *testing.T, files map[string]string) *glEnv {
 
 func (e *glEnv) handle(t *testing.T, payload []byte) *chatops.Result {
 	t.Helper()
-	ev, err := chatops.ParseGitLab("Note Hook", payload)
+	ev, err := glforge.ParseEvent("Note Hook", payload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestGitLabMergeIsTheMergeAction(t *testing.T) {
 			"project": {"path_with_namespace": "acme/gitops", "default_branch": "main"},
 			"object_attributes": {"iid": 2, "action": %q, "state": %q, "source_branch": "promote/staging-to-prod",
 				"target_branch": "main", "source_project_id": 1, "target_project_id": 1}}`, c.action, c.state)
-		ev, err := chatops.ParseGitLab("Merge Request Hook", []byte(payload))
+		ev, err := glforge.ParseEvent("Merge Request Hook", []byte(payload))
 		if err != nil {
 			t.Fatal(err)
 		}

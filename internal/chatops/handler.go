@@ -110,7 +110,7 @@ func (h *Handler) log() *slog.Logger {
 // edited and deleted comments and comments of bots not listed under
 // chatops.bots are ignored without a word. A returned error is one the
 // handler could not even report on the thread.
-func (h *Handler) HandleComment(ctx context.Context, c *Comment) (*Result, error) {
+func (h *Handler) HandleComment(ctx context.Context, c *forge.Comment) (*Result, error) {
 	if c == nil || !c.Created {
 		return &Result{Outcome: Ignored}, nil
 	}
@@ -142,7 +142,7 @@ func (h *Handler) HandleComment(ctx context.Context, c *Comment) (*Result, error
 }
 
 // run carries out an allowed command and fills res.
-func (h *Handler) run(ctx context.Context, c *Comment, cmd *Command, cfg *promote.Config, res *Result) {
+func (h *Handler) run(ctx context.Context, c *forge.Comment, cmd *Command, cfg *promote.Config, res *Result) {
 	switch cmd.Verb {
 	case VerbHelp:
 		res.Outcome, res.Reply = Answered, Grammar
@@ -203,7 +203,7 @@ func (h *Handler) fail(res *Result, cmd *Command, err error) {
 // mayWrite reports whether a may write to the repository (or is a bot
 // listed under chatops.bots): only such authors are told what was wrong
 // with a command.
-func (h *Handler) mayWrite(ctx context.Context, a Actor, cfg *promote.Config) bool {
+func (h *Handler) mayWrite(ctx context.Context, a forge.Actor, cfg *promote.Config) bool {
 	if a.Bot {
 		return cfg != nil && cfg.BotAllowed(a.Login)
 	}
@@ -216,7 +216,7 @@ func (h *Handler) mayWrite(ctx context.Context, a Actor, cfg *promote.Config) bo
 }
 
 // finish reacts with the verdict and posts the reply.
-func (h *Handler) finish(ctx context.Context, c *Comment, res *Result) error {
+func (h *Handler) finish(ctx context.Context, c *forge.Comment, res *Result) error {
 	verdict := forge.ReactRocket
 	if res.Outcome == Malformed || res.Outcome == Refused || res.Outcome == Failed {
 		verdict = forge.ReactConfused

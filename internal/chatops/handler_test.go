@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 )
 
 // TestPromoteCommandFromWriter is the issue's first "done when": the
@@ -138,7 +139,7 @@ func TestIgnoredComments(t *testing.T) {
 		} else {
 			forgetest.Set(ex, "/promote prod", "comment", "body")
 		}
-		ev, err := chatops.ParseGitHub("issue_comment", forgetest.Marshal(t, ex))
+		ev, err := ghforge.ParseEvent("issue_comment", forgetest.Marshal(t, ex))
 		if err != nil {
 			t.Fatalf("%s example: %v", action, err)
 		}

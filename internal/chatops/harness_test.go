@@ -11,6 +11,7 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 )
 
@@ -70,18 +71,18 @@ func (e *env) handler() *chatops.Handler {
 }
 
 // comment returns the first created issue_comment example with body.
-func comment(t *testing.T, body string) *chatops.Event {
+func comment(t *testing.T, body string) *forge.Event {
 	t.Helper()
 	ex := forgetest.WebhookExample(t, "issue_comment", "created")
 	forgetest.Set(ex, body, "comment", "body")
-	ev, err := chatops.ParseGitHub("issue_comment", forgetest.Marshal(t, ex))
+	ev, err := ghforge.ParseEvent("issue_comment", forgetest.Marshal(t, ex))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ev
 }
 
-func (e *env) handle(ev *chatops.Event) *chatops.Result {
+func (e *env) handle(ev *forge.Event) *chatops.Result {
 	e.t.Helper()
 	res, err := e.handler().HandleComment(context.Background(), ev.Comment)
 	if err != nil {

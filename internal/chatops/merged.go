@@ -46,7 +46,7 @@ func Recognize(cfg *promote.Config, body, head string) (Promotion, bool) {
 // environment was merged into the default branch: one for each
 // environment promoted from it that has autoPromote: true. It replies on
 // the merged request with links to them.
-func (h *Handler) HandleMerged(ctx context.Context, repo Repository, m *Merged) (*Result, error) {
+func (h *Handler) HandleMerged(ctx context.Context, repo forge.Repository, m *forge.Merged) (*Result, error) {
 	if m == nil || !m.Merged || m.Base != repo.DefaultBranch {
 		return &Result{Outcome: Ignored}, nil
 	}
@@ -115,7 +115,7 @@ func (h *Handler) promoteNext(ctx context.Context, prom Promotion, next []promot
 
 // notifyMerged sends the merged notification of a promotion or rollback
 // request.
-func (h *Handler) notifyMerged(ctx context.Context, cfg *promote.Config, repo Repository, m *Merged) {
+func (h *Handler) notifyMerged(ctx context.Context, cfg *promote.Config, repo forge.Repository, m *forge.Merged) {
 	if h.Notify == nil || len(cfg.Notify) == 0 {
 		return
 	}
@@ -160,7 +160,7 @@ func rollbackBranch(cfg *promote.Config, head string) (env, app string, ok bool)
 
 // requestURL links a pull or merge request from the repository's HTTPS
 // clone URL; "" when it cannot.
-func requestURL(repo Repository, t forge.Thread) string {
+func requestURL(repo forge.Repository, t forge.Thread) string {
 	base, ok := strings.CutSuffix(repo.CloneURL, ".git")
 	if !ok || !strings.HasPrefix(base, "https://") || t.Number <= 0 {
 		return ""

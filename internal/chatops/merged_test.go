@@ -8,13 +8,14 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/forgetest"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	"github.com/gitops-promote/promote/promote"
 )
 
 // closedPull is the pull_request closed example adjusted: merged or
 // not, its head and base branches and body, numbered 1 (so replies land
 // on the fake's first pull request).
-func closedPull(t *testing.T, merged bool, head, base, body string) *chatops.Event {
+func closedPull(t *testing.T, merged bool, head, base, body string) *forge.Event {
 	t.Helper()
 	ex := forgetest.WebhookExample(t, "pull_request", "closed")
 	forgetest.Set(ex, merged, "pull_request", "merged")
@@ -23,7 +24,7 @@ func closedPull(t *testing.T, merged bool, head, base, body string) *chatops.Eve
 	forgetest.Set(ex, body, "pull_request", "body")
 	forgetest.Set(ex, 1, "pull_request", "number")
 	forgetest.Set(ex, 1, "number")
-	ev, err := chatops.ParseGitHub("pull_request", forgetest.Marshal(t, ex))
+	ev, err := ghforge.ParseEvent("pull_request", forgetest.Marshal(t, ex))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestMergedRequestsThatOpenNothing(t *testing.T) {
 
 func TestEveryPullRequestExampleParses(t *testing.T) {
 	for _, ex := range forgetest.WebhookExamples(t, "pull_request") {
-		ev, err := chatops.ParseGitHub("pull_request", forgetest.Marshal(t, ex))
+		ev, err := ghforge.ParseEvent("pull_request", forgetest.Marshal(t, ex))
 		if err != nil {
 			t.Fatalf("%s: %v", ex["action"], err)
 		}

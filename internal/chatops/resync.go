@@ -147,7 +147,7 @@ func (h *Handler) resyncEdge(ctx context.Context, check Checker, req promote.Req
 // panicked or ran out of its budget): a confused reaction on the
 // comment and a fixed sentence naming no input. why is for the log
 // only.
-func (h *Handler) Fail(ctx context.Context, e *Event, why error) error {
+func (h *Handler) Fail(ctx context.Context, e *forge.Event, why error) error {
 	h.log().Error("event failed", "error", why)
 	var thread forge.Thread
 	switch {

@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 )
 
@@ -168,7 +169,7 @@ func TestActionArgs(t *testing.T) {
 
 func TestActionOutputsAreDeclared(t *testing.T) {
 	_, outputs := actionYAML(t)
-	outs, err := proposalOutputs(&proposalResultForTest)
+	outs, err := actions.ProposalOutputs(&proposalResultForTest)
 	if err != nil {
 		t.Fatal(err)
 	}

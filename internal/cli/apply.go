@@ -2,16 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path"
-	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -57,95 +52,13 @@ func runApply(ctx context.Context, f *Factory, o *applyOptions) error {
 	if err := o.sel.noRev("apply"); err != nil {
 		return err
 	}
-	cfg, tree, err := ws.Disk()
+	plan, edits, err := ws.Apply(o.sel.request(), func(cfg *promote.Config) error { return fetchBranches(ctx, f, cfg, o.fetch) })
 	if err != nil {
-		return err
-	}
-	if err := checkApplyTarget(cfg, tree, o.sel.request()); err != nil {
-		return err
-	}
-	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
-		return err
-	}
-	trees := promote.Trees{Source: tree, Target: tree}
-	plan, err := promote.NewPlan(cfg, o.sel.request(), trees)
-	if err != nil {
-		return err
-	}
-	if err := promote.CheckRenders(plan, trees); err != nil {
-		return err
-	}
-	edits, err := promote.Apply(plan, trees)
-	if err != nil {
-		return err
-	}
-	if err := writeEdits(ws.Dir, edits); err != nil {
 		return err
 	}
 	if err := writePlan(f, o.out.format, plan); err != nil {
 		return err
 	}
-	fmt.Fprintf(f.Stderr, "wrote %d %s\n", len(edits), plural(len(edits), "file"))
-	return nil
-}
-
-// writeEdits writes each edit through an os.Root, so no path can leave
-// dir, replacing files by rename so none is seen half-written. Files are
-// written by a few goroutines: on network and virtual filesystems the
-// cost is syscall latency, which overlaps.
-func writeEdits(dir string, edits []promote.Edit) error {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
-	}
-	defer root.Close()
-	errs := make([]error, len(edits))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(8, len(edits)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = writeEdit(root, edits[i])
-			}
-		})
-	}
-	for i := range edits {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// writeEdit writes one file through a root opened on its directory, so
-// the path is resolved once rather than for every call.
-func writeEdit(root *os.Root, e promote.Edit) error {
-	dir, name := path.Split(e.Path)
-	dir = strings.TrimSuffix(dir, "/")
-	if dir == "" {
-		dir = "."
-	}
-	d, err := root.OpenRoot(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = root.MkdirAll(dir, 0o755); err == nil {
-			d, err = root.OpenRoot(dir)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", e.Path, err)
-	}
-	defer d.Close()
-	mode := os.FileMode(0o644)
-	if info, err := d.Stat(name); err == nil {
-		mode = info.Mode().Perm()
-	}
-	tmp := "." + name + ".promote-tmp"
-	if err := d.WriteFile(tmp, e.Data, mode); err != nil {
-		return fmt.Errorf("write %s: %w", e.Path, err)
-	}
-	if err := d.Rename(tmp, name); err != nil {
-		_ = d.Remove(tmp)
-		return fmt.Errorf("write %s: %w", e.Path, err)
-	}
+	fmt.Fprintf(f.Stderr, "wrote %d %s\n", len(edits), report.Plural(len(edits), "file"))
 	return nil
 }

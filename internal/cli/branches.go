@@ -3,14 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge/remote"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -34,85 +30,15 @@ func fetchBranches(ctx context.Context, f *Factory, cfg *promote.Config, fetch b
 	if err != nil {
 		return err
 	}
-	auth, err := fetchAuth(ws, f.Getenv)
+	repo, err := ws.Repo()
 	if err != nil {
 		return err
+	}
+	opts := f.ForgeOptions
+	opts.Getenv = f.Getenv
+	auth, err := connect.FetchAuth(ctx, repo, opts)
+	if err != nil {
+		return fmt.Errorf("--fetch: %w", err)
 	}
 	return ws.Fetch(ctx, branches, auth)
-}
-
-// fetchAuth authenticates fetches over HTTPS with GITHUB_TOKEN or
-// GH_TOKEN (GITLAB_TOKEN for a GitLab host); other remotes need none or
-// use the SSH agent.
-func fetchAuth(ws *workspace.Workspace, getenv func(string) string) (transport.AuthMethod, error) {
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, err
-	}
-	r, err := repo.Git().Remote(workspace.Remote)
-	if err != nil || len(r.Config().URLs) == 0 {
-		return nil, fmt.Errorf("--fetch: the repository has no %s remote", workspace.Remote)
-	}
-	loc, err := remote.Parse(r.Config().URLs[0])
-	if err != nil || (loc.Scheme != "https" && loc.Scheme != "http") {
-		return nil, nil
-	}
-	user, token := "x-access-token", getenv("GITHUB_TOKEN")
-	if token == "" {
-		token = getenv("GH_TOKEN")
-	}
-	if strings.Contains(loc.Hostname(), "gitlab") || token == "" {
-		if t := getenv("GITLAB_TOKEN"); t != "" {
-			user, token = "oauth2", t
-		}
-	}
-	if t := getenv("GITEA_TOKEN"); t != "" && (token == "" || strings.Contains(loc.Hostname(), "gitea")) {
-		user, token = "oauth2", t
-	}
-	if token == "" {
-		return nil, nil
-	}
-	return &githttp.BasicAuth{Username: user, Password: token}, nil
-}
-
-// configForFetch reads the configuration to learn which branches to
-// fetch: from the working directory, or from the base branch's tip in a
-// bare repository.
-func configForFetch(f *Factory, base string) (*promote.Config, error) {
-	ws, err := f.Workspace()
-	if err != nil {
-		return nil, err
-	}
-	if cfg, _, err := ws.Disk(); err == nil {
-		return cfg, nil
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, err
-	}
-	tip, err := repo.Resolve(base)
-	if err != nil {
-		return nil, err
-	}
-	cfg, _, err := ws.AtCommit(tip)
-	return cfg, err
-}
-
-// checkApplyTarget refuses to apply into a branch environment whose
-// branch is not checked out: apply writes into the working directory.
-func checkApplyTarget(cfg *promote.Config, tree fs.FS, req promote.Request) error {
-	_, to, err := cfg.Edge(req.From, req.To)
-	if err != nil || to.Branch == "" {
-		return err
-	}
-	t, ok := tree.(*workspace.Tree)
-	if ok && t.Current() == to.Branch {
-		return nil
-	}
-	current := "no branch"
-	if ok && t.Current() != "" {
-		current = t.Current()
-	}
-	return fmt.Errorf("%s lives on branch %s, but the working directory has %s checked out and apply writes into it: check out %s first (git switch %s), or propose with run",
-		to.Name, to.Branch, current, to.Branch, to.Branch)
 }

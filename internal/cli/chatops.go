@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,8 +13,6 @@ import (
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
-	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -61,7 +58,7 @@ the fork's promote.yaml.`,
 	}
 	cmd.Flags().StringVar(&o.event, "event", "", "the event payload `FILE` (default $GITHUB_EVENT_PATH)")
 	cmd.Flags().StringVar(&o.eventName, "event-name", "", "the event's `NAME`: issue_comment or pull_request (default $GITHUB_EVENT_NAME)")
-	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", "where to propose: auto, local, github, gitlab, gitea")
+	cmd.Flags().StringVar(&o.forgeName, "forge", "auto", forgesUsage)
 	addForgeFlags(cmd, f, &o.timeout)
 	o.out.register(cmd, "text", "json")
 	return cmd
@@ -85,12 +82,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	var res *chatops.Result
-	if ev.Comment != nil {
-		res, err = h.HandleComment(ctx, ev.Comment)
-	} else {
-		res, err = h.HandleMerged(ctx, ev.Repository, ev.Merged)
-	}
+	res, err := h.Handle(ctx, ev)
 	if err != nil {
 		return err
 	}
@@ -106,7 +98,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 }
 
 // readEvent reads and parses the event file.
-func readEvent(f *Factory, o *chatOpsOptions) (*chatops.Event, error) {
+func readEvent(f *Factory, o *chatOpsOptions) (*forge.Event, error) {
 	file := first(o.event, f.Getenv("GITHUB_EVENT_PATH"))
 	name := first(o.eventName, f.Getenv("GITHUB_EVENT_NAME"))
 	if file == "" {
@@ -122,13 +114,7 @@ func readEvent(f *Factory, o *chatOpsOptions) (*chatops.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read event: %w", err)
 	}
-	switch {
-	case strings.Contains(name, " Hook"):
-		return chatops.ParseGitLab(name, data)
-	case o.forgeName == "gitea" || f.Getenv("GITEA_ACTIONS") == "true" || f.Getenv("FORGEJO_ACTIONS") == "true":
-		return chatops.ParseGitea(name, data)
-	}
-	return chatops.ParseGitHub(name, data)
+	return connect.ParseEvent(o.forgeName, name, data, f.Getenv)
 }
 
 // chatHandler builds the handler: the forge's comment side, and a runner
@@ -143,11 +129,7 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	chat, ok := connect.ChatOps(fg)
-	if !ok {
-		return nil, fmt.Errorf("--forge %s has no comments: chat commands need github, gitlab or gitea", fg.Name())
-	}
-	return &chatops.Handler{Forge: chat, Runner: chatRunner(f, ws, fg, base), Notify: f.Notifier()}, nil
+	return chatops.NewHandler(ws, fg, base, chatops.Setup{Now: f.now, Notify: f.Notifier(), Retry: f.ForgeOptions.Retry, Progress: f.note})
 }
 
 // chatWorkspace locates the workspace without reading promote.yaml from
@@ -166,26 +148,6 @@ func chatWorkspace(f *Factory) (*workspace.Workspace, error) {
 		return nil, fmt.Errorf("--config %s: chat commands read %s from the default branch, so --config may only name its directory's %s", f.ConfigFile, promote.ConfigFile, promote.ConfigFile)
 	}
 	return workspace.Locate(filepath.Dir(cfg), "")
-}
-
-// chatRunner runs commands on base with the same gates as run and
-// rollback: pipeline policy (forced from a comment only by approvers,
-// see chatops) and validation.
-func chatRunner(f *Factory, ws *workspace.Workspace, fg forge.Forge, base string) *chatops.Repo {
-	return &chatops.Repo{
-		Workspace: ws, Forge: fg, Base: base,
-		Plan: func(req promote.Request, force string) proposal.PlanFunc {
-			// Chat commands are bounded by the server's or the job's
-			// own timeouts; the forge calls of the gates by the forge's.
-			src := gateSources(f, ws, fg)
-			src.Deepen = proposal.Deepener(context.Background(), fg)
-			return review.Policy(context.Background(), proposal.Promotion(req), src, force)
-		},
-		Reviewers: []proposal.Reviewer{review.Rendered(review.Options{})},
-		Notify:    f.Notifier(),
-		Retry:     f.ForgeOptions.Retry,
-		Progress:  f.note,
-	}
 }
 
 func writeChatResult(f *Factory, format string, res *chatops.Result) error {

@@ -2,13 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"iter"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/gitrepo"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -26,7 +24,9 @@ type historyOptions struct {
 	stats  statsOptions
 }
 
-func newHistoryCmd(f *Factory) *cobra.Command {
+// newHistoryCmd builds history; runF, when set, receives the checked
+// options instead of running.
+func newHistoryCmd(f *Factory, runF func(*historyOptions) error) *cobra.Command {
 	o := &historyOptions{}
 	cmd := &cobra.Command{
 		Use:   "history --env ENV",
@@ -56,6 +56,12 @@ the whole history).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.refSet = cmd.Flags().Changed("ref")
+			if o.limit < 0 {
+				return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
+			}
+			if runF != nil {
+				return runF(o)
+			}
 			return runHistory(f, o)
 		},
 	}
@@ -71,19 +77,11 @@ the whole history).`,
 }
 
 // historyResult is the JSON of history.
-type historyResult struct {
-	Environment string                 `json:"environment"`
-	Ref         string                 `json:"ref"`
-	Commit      string                 `json:"commit"`
-	Entries     []promote.HistoryEntry `json:"entries"`
-}
+type historyResult = workspace.HistoryResult
 
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
-	}
-	if o.limit < 0 {
-		return fmt.Errorf("-n %d: expected 0 (all) or more", o.limit)
 	}
 	if err := o.stats.check(); err != nil {
 		return err
@@ -95,8 +93,8 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	entries := promote.HistoryEntries(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps, Limit: o.limit}, w.commits)
-	res := historyResult{Environment: w.env.Name, Ref: w.ref, Commit: w.tip.String()}
+	entries := promote.HistoryEntries(w.Config, promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}, w.Commits)
+	res := &historyResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
 	var n int
 	switch o.out.format {
 	case "json", "markdown":
@@ -106,12 +104,12 @@ func runHistory(f *Factory, o *historyOptions) error {
 		n = len(res.Entries)
 	default:
 		// Text is written as the walk finds each entry.
-		if n, err = writeHistoryText(f.Stdout, res, entries); err != nil {
+		if n, err = report.HistoryText(f.Stdout, res, entries); err != nil {
 			return err
 		}
 	}
 	if o.limit == 0 || n < o.limit {
-		if err := w.noteShallow(f, "the history shown"); err != nil {
+		if err := noteShallow(f, w, "the history shown"); err != nil {
 			return err
 		}
 	}
@@ -119,7 +117,7 @@ func runHistory(f *Factory, o *historyOptions) error {
 	case "json":
 		return writeJSON(f.Stdout, res)
 	case "markdown":
-		writeHistoryMarkdown(f.Stdout, res)
+		report.HistoryMarkdown(f.Stdout, res)
 	}
 	return nil
 }
@@ -135,108 +133,3 @@ func collect(entries iter.Seq2[promote.HistoryEntry, error]) ([]promote.HistoryE
 	}
 	return out, nil
 }
-
-// openRepo returns the workspace and its repository.
-func openRepo(f *Factory) (*workspace.Workspace, *gitrepo.Repo, error) {
-	ws, err := f.Workspace()
-	if err != nil {
-		return nil, nil, err
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, nil, err
-	}
-	return ws, repo, nil
-}
-
-// writeHistoryText writes each entry as it comes and returns how many
-// there were.
-func writeHistoryText(w io.Writer, res historyResult, entries iter.Seq2[promote.HistoryEntry, error]) (int, error) {
-	n := 0
-	for e, err := range entries {
-		if err != nil {
-			return n, err
-		}
-		if n > 0 {
-			fmt.Fprintln(w)
-		}
-		n++
-		fmt.Fprintf(w, "%s %s %s  %s\n", short(e.Commit), e.Date.Format("2006-01-02 15:04 -0700"), e.Author, e.Subject)
-		if about := entryProvenance(e); about != "" {
-			fmt.Fprintf(w, "  %s\n", about)
-		}
-		for _, c := range e.Changes {
-			fmt.Fprintf(w, "  %s\n", historyChange(c))
-		}
-		for _, n := range e.Notes {
-			fmt.Fprintf(w, "  note: %s\n", n)
-		}
-	}
-	if n == 0 {
-		fmt.Fprintf(w, "%s: no change to its promotables in the history of %s\n", res.Environment, res.Ref)
-	}
-	return n, nil
-}
-
-// entryProvenance says where a change came from: the source environment
-// and commit, the rollback target, the pull request.
-func entryProvenance(e promote.HistoryEntry) string {
-	var parts []string
-	switch {
-	case e.RollbackTo != "":
-		parts = append(parts, "rollback to "+short(e.RollbackTo))
-	case e.From != "" && e.SourceCommit != "":
-		parts = append(parts, fmt.Sprintf("from %s at %s", e.From, short(e.SourceCommit)))
-	case e.From != "":
-		parts = append(parts, "from "+e.From)
-	}
-	if e.PR != nil {
-		parts = append(parts, "PR "+e.PR.Ref)
-	}
-	if e.Forced != "" {
-		parts = append(parts, "forced: "+e.Forced)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// historyChange renders a change as "image NAME OLD → NEW".
-func historyChange(c promote.Change) string {
-	app := ""
-	if c.App != "" {
-		app = "[" + c.App + "] "
-	}
-	kind := fmt.Sprintf("%-5s", c.Kind)
-	return fmt.Sprintf("%s%s %s %s → %s", app, kind, c.Name, orNone(c.Old, "(none)"), orNone(c.New, "(removed)"))
-}
-
-func orNone(v, none string) string {
-	if v == "" {
-		return none
-	}
-	return v
-}
-
-func short(h string) string {
-	if len(h) > 12 {
-		return h[:12]
-	}
-	return h
-}
-
-func writeHistoryMarkdown(w io.Writer, res historyResult) {
-	fmt.Fprintf(w, "## History of %s\n\n", res.Environment)
-	if len(res.Entries) == 0 {
-		fmt.Fprintf(w, "No change to its promotables in the history of `%s`.\n", res.Ref)
-		return
-	}
-	fmt.Fprintln(w, "| commit | date | author | from | change |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
-	for _, e := range res.Entries {
-		for _, c := range e.Changes {
-			fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", short(e.Commit), e.Date.Format("2006-01-02 15:04"),
-				mdEscape(e.Author), mdEscape(entryProvenance(e)), mdEscape(historyChange(c)))
-		}
-	}
-}
-
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/scaffold"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -100,6 +101,6 @@ func printFirstPlan(f *Factory, to string) error {
 	if err != nil {
 		return err
 	}
-	writePlanText(f.Stdout, plan, f.color())
+	report.PlanText(f.Stdout, plan, f.color())
 	return nil
 }

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -61,14 +60,22 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	cfg, tree, tip, err := loadTreeAt(f, o.ref)
+	ws, err := f.Workspace()
+	if err != nil {
+		return err
+	}
+	cfg, tree, tip, err := ws.TreeWithCommit(o.ref)
 	if err != nil {
 		return err
 	}
 	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
-	plan, trees, err := o.plan(f, cfg, tree, tip)
+	planner, err := o.planner(f)
+	if err != nil {
+		return err
+	}
+	plan, trees, err := planner(cfg, tree, tip)
 	if err != nil {
 		return err
 	}
@@ -120,23 +127,18 @@ func planSources(f *Factory, cfg *promote.Config, envs ...string) review.Sources
 	return src
 }
 
-// plan plans the selection from tree at commit tip, with the source at
-// REV for --from ENV@REV, and returns the trees it read.
-func (o *planOptions) plan(f *Factory, cfg *promote.Config, tree fs.FS, tip plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+// planner plans the selection, with the source at REV for --from
+// ENV@REV.
+func (o *planOptions) planner(f *Factory) (proposal.PlanTreesFunc, error) {
 	rev, err := o.sel.sourceRev()
-	if err != nil || rev == "" {
-		trees := promote.Trees{Source: tree, Target: tree}
-		if err != nil {
-			return nil, trees, err
-		}
-		p, err := promote.NewPlan(cfg, o.sel.request(), trees)
-		return p, trees, err
+	if err != nil {
+		return nil, err
 	}
 	ws, err := f.Workspace()
 	if err != nil {
-		return nil, promote.Trees{}, err
+		return nil, err
 	}
-	return proposal.ReleaseSet(ws, o.sel.request(), rev)(cfg, tree, tip)
+	return proposal.Selection(ws, o.sel.request(), rev), nil
 }
 
 func writePlan(f *Factory, format string, plan *promote.Plan) error {
@@ -144,26 +146,11 @@ func writePlan(f *Factory, format string, plan *promote.Plan) error {
 	case "json":
 		return writeJSON(f.Stdout, plan)
 	case "markdown":
-		writePlanMarkdown(f.Stdout, plan)
+		report.PlanMarkdown(f.Stdout, plan)
 	default:
-		writePlanText(f.Stdout, plan, f.color())
+		report.PlanText(f.Stdout, plan, f.color())
 	}
 	return nil
-}
-
-// loadTreeAt is loadTree and the commit the tree is at: rev's, or HEAD's
-// for the working directory (zero when there is none).
-func loadTreeAt(f *Factory, rev string) (*promote.Config, fs.FS, plumbing.Hash, error) {
-	cfg, tree, err := loadTree(f, rev)
-	if err != nil {
-		return nil, nil, plumbing.ZeroHash, err
-	}
-	_, repo, err := openRepo(f)
-	if err != nil {
-		return cfg, tree, plumbing.ZeroHash, nil
-	}
-	tip, _ := repo.Resolve(first(rev, "HEAD"))
-	return cfg, tree, tip, nil
 }
 
 // loadTree reads the configuration and tree from the working directory,
@@ -173,16 +160,5 @@ func loadTree(f *Factory, rev string) (*promote.Config, fs.FS, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if rev == "" {
-		return ws.Disk()
-	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return nil, nil, err
-	}
-	commit, err := repo.Resolve(rev)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ws.AtCommit(commit)
+	return ws.Tree(rev)
 }

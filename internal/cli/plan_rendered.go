@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/gitops-promote/promote/internal/renderdiff"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/promote"
 )
@@ -56,12 +57,12 @@ func writeRendered(f *Factory, format string, plan *promote.Plan, reports []*ren
 		}
 		return writeJSON(f.Stdout, out)
 	case "markdown":
-		writePlanMarkdown(f.Stdout, plan)
+		report.PlanMarkdown(f.Stdout, plan)
 		if len(reports) > 0 {
 			fmt.Fprintf(f.Stdout, "\n%s", renderdiff.Markdown(reports, renderdiff.MarkdownOptions{Budget: 1 << 30}))
 		}
 	default:
-		writePlanText(f.Stdout, plan, f.color())
+		report.PlanText(f.Stdout, plan, f.color())
 		writeRenderedText(f.Stdout, reports, f.color())
 	}
 	return nil

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/progress"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
@@ -13,9 +15,14 @@ import (
 
 // Usage lines of the proposing commands' flags, where they agree.
 const (
-	forgeUsage  = "where to propose: auto, local, github, gitlab, gitea (auto: from the origin remote or CI, local without a remote)"
 	baseUsage   = "`BRANCH` to build on and target (default: the current branch)"
 	dryRunUsage = "plan and print the proposal without writing anything"
+)
+
+// forgesUsage lists the forges --forge accepts, from connect.Kinds.
+var (
+	forgesUsage = "where to propose: " + strings.Join(connect.Forges(), ", ")
+	forgeUsage  = forgesUsage + " (auto: the forge of the origin remote or CI, local without a remote)"
 )
 
 // proposeFlags are the flags the proposing commands (run, rollback,

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -47,13 +46,7 @@ func (f *Factory) now() time.Time {
 // gateSources read what the gates need: the factory's clock, the
 // workspace's history and, when the forge reports them, its checks.
 func gateSources(f *Factory, ws *workspace.Workspace, fg forge.Forge) review.Sources {
-	src := review.Sources{Now: f.now, Workspace: ws}
-	if cr, ok := connect.Checks(fg); ok {
-		src.Checks = cr
-	} else if fg != nil {
-		src.ChecksErr = fmt.Errorf("the %s forge reports no commit statuses or checks", fg.Name())
-	}
-	return src
+	return review.ForgeSources(f.now, ws, fg)
 }
 
 // policyHint adds to a policy refusal how to override it.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 )
 
 type rollbackOptions struct {
@@ -18,7 +19,9 @@ type rollbackOptions struct {
 	out output
 }
 
-func newRollbackCmd(f *Factory) *cobra.Command {
+// newRollbackCmd builds rollback; runF, when set, receives the checked
+// options instead of running.
+func newRollbackCmd(f *Factory, runF func(*rollbackOptions) error) *cobra.Command {
 	o := &rollbackOptions{}
 	cmd := &cobra.Command{
 		Use:   "rollback --env ENV",
@@ -41,6 +44,12 @@ proposal builds on and targets that branch.`,
   promote rollback --env prod --app web --dry-run -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.steps < 1 {
+				return fmt.Errorf("--steps %d: expected 1 or more", o.steps)
+			}
+			if runF != nil {
+				return runF(o)
+			}
 			return runRollback(cmd, f, o)
 		},
 	}
@@ -60,9 +69,6 @@ proposal builds on and targets that branch.`,
 func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
-	}
-	if o.steps < 1 {
-		return fmt.Errorf("--steps %d: expected 1 or more", o.steps)
 	}
 	opts, err := o.options(f)
 	if err != nil {
@@ -101,7 +107,7 @@ func writeRollbackResult(f *Factory, format string, res *proposal.Result) error 
 // stderr.
 func describeRollback(res *proposal.Result) string {
 	p := res.Plan
-	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, short(p.RollbackTo))
+	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, report.Short(p.RollbackTo))
 	switch {
 	case res.Action == forge.Closed:
 		return same + ": removed stale " + res.Branch

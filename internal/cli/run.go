@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/forge"
-	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -25,7 +25,9 @@ type runOptions struct {
 	fetch bool
 }
 
-func newRunCmd(f *Factory) *cobra.Command {
+// newRunCmd builds run; runF, when set, receives the parsed options
+// instead of running (tests of flag handling).
+func newRunCmd(f *Factory, runF func(*runOptions) error) *cobra.Command {
 	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run --to ENV",
@@ -61,6 +63,9 @@ open request is closed with a comment. Tokens: GITHUB_TOKEN or GH_TOKEN
   promote run --to prod --forge local --fetch   # prod on branch env/prod: proposes against env/prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(o)
+			}
 			return runRun(cmd, f, o)
 		},
 	}
@@ -103,7 +108,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 		return err
 	}
 	if o.fetch {
-		cfg, err := configForFetch(f, opts.Base)
+		cfg, err := opts.Workspace.FetchConfig(opts.Base)
 		if err == nil {
 			err = fetchBranches(ctx, f, cfg, o.fetch)
 		}
@@ -137,15 +142,7 @@ func baseBranch(f *Factory, flag string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	repo, err := ws.Repo()
-	if err != nil {
-		return "", err
-	}
-	b, err := repo.CurrentBranch()
-	if errors.Is(err, gitrepo.ErrDetached) {
-		return "", errors.New("HEAD is detached, so there is no branch to build on: pass --base BRANCH")
-	}
-	return b, err
+	return ws.CurrentBranch()
 }
 
 // writeRunResult prints what a proposing command did: in text a short
@@ -184,7 +181,7 @@ func writeRunSummary(f *Factory, res *proposal.Result) {
 		fmt.Fprintf(f.Stdout, "forced: %s\n", fo.Reason)
 	}
 	fmt.Fprintln(f.Stdout)
-	writePlanText(f.Stdout, res.Plan, f.color())
+	report.PlanText(f.Stdout, res.Plan, f.color())
 }
 
 // describe says what happened to the proposal, and where its request

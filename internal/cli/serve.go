@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,11 +13,10 @@ import (
 	"syscall"
 	"time"
 
-	gogit "github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/server"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -166,12 +164,12 @@ func runServe(ctx context.Context, f *Factory, o *serveOptions) error {
 // configured reads --repository: clone URLs under GITHUB_SERVER_URL
 // (default https://github.com) and --gitlab-url or CI_SERVER_URL
 // (default https://gitlab.com).
-func (o *serveOptions) configured(f *Factory) ([]chatops.Repository, error) {
+func (o *serveOptions) configured(f *Factory) ([]forge.Repository, error) {
 	hosts := map[string]string{
 		"github": first(f.Getenv("GITHUB_SERVER_URL"), "https://github.com"),
 		"gitlab": first(f.ForgeOptions.GitLabURL, f.Getenv("CI_SERVER_URL"), "https://gitlab.com"),
 	}
-	var out []chatops.Repository
+	var out []forge.Repository
 	for _, spec := range o.repositories {
 		r, err := server.ParseRepository(spec, hosts)
 		if err != nil {
@@ -259,11 +257,11 @@ func (s *serveRepos) fail(ctx context.Context, d server.Delivery, why error) err
 }
 
 // resyncer returns the resync of one repository; nil when every is 0.
-func (s *serveRepos) resyncer(every time.Duration) func(context.Context, chatops.Repository) (*chatops.Result, error) {
+func (s *serveRepos) resyncer(every time.Duration) func(context.Context, forge.Repository) (*chatops.Result, error) {
 	if every <= 0 {
 		return nil
 	}
-	return func(ctx context.Context, repo chatops.Repository) (*chatops.Result, error) {
+	return func(ctx context.Context, repo forge.Repository) (*chatops.Result, error) {
 		h, err := s.handler(repo)
 		if err != nil {
 			return nil, err
@@ -273,12 +271,8 @@ func (s *serveRepos) resyncer(every time.Duration) func(context.Context, chatops
 }
 
 // handler opens the repository's clone and forge.
-func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) {
-	dir, err := s.clone(repo)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := workspace.Locate(dir, "")
+func (s *serveRepos) handler(repo forge.Repository) (*chatops.Handler, error) {
+	ws, err := workspace.ServerClone(s.dir, repo.Forge, repo.Path, repo.CloneURL)
 	if err != nil {
 		return nil, err
 	}
@@ -294,57 +288,9 @@ func (s *serveRepos) handler(repo chatops.Repository) (*chatops.Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	chat, ok := connect.ChatOps(fg)
-	if !ok {
-		return nil, fmt.Errorf("forge %s has no comments", fg.Name())
-	}
 	log := s.log.With("repository", repo.Path)
-	run := chatRunner(s.f, ws, fg, repo.DefaultBranch)
-	run.Progress = func(msg string) { log.Info(msg) }
-	return &chatops.Handler{Forge: chat, Runner: run, Log: log, Notify: s.f.Notifier()}, nil
-}
-
-// clone returns the bare repository for repo under the data directory,
-// creating it with origin at the repository's clone URL (objects are
-// fetched on demand).
-func (s *serveRepos) clone(repo chatops.Repository) (string, error) {
-	if repo.CloneURL == "" {
-		return "", fmt.Errorf("%s: the event names no clone URL", repo.Path)
-	}
-	for _, seg := range strings.Split(repo.Path, "/") {
-		if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00") {
-			return "", fmt.Errorf("repository path %q: expected owner/name segments", repo.Path)
-		}
-	}
-	dir := filepath.Join(s.dir, repo.Forge, filepath.FromSlash(strings.ToLower(repo.Path))+".git")
-	r, err := gogit.PlainOpen(dir)
-	if errors.Is(err, gogit.ErrRepositoryNotExists) {
-		if r, err = gogit.PlainInit(dir, true); err != nil {
-			return "", fmt.Errorf("create %s: %w", dir, err)
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", dir, err)
-	}
-	if err := setOrigin(r, repo.CloneURL); err != nil {
-		return "", fmt.Errorf("%s: %w", dir, err)
-	}
-	return dir, nil
-}
-
-// setOrigin points origin at url.
-func setOrigin(r *gogit.Repository, url string) error {
-	rem, err := r.Remote("origin")
-	if err == nil && len(rem.Config().URLs) == 1 && rem.Config().URLs[0] == url {
-		return nil
-	}
-	if err == nil {
-		if err := r.DeleteRemote("origin"); err != nil {
-			return err
-		}
-	}
-	_, err = r.CreateRemote(&gitconfig.RemoteConfig{Name: "origin", URLs: []string{url}})
-	return err
+	return chatops.NewHandler(ws, fg, repo.DefaultBranch, chatops.Setup{Now: s.f.now, Log: log, Notify: s.f.Notifier(),
+		Retry: s.f.ForgeOptions.Retry, Progress: func(msg string) { log.Info(msg) }})
 }
 
 // logWriter turns the forge's notes into log records.

@@ -17,7 +17,9 @@ type setImageOptions struct {
 	out    output
 }
 
-func newSetImageCmd(f *Factory) *cobra.Command {
+// newSetImageCmd builds set-image; runF, when set, receives the options
+// (the images of --image and of the arguments) instead of running.
+func newSetImageCmd(f *Factory, runF func(*setImageOptions) error) *cobra.Command {
 	o := &setImageOptions{}
 	cmd := &cobra.Command{
 		Use:   "set-image --env ENV NAME=IMAGE[:TAG][@DIGEST]...",
@@ -48,14 +50,18 @@ when someone else pushed meanwhile, never a force push.`,
   promote set-image --env dev --direct web=ghcr.io/acme/web:3f2a1c9 worker=ghcr.io/acme/worker@sha256:9b1f...
   promote set-image --env dev --app web --image web=ghcr.io/acme/web:1.5.0 --dry-run -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSetImage(cmd, f, o, args)
+			o.images = append(o.images, args...)
+			if runF != nil {
+				return runF(o)
+			}
+			return runSetImage(cmd, f, o)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.env, "env", "", "the `ENV`ironment to set the images of (required)")
 	fl.StringVar(&o.app, "app", "", "the `APP` (monorepos)")
 	fl.StringArrayVar(&o.images, "image", nil, "`NAME=IMAGE[:TAG][@DIGEST]` to set (repeatable; or give them as arguments)")
-	o.proposeFlags.register(cmd, f, proposeUsage{forge: "where to propose: auto, local, github, gitlab, gitea", base: baseUsage,
+	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgesUsage, base: baseUsage,
 		dryRun: "plan and print without writing anything", skipValidation: "propose even when the environment does not build after the change"})
 	fl.BoolVar(&o.direct, "direct", false, "commit onto the base branch instead of proposing (compare-and-swap, no force)")
 	o.out.register(cmd, "text", "json", "markdown")
@@ -64,12 +70,12 @@ when someone else pushed meanwhile, never a force push.`,
 	return cmd
 }
 
-func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions, args []string) error {
+func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
 	var sets []proposal.ImageSet
-	for _, a := range append(append([]string{}, o.images...), args...) {
+	for _, a := range o.images {
 		s, err := proposal.ParseImageSet(a)
 		if err != nil {
 			return err

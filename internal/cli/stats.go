@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
+	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -54,105 +54,22 @@ func runStats(f *Factory, o *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	env, err := promote.History(w.cfg, promote.HistoryRequest{Env: w.env.Name, Apps: o.apps}, w.commits)
+	s, err := ws.DeliveryStats(workspace.HistoryRequest{HistoryRequest: promote.HistoryRequest{Env: o.env, Apps: o.apps},
+		Ref: o.ref, RefGiven: o.refSet, AllParents: o.allParents}, f.now(), since)
 	if err != nil {
 		return err
 	}
-	first := w.cfg.FirstOf(w.env)
-	firstEntries := env
-	if first.Name != w.env.Name {
-		if firstEntries, err = firstHistory(f, o, w.cfg, first.Name, promote.PromotedApps(env)); err != nil {
-			return err
-		}
-	}
-	now := time.Now
-	if f.Now != nil {
-		now = f.Now
-	}
-	s := promote.DeliveryStats(promote.StatsRequest{Env: w.env.Name, First: first.Name, Now: now(), Since: since}, env, firstEntries)
 	switch o.out.format {
 	case "json":
 		return writeJSON(f.Stdout, s)
 	case "markdown":
-		writeStatsMarkdown(f.Stdout, s)
+		report.StatsMarkdown(f.Stdout, s)
 	default:
-		writeStatsText(f.Stdout, s)
+		report.StatsText(f.Stdout, s)
 	}
 	return nil
-}
-
-// firstHistory reads the history of the first environment of the
-// pipeline. In a monorepo only the apps that promotions into the
-// measured environment changed are walked: their values are the only
-// ones whose origin is looked up.
-func firstHistory(f *Factory, o *historyOptions, cfg *promote.Config, first string, changed []string) ([]promote.HistoryEntry, error) {
-	apps := o.apps
-	if len(apps) == 0 && cfg.Apps != nil {
-		if len(changed) == 0 {
-			return nil, nil
-		}
-		apps = changed
-	}
-	fw, err := openEnvWalk(f, first, apps, o.ref, o.refSet, o.allParents)
-	if err != nil {
-		return nil, err
-	}
-	return promote.History(fw.cfg, promote.HistoryRequest{Env: first, Apps: apps}, fw.commits)
-}
-
-// statsRows are the metrics as (name, value) rows.
-func statsRows(s promote.Stats) [][2]string {
-	return [][2]string{
-		{"deployment frequency", fmt.Sprintf("%d %s, %.2f per week", s.Deployments, plural(s.Deployments, "deployment"), s.PerWeek)},
-		{"lead time for changes", fmt.Sprintf("median %s, p90 %s (%d %s since %s)", human(s.LeadTime.Median), human(s.LeadTime.P90), s.LeadTime.Count, plural(s.LeadTime.Count, "value"), s.First)},
-		{"change failure rate", fmt.Sprintf("%.0f%% (%d %s ÷ %d %s)", s.ChangeFailureRate*100, s.Rollbacks, plural(s.Rollbacks, "rollback"), s.Promotions, plural(s.Promotions, "promotion"))},
-		{"time to restore", fmt.Sprintf("median %s, p90 %s (%d %s)", human(s.TimeToRestore.Median), human(s.TimeToRestore.P90), s.TimeToRestore.Count, plural(s.TimeToRestore.Count, "rollback"))},
-	}
-}
-
-func statsWindow(s promote.Stats) string {
-	if s.From.IsZero() {
-		return "no deployments"
-	}
-	return s.From.UTC().Format("2006-01-02 15:04") + " → " + s.To.UTC().Format("2006-01-02 15:04") + " UTC"
-}
-
-func writeStatsText(w io.Writer, s promote.Stats) {
-	fmt.Fprintf(w, "%s: delivery metrics, %s\n", s.Environment, statsWindow(s))
-	for _, r := range statsRows(s) {
-		fmt.Fprintf(w, "  %-22s %s\n", r[0]+":", r[1])
-	}
-}
-
-func writeStatsMarkdown(w io.Writer, s promote.Stats) {
-	fmt.Fprintf(w, "## Delivery metrics of %s\n\n%s\n\n", mdEscape(s.Environment), statsWindow(s))
-	fmt.Fprintln(w, "| metric | value |")
-	fmt.Fprintln(w, "|---|---|")
-	for _, r := range statsRows(s) {
-		fmt.Fprintf(w, "| %s | %s |\n", r[0], mdEscape(r[1]))
-	}
-}
-
-// human writes a duration as days, hours and minutes ("1d 2h", "3h 5m",
-// "45s").
-func human(d time.Duration) string {
-	if d < time.Minute {
-		return d.Round(time.Second).String()
-	}
-	days, d := d/(24*time.Hour), d%(24*time.Hour)
-	hours, mins := d/time.Hour, (d%time.Hour)/time.Minute
-	var parts []string
-	for _, p := range []struct {
-		n    time.Duration
-		unit string
-	}{{days, "d"}, {hours, "h"}, {mins, "m"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d%s", p.n, p.unit))
-		}
-	}
-	return strings.Join(parts, " ")
 }

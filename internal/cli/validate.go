@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -62,7 +63,7 @@ func runValidate(f *Factory, o *validateOptions) error {
 		writeChecks(f, checks)
 	}
 	if failed > 0 {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d %s failed", failed, len(checks), plural(len(checks), "check"))}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d %s failed", failed, len(checks), report.Plural(len(checks), "check"))}
 	}
 	return nil
 }
@@ -74,7 +75,7 @@ func writeChecks(f *Factory, checks []promote.Check) {
 		if !c.OK {
 			status = "FAIL"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, plural(c.Images, "image"), c.Resources, plural(c.Resources, "resource"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, report.Plural(c.Images, "image"), c.Resources, report.Plural(c.Resources, "resource"))
 		for _, e := range c.Errors {
 			fmt.Fprintf(tw, "\t  %s\n", e)
 		}

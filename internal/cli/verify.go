@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -74,30 +72,30 @@ func runVerify(f *Factory, o *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	req := promote.VerifyRequest{Env: w.env.Name, Apps: o.apps, RequireSigned: o.requireSigned}
+	req := promote.VerifyRequest{Env: w.Env.Name, Apps: o.apps, RequireSigned: o.requireSigned}
 	if o.since != "" {
-		if req.Since, err = w.ws.Since(o.since); err != nil {
+		if req.Since, err = w.Workspace.Since(o.since); err != nil {
 			return err
 		}
 	}
-	prov, err := w.ws.Provenance()
+	prov, err := w.Workspace.Provenance()
 	if err != nil {
 		return err
 	}
-	rep, err := promote.Verify(w.cfg, req, w.commits, prov)
+	rep, err := promote.Verify(w.Config, req, w.Commits, prov)
 	if err != nil {
 		return err
 	}
 	if o.since == "" {
-		if err := w.noteShallow(f, "the history verified"); err != nil {
+		if err := noteShallow(f, w, "the history verified"); err != nil {
 			return err
 		}
 	}
-	res := verifyResult{VerifyReport: rep, Ref: w.ref, Commit: w.tip.String(), Since: o.since, OK: rep.OK()}
+	res := verifyResult{VerifyReport: rep, Ref: w.Ref, Commit: w.Tip.String(), Since: o.since, OK: rep.OK()}
 	if o.out.format == "json" {
 		err = writeJSON(f.Stdout, res)
 	} else {
-		writeVerifyText(f.Stdout, res)
+		report.VerifyText(f.Stdout, res.VerifyReport, res.Since)
 	}
 	if err != nil {
 		return err
@@ -106,33 +104,4 @@ func runVerify(f *Factory, o *verifyOptions) error {
 		return &ExitError{Code: ExitFailure}
 	}
 	return nil
-}
-
-func writeVerifyText(w io.Writer, res verifyResult) {
-	since := ""
-	if res.Since != "" {
-		since = " since " + res.Since
-	}
-	fmt.Fprintf(w, "%s: %d of %d %s changing its promotables%s %s proven %s\n", res.Environment, res.Proven, res.Commits, plural(res.Commits, "commit"), since,
-		map[bool]string{true: "is a", false: "are"}[res.Proven == 1], plural(res.Proven, "promotion"))
-	last := ""
-	for _, u := range res.Untraced {
-		if u.Commit != last {
-			fmt.Fprintf(w, "\n%s %s %s <%s>  %s\n", short(u.Commit), u.Date.Format("2006-01-02 15:04 -0700"), u.Author, u.Email, u.Subject)
-			last = u.Commit
-		}
-		where := u.File
-		if u.Line > 0 {
-			where = fmt.Sprintf("%s:%d", u.File, u.Line)
-		}
-		if u.Kind == "" {
-			fmt.Fprintf(w, "  %s\n", u.Reason)
-			continue
-		}
-		fmt.Fprintf(w, "  %s  %s %s %s → %s: %s\n", where, u.Kind, u.Name, orNone(u.Old, "(none)"), orNone(u.New, "(removed)"), u.Reason)
-	}
-	if len(res.Untraced) > 0 {
-		n := len(res.Untraced)
-		fmt.Fprintf(w, "\n%d %s not traced to a promotion\n", n, map[bool]string{true: "change is", false: "changes are"}[n == 1])
-	}
 }

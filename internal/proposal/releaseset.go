@@ -17,6 +17,19 @@ import (
 // environment at a date.
 const maxDateWalk = 100000
 
+// Selection plans req on the tree it is given, or, when rev is set
+// (--from ENV@REV), with the source as it was at rev (ReleaseSet).
+func Selection(ws *workspace.Workspace, req promote.Request, rev string) PlanTreesFunc {
+	if rev != "" {
+		return ReleaseSet(ws, req, rev)
+	}
+	return func(cfg *promote.Config, tree fs.FS, _ plumbing.Hash) (*promote.Plan, promote.Trees, error) {
+		trees := promote.Trees{Source: tree, Target: tree}
+		p, err := promote.NewPlan(cfg, req, trees)
+		return p, trees, err
+	}
+}
+
 // ReleaseSet plans req with the source as it was at rev (a release set:
 // exactly what the source ran then, tested together): a commit, a tag or
 // a branch, or {DATE} for the last commit of the source's branch (its

@@ -9,8 +9,8 @@ import (
 	"testing/fstest"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/pmezard/go-difflib/difflib"
 
+	"github.com/gitops-promote/promote/internal/textdiff"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -153,8 +153,7 @@ func runSetImage(t *testing.T, kustomization, arg string) string {
 
 // changedLines is the unified diff of a to b without context.
 func changedLines(a, b string) string {
-	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: difflib.SplitLines(a), B: difflib.SplitLines(b), Context: 0})
-	return strings.TrimSpace(d)
+	return strings.TrimSpace(textdiff.Hunks(a, b, 0))
 }
 
 func TestParseImageSetRejects(t *testing.T) {

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
-
 	"github.com/gitops-promote/promote/internal/kustomize"
+	"github.com/gitops-promote/promote/internal/textdiff"
 )
 
 // Status says what happened to a resource.
@@ -136,19 +135,7 @@ func sortEntries(es []Entry) {
 
 // unified is the unified diff of a and b without file headers.
 func unified(a, b string) string {
-	d := difflib.UnifiedDiff{A: lines(a), B: lines(b), Context: contextLines}
-	s, err := difflib.GetUnifiedDiffString(d)
-	if err != nil {
-		return ""
-	}
-	return s
-}
-
-func lines(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return difflib.SplitLines(strings.TrimSuffix(s, "\n"))
+	return textdiff.Hunks(a, b, contextLines)
 }
 
 // summary is "3 resources changed, 1 added" (statuses in a fixed order).

@@ -1,8 +1,10 @@
 // Package server is promote's webhook server (promote serve): it receives
-// GitHub and GitLab webhooks, verifies them before reading them (GitHub's
-// X-Hub-Signature-256 HMAC, GitLab's X-Gitlab-Token, both in constant
-// time), drops redelivered events, and hands chat commands and merged
-// promotions to a processor, one event at a time per repository and
-// several repositories at once. It serves /healthz, /readyz and
-// Prometheus /metrics, and on shutdown finishes the work it accepted.
+// the webhooks of every forge with a row in connect.Kinds on
+// /webhook/<name>, verifies them with the row's webhook before reading
+// them (GitHub's X-Hub-Signature-256 HMAC, GitLab's X-Gitlab-Token, both
+// in constant time), drops redelivered events, and hands chat commands
+// and merged promotions to a processor, one event at a time per
+// repository and several repositories at once. It serves /healthz,
+// /readyz and Prometheus /metrics, and on shutdown finishes the work it
+// accepted.
 package server

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
 // ExitMemory is the exit code of a job process that ran out of its
@@ -47,9 +48,9 @@ type jobAnswer struct {
 
 // jobInput is what a job process reads on stdin.
 type jobInput struct {
-	ID      string         `json:"id"`
-	Event   string         `json:"event"`
-	Payload *chatops.Event `json:"payload"`
+	ID      string       `json:"id"`
+	Event   string       `json:"event"`
+	Payload *forge.Event `json:"payload"`
 }
 
 // Isolated runs each delivery in a process of its own, so that a job

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/server"
 )
 
@@ -76,8 +77,8 @@ func TestResyncRunsAtStartAndEveryPeriod(t *testing.T) {
 	seen := map[string]int{}
 	l := start(t, rec, func(o *server.Options) {
 		o.ResyncEvery = 100 * time.Millisecond
-		o.Repositories = []chatops.Repository{{Forge: "github", Path: "acme/configured", DefaultBranch: "main"}}
-		o.Resync = func(_ context.Context, r chatops.Repository) (*chatops.Result, error) {
+		o.Repositories = []forge.Repository{{Forge: "github", Path: "acme/configured", DefaultBranch: "main"}}
+		o.Resync = func(_ context.Context, r forge.Repository) (*chatops.Result, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			seen[r.Path]++

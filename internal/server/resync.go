@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
 // maxSeen caps the repositories remembered from deliveries.
@@ -19,15 +20,15 @@ const maxSeen = 10_000
 // those seen in deliveries.
 type resyncer struct {
 	mu      sync.Mutex
-	repos   map[string]chatops.Repository
+	repos   map[string]forge.Repository
 	order   []string
 	running map[string]bool
 	done    chan struct{}
 	once    sync.Once
 }
 
-func newResyncer(configured []chatops.Repository) *resyncer {
-	r := &resyncer{repos: map[string]chatops.Repository{}, running: map[string]bool{}, done: make(chan struct{})}
+func newResyncer(configured []forge.Repository) *resyncer {
+	r := &resyncer{repos: map[string]forge.Repository{}, running: map[string]bool{}, done: make(chan struct{})}
 	for _, repo := range configured {
 		r.saw(repo)
 	}
@@ -35,7 +36,7 @@ func newResyncer(configured []chatops.Repository) *resyncer {
 }
 
 // saw remembers repo (its latest clone URL and default branch).
-func (r *resyncer) saw(repo chatops.Repository) {
+func (r *resyncer) saw(repo forge.Repository) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	key := repoKey(repo)
@@ -49,10 +50,10 @@ func (r *resyncer) saw(repo chatops.Repository) {
 }
 
 // list returns the repositories in the order first seen.
-func (r *resyncer) list() []chatops.Repository {
+func (r *resyncer) list() []forge.Repository {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]chatops.Repository, 0, len(r.order))
+	out := make([]forge.Repository, 0, len(r.order))
 	for _, k := range r.order {
 		out = append(out, r.repos[k])
 	}
@@ -108,7 +109,7 @@ func (s *Server) resyncAll() {
 }
 
 // resyncOne resyncs one repository within the job budget.
-func (s *Server) resyncOne(repo chatops.Repository) {
+func (s *Server) resyncOne(repo forge.Repository) {
 	defer s.resync.release(repoKey(repo))
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(s.jobs, s.opts.JobTimeout)
@@ -130,11 +131,11 @@ func (s *Server) resyncOne(repo chatops.Repository) {
 // ParseRepository reads a --repository value, FORGE:PATH[@BRANCH]
 // (github:acme/gitops@main; the branch defaults to main), with the clone
 // URL under the forge's web URL in hosts (forge → https://host).
-func ParseRepository(spec string, hosts map[string]string) (chatops.Repository, error) {
+func ParseRepository(spec string, hosts map[string]string) (forge.Repository, error) {
 	kind, rest, ok := strings.Cut(spec, ":")
 	host := hosts[kind]
 	if !ok || host == "" {
-		return chatops.Repository{}, fmt.Errorf("--repository %q: expected FORGE:PATH[@BRANCH] with FORGE one of github, gitlab", spec)
+		return forge.Repository{}, fmt.Errorf("--repository %q: expected FORGE:PATH[@BRANCH] with FORGE one of github, gitlab", spec)
 	}
 	path, branch, _ := strings.Cut(rest, "@")
 	if branch == "" {
@@ -144,11 +145,11 @@ func ParseRepository(spec string, hosts map[string]string) (chatops.Repository, 
 	if len(segs) < 2 || slices.ContainsFunc(segs, func(s string) bool {
 		return s == "" || s == "." || s == ".." || strings.ContainsAny(s, "\\\x00 ?#%")
 	}) {
-		return chatops.Repository{}, fmt.Errorf("--repository %q: expected the repository's path as owner/name (GitHub) or group/project (GitLab)", spec)
+		return forge.Repository{}, fmt.Errorf("--repository %q: expected the repository's path as owner/name (GitHub) or group/project (GitLab)", spec)
 	}
 	if strings.ContainsAny(branch, " ~^:?*[\\\x00") || strings.Contains(branch, "..") {
-		return chatops.Repository{}, fmt.Errorf("--repository %q: %q is not a branch name", spec, branch)
+		return forge.Repository{}, fmt.Errorf("--repository %q: %q is not a branch name", spec, branch)
 	}
-	return chatops.Repository{Forge: kind, Path: path, DefaultBranch: branch,
+	return forge.Repository{Forge: kind, Path: path, DefaultBranch: branch,
 		CloneURL: strings.TrimSuffix(host, "/") + "/" + path + ".git"}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/gitops-promote/promote/internal/chatops"
+	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/forge/connect"
 )
 
 // Defaults of Options.
@@ -38,7 +41,7 @@ type Delivery struct {
 	Event string
 	// Payload is the event, reduced; Payload.Repository names the
 	// repository, whose deliveries are handled one at a time.
-	Payload *chatops.Event
+	Payload *forge.Event
 
 	// bodyKey identifies the verified body, for de-duplication.
 	bodyKey string
@@ -55,15 +58,14 @@ type Processor func(ctx context.Context, d Delivery) (*chatops.Result, error)
 
 // Options configure a Server.
 type Options struct {
-	// GitHubSecret is the GitHub webhook secret; empty disables
-	// /webhook/github.
-	GitHubSecret []byte
-	// GitLabToken is the GitLab webhook's secret token; empty disables
-	// /webhook/gitlab.
-	GitLabToken []byte
-	// GiteaSecret is the Gitea or Forgejo webhook secret; empty disables
-	// /webhook/gitea.
-	GiteaSecret []byte
+	// Secrets are the webhook secrets by forge (the name of a row of
+	// connect.Kinds with a webhook): an empty one disables
+	// /webhook/<name>.
+	Secrets map[string][]byte
+	// GitHubSecret, GitLabToken and GiteaSecret set Secrets["github"]
+	// (the webhook secret), Secrets["gitlab"] (the secret token) and
+	// Secrets["gitea"] (the webhook secret).
+	GitHubSecret, GitLabToken, GiteaSecret []byte
 	// Process handles deliveries.
 	Process Processor
 	// MaxBody caps a request body in bytes.
@@ -87,9 +89,9 @@ type Options struct {
 	// (with jitter) for each of Repositories and each repository seen
 	// in a delivery since, in the same per-repository queue as
 	// deliveries.
-	Resync       func(ctx context.Context, repo chatops.Repository) (*chatops.Result, error)
+	Resync       func(ctx context.Context, repo forge.Repository) (*chatops.Result, error)
 	ResyncEvery  time.Duration
-	Repositories []chatops.Repository
+	Repositories []forge.Repository
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
 	// Now is the clock; nil uses time.Now.
@@ -97,6 +99,9 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
+	secrets := map[string][]byte{"github": o.GitHubSecret, "gitlab": o.GitLabToken, "gitea": o.GiteaSecret}
+	maps.Copy(secrets, o.Secrets)
+	o.Secrets = secrets
 	def := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -144,7 +149,7 @@ type Server struct {
 // New returns a server; Serve starts it.
 func New(o Options) (*Server, error) {
 	o.defaults()
-	if len(o.GitHubSecret) == 0 && len(o.GitLabToken) == 0 && len(o.GiteaSecret) == 0 {
+	if !slices.ContainsFunc(slices.Collect(maps.Values(o.Secrets)), func(s []byte) bool { return len(s) > 0 }) {
 		return nil, errors.New("no webhook secret: set a GitHub webhook secret, a GitLab secret token or a Gitea webhook secret (deliveries are verified before they are read)")
 	}
 	if o.Process == nil {
@@ -163,9 +168,11 @@ func New(o Options) (*Server, error) {
 // Handler routes the server's endpoints.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /webhook/github", s.github)
-	mux.HandleFunc("POST /webhook/gitlab", s.gitlab)
-	mux.HandleFunc("POST /webhook/gitea", s.gitea)
+	for _, k := range connect.Kinds {
+		if k.Webhook != nil {
+			mux.HandleFunc("POST /webhook/"+k.Name, s.webhook(k.Name, k.Webhook, s.opts.Secrets[k.Name]))
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.Metrics.Handler())
@@ -283,7 +290,7 @@ func (s *Server) fail(log *slog.Logger, d Delivery, err error) {
 const failTimeout = 30 * time.Second
 
 // repoKey names a repository in the queue.
-func repoKey(r chatops.Repository) string {
+func repoKey(r forge.Repository) string {
 	return r.Forge + ":" + strings.ToLower(r.Path)
 }
 

@@ -301,3 +301,17 @@ func (w *Workspace) displayConfig() string {
 	}
 	return filepath.Join(w.Dir, promote.ConfigFile)
 }
+
+// CurrentBranch is the branch checked out, the default base of
+// proposals; a detached HEAD is an error saying to pass --base.
+func (w *Workspace) CurrentBranch() (string, error) {
+	repo, err := w.Repo()
+	if err != nil {
+		return "", err
+	}
+	b, err := repo.CurrentBranch()
+	if errors.Is(err, gitrepo.ErrDetached) {
+		return "", errors.New("HEAD is detached, so there is no branch to build on: pass --base BRANCH")
+	}
+	return b, err
+}

@@ -15,15 +15,11 @@ import (
 	"github.com/gitops-promote/promote/internal/forge"
 	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	glforge "github.com/gitops-promote/promote/internal/forge/gitlab"
-	"github.com/gitops-promote/promote/internal/forge/local"
 	"github.com/gitops-promote/promote/internal/forge/remote"
 	"github.com/gitops-promote/promote/internal/forge/retry"
 	"github.com/gitops-promote/promote/internal/forge/secret"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 )
-
-// Forges lists the values --forge accepts.
-var Forges = []string{"auto", remote.Local, remote.GitHub, remote.GitLab, remote.Gitea}
 
 // Options are the flags and environment that choose and reach a forge.
 type Options struct {
@@ -78,26 +74,19 @@ func Open(repo *gitrepo.Repo, o Options) (forge.Forge, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind := o.Forge
-	if kind == "" || kind == "auto" {
-		if kind, err = remote.Detect(loc, o.getenv, first(o.GitLabURL, o.getenv("GITLAB_URL")), o.giteaURL()); err != nil {
-			return nil, err
-		}
+	var k Kind
+	if o.Forge == "" || o.Forge == "auto" {
+		k, err = Detect(loc, o)
+	} else {
+		k, err = Lookup(o.Forge)
 	}
-	if o.APICommits && kind != remote.GitHub {
-		return nil, fmt.Errorf("--github-api-commits: only with --forge github (this is %s)", kind)
+	if err != nil {
+		return nil, err
 	}
-	switch kind {
-	case remote.Local:
-		return local.New(repo), nil
-	case remote.GitHub:
-		return openGitHub(repo, loc, o)
-	case remote.GitLab:
-		return openGitLab(repo, loc, o)
-	case remote.Gitea:
-		return openGitea(repo, loc, o)
+	if o.APICommits && k.Name != "github" {
+		return nil, fmt.Errorf("--github-api-commits: only with --forge github (this is %s)", k.Name)
 	}
-	return nil, fmt.Errorf("--forge %q: unknown forge (available: %s)", kind, strings.Join(Forges, ", "))
+	return k.Open(k, repo, loc, o)
 }
 
 // origin reads the origin remote's URL; nil when there is none.
@@ -166,8 +155,8 @@ func (p *wiring) remote(repo *gitrepo.Repo, loc *remote.Location, o Options, cre
 	return r
 }
 
-func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
-	if err := needRemote(remote.GitHub, loc); err != nil {
+func openGitHub(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
+	if err := needRemote(k.Name, loc); err != nil {
 		return nil, err
 	}
 	path := o.Repo
@@ -180,9 +169,12 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	}
 	p := newWiring(loc, o)
 	api := ghforge.APIURL(o.getenv, loc.Host)
-	token, err := githubToken(o, p, api, owner, name)
+	token, err := k.token(loc, o, p)
 	if err != nil {
 		return nil, err
+	}
+	if token == nil {
+		return nil, errors.New("--forge github needs a token: set GITHUB_TOKEN or GH_TOKEN (contents: write and pull-requests: write), or --github-app-id and --github-app-key for a GitHub App")
 	}
 	hc := ghforge.AuthClient(token, p.http)
 	client, err := ghforge.NewClient(api, hc)
@@ -192,7 +184,7 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	f := &ghforge.Forge{
 		Owner: owner, Repo: name, API: client, HTTP: hc,
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
-		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: "x-access-token", Token: token}),
+		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: token}),
 		Notify:  p.notify,
 	}
 	if o.APICommits {
@@ -201,20 +193,18 @@ func openGitHub(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }
 
-// githubToken returns the token source: a GitHub App installation when an
-// app id is given, else GITHUB_TOKEN or GH_TOKEN.
-func githubToken(o Options, p *wiring, api, owner, name string) (ghforge.TokenFunc, error) {
+// githubAppToken is the token of a GitHub App installation when an app
+// id is given (--github-app-id, GITHUB_APP_ID), nil otherwise.
+func githubAppToken(loc *remote.Location, o Options, p *wiring) (ghforge.TokenFunc, error) {
 	appID := first(o.AppID, o.getenv("GITHUB_APP_ID"))
-	if appID != "" {
-		return githubApp(o, p, appID, api, owner, name)
+	if appID == "" {
+		return nil, nil
 	}
-	for _, k := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
-		if tok := strings.TrimSpace(o.getenv(k)); tok != "" {
-			p.secrets.Add(tok)
-			return ghforge.StaticToken(tok), nil
-		}
+	owner, name, err := remote.SplitRepo(first(o.Repo, loc.Path))
+	if err != nil {
+		return nil, fmt.Errorf("--repo or origin remote: %w", err)
 	}
-	return nil, errors.New("--forge github needs a token: set GITHUB_TOKEN or GH_TOKEN (contents: write and pull-requests: write), or --github-app-id and --github-app-key for a GitHub App")
+	return githubApp(o, p, appID, ghforge.APIURL(o.getenv, loc.Host), owner, name)
 }
 
 func githubApp(o Options, p *wiring, appID, api, owner, name string) (ghforge.TokenFunc, error) {
@@ -255,11 +245,11 @@ func appKey(o Options) ([]byte, error) {
 	return nil, errors.New("--github-app-id needs the app's private key: pass --github-app-key FILE or set GITHUB_APP_PRIVATE_KEY_FILE or GITHUB_APP_PRIVATE_KEY")
 }
 
-func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
-	if err := needRemote(remote.GitLab, loc); err != nil {
+func openGitLab(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
+	if err := needRemote(k.Name, loc); err != nil {
 		return nil, err
 	}
-	token := strings.TrimSpace(o.getenv("GITLAB_TOKEN"))
+	token := envToken(o, k.TokenEnv...)
 	if token == "" {
 		return nil, errors.New("--forge gitlab needs a token: set GITLAB_TOKEN (a project or personal access token with the api scope)")
 	}
@@ -273,7 +263,7 @@ func openGitLab(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forg
 	}
 	f := &glforge.Forge{
 		Project: gitlabProject(loc, o, base), API: client, Notify: p.notify, Sleep: o.Retry.Sleep,
-		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
+		Remote: p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: ghforge.StaticToken(token)}),
 	}
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }

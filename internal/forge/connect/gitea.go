@@ -7,10 +7,9 @@ import (
 	"net/url"
 	"strings"
 
-	ghforge "github.com/gitops-promote/promote/internal/forge/github"
-
 	"github.com/gitops-promote/promote/internal/forge"
 	gtforge "github.com/gitops-promote/promote/internal/forge/gitea"
+	ghforge "github.com/gitops-promote/promote/internal/forge/github"
 	"github.com/gitops-promote/promote/internal/forge/remote"
 	"github.com/gitops-promote/promote/internal/gitrepo"
 )
@@ -43,8 +42,8 @@ func (o *Options) giteaToken() string {
 	return strings.TrimSpace(t)
 }
 
-func openGitea(repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
-	if err := needRemote(remote.Gitea, loc); err != nil {
+func openGitea(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (forge.Forge, error) {
+	if err := needRemote(k.Name, loc); err != nil {
 		return nil, err
 	}
 	token := o.giteaToken()
@@ -97,4 +96,15 @@ func stripRoot(path, base string) string {
 		}
 	}
 	return path
+}
+
+// giteaActionsToken is, inside Gitea or Forgejo Actions, the
+// GITHUB_TOKEN they provide when GITEA_TOKEN and FORGEJO_TOKEN are unset.
+func giteaActionsToken(_ *remote.Location, o Options, w *wiring) (ghforge.TokenFunc, error) {
+	tok := o.giteaToken()
+	if tok == "" {
+		return nil, nil
+	}
+	w.secrets.Add(tok)
+	return ghforge.StaticToken(tok), nil
 }

@@ -1,4 +1,4 @@
-package chatops
+package gitea
 
 import (
 	"encoding/json"
@@ -48,16 +48,16 @@ type giteaPayload struct {
 	Repository *giteaRepo `json:"repository"`
 }
 
-// ParseGitea reads a Gitea or Forgejo webhook payload of type eventType
+// ParseEvent reads a Gitea or Forgejo webhook payload of type eventType
 // (the X-Gitea-Event or X-Forgejo-Event header, or GITHUB_EVENT_NAME in
 // their Actions): issue_comment gives a Comment (on an issue or a pull
 // request), a closed pull_request a Merged; other events give an Event
 // with neither.
-func ParseGitea(eventType string, payload []byte) (*Event, error) {
+func ParseEvent(eventType string, payload []byte) (*forge.Event, error) {
 	switch eventType {
 	case "issue_comment", "pull_request":
 	default:
-		return &Event{}, nil
+		return &forge.Event{}, nil
 	}
 	var p giteaPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
@@ -67,7 +67,7 @@ func ParseGitea(eventType string, payload []byte) (*Event, error) {
 		return nil, fmt.Errorf("%s event: expected repository.full_name and repository.default_branch", eventType)
 	}
 	r := p.Repository
-	ev := &Event{Repository: Repository{Forge: "gitea", Path: r.FullName, DefaultBranch: r.DefaultBranch, CloneURL: r.CloneURL}}
+	ev := &forge.Event{Repository: forge.Repository{Forge: "gitea", Path: r.FullName, DefaultBranch: r.DefaultBranch, CloneURL: r.CloneURL}}
 	if eventType == "issue_comment" {
 		c, err := giteaComment(&p)
 		ev.Comment = c
@@ -77,25 +77,25 @@ func ParseGitea(eventType string, payload []byte) (*Event, error) {
 	return ev, nil
 }
 
-func giteaComment(p *giteaPayload) (*Comment, error) {
+func giteaComment(p *giteaPayload) (*forge.Comment, error) {
 	if p.Issue == nil || p.Issue.Number == 0 || p.Comment == nil || p.Comment.ID == 0 {
 		return nil, fmt.Errorf("issue_comment event: expected issue.number and comment.id")
 	}
 	login := p.Comment.User.Login
-	return &Comment{
+	return &forge.Comment{
 		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: p.Issue.Number},
 		ID:     p.Comment.ID, Body: p.Comment.Body,
-		Author:  Actor{Login: login, Bot: IsBot(login, strings.EqualFold(login, "gitea-actions") || strings.EqualFold(login, "forgejo-actions"))},
+		Author:  forge.Actor{Login: login, Bot: forge.IsBot(login, strings.EqualFold(login, "gitea-actions") || strings.EqualFold(login, "forgejo-actions"))},
 		Created: p.Action == "created",
 	}, nil
 }
 
-func giteaMerged(p *giteaPayload, repo string) *Merged {
+func giteaMerged(p *giteaPayload, repo string) *forge.Merged {
 	pr := p.PullRequest
 	if p.Action != "closed" || pr == nil || pr.Base == nil || pr.Head == nil {
 		return nil
 	}
-	m := &Merged{Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.Number}, Merged: pr.Merged, Base: pr.Base.Ref, Head: pr.Head.Ref, Body: pr.Body}
+	m := &forge.Merged{Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.Number}, Merged: pr.Merged, Base: pr.Base.Ref, Head: pr.Head.Ref, Body: pr.Body}
 	if pr.Head.Repo != nil && pr.Head.Repo.FullName != "" && !strings.EqualFold(pr.Head.Repo.FullName, repo) {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}

@@ -1,4 +1,4 @@
-package chatops
+package gitlab
 
 import (
 	"encoding/json"
@@ -45,13 +45,13 @@ type gitlabPayload struct {
 	} `json:"issue"`
 }
 
-// ParseGitLab reads a GitLab webhook payload of type eventType (the
+// ParseEvent reads a GitLab webhook payload of type eventType (the
 // X-Gitlab-Event header: Note Hook, Merge Request Hook). Notes on merge
 // requests and issues give a Comment, merged merge requests a Merged;
 // other events give an Event with neither.
-func ParseGitLab(eventType string, payload []byte) (*Event, error) {
+func ParseEvent(eventType string, payload []byte) (*forge.Event, error) {
 	if eventType != "Note Hook" && eventType != "Merge Request Hook" {
-		return &Event{}, nil
+		return &forge.Event{}, nil
 	}
 	var p gitlabPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
@@ -60,7 +60,7 @@ func ParseGitLab(eventType string, payload []byte) (*Event, error) {
 	if p.Project.PathWithNamespace == "" || p.Project.DefaultBranch == "" {
 		return nil, fmt.Errorf("%s event: expected project.path_with_namespace and project.default_branch", eventType)
 	}
-	ev := &Event{Repository: Repository{Forge: "gitlab", Path: p.Project.PathWithNamespace, DefaultBranch: p.Project.DefaultBranch, CloneURL: p.Project.GitHTTPURL}}
+	ev := &forge.Event{Repository: forge.Repository{Forge: "gitlab", Path: p.Project.PathWithNamespace, DefaultBranch: p.Project.DefaultBranch, CloneURL: p.Project.GitHTTPURL}}
 	switch p.ObjectKind {
 	case "note":
 		ev.Comment = gitlabNote(&p)
@@ -70,9 +70,9 @@ func ParseGitLab(eventType string, payload []byte) (*Event, error) {
 	return ev, nil
 }
 
-func gitlabNote(p *gitlabPayload) *Comment {
+func gitlabNote(p *gitlabPayload) *forge.Comment {
 	a := p.ObjectAttributes
-	c := &Comment{ID: a.ID, Body: a.Note, Author: Actor{Login: p.User.Username, Bot: gitlabBot(p.User.Username)},
+	c := &forge.Comment{ID: a.ID, Body: a.Note, Author: forge.Actor{Login: p.User.Username, Bot: gitlabBot(p.User.Username)},
 		// Older GitLab versions send no action; a note event without one
 		// is a new note.
 		Created: a.Action == "" || a.Action == "create"}
@@ -88,14 +88,14 @@ func gitlabNote(p *gitlabPayload) *Comment {
 	return c
 }
 
-func gitlabMerged(p *gitlabPayload) *Merged {
+func gitlabMerged(p *gitlabPayload) *forge.Merged {
 	a := p.ObjectAttributes
 	// Only the merge itself: an update of a merged request (a label or
 	// title edit) also says state: merged, and must not promote again.
 	if a.Action != "merge" {
 		return nil
 	}
-	m := &Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description, Title: a.Title}
+	m := &forge.Merged{Thread: forge.Thread{Kind: forge.ThreadMergeRequest, Number: a.IID}, Merged: true, Base: a.TargetBranch, Head: a.SourceBranch, Body: a.Description, Title: a.Title}
 	if a.SourceProjID != 0 && a.SourceProjID != a.TargetProjID {
 		m.Head, m.Body = "", "" // from a fork: never a promotion
 	}
@@ -106,5 +106,5 @@ func gitlabMerged(p *gitlabPayload) *Merged {
 // users (project_123_bot_…, group_45_bot_…) and names ending in [bot].
 func gitlabBot(username string) bool {
 	u := strings.ToLower(username)
-	return IsBot(u, false) || (strings.HasPrefix(u, "project_") || strings.HasPrefix(u, "group_")) && strings.Contains(u, "_bot")
+	return forge.IsBot(u, false) || (strings.HasPrefix(u, "project_") || strings.HasPrefix(u, "group_")) && strings.Contains(u, "_bot")
 }

@@ -1,23 +1,23 @@
-package chatops
+package github
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/gitops-promote/promote/internal/forge"
-
 	gh "github.com/google/go-github/v89/github"
+
+	"github.com/gitops-promote/promote/internal/forge"
 )
 
-// ParseGitHub reads a GitHub webhook payload of type eventType (the
+// ParseEvent reads a GitHub webhook payload of type eventType (the
 // X-GitHub-Event header, or GITHUB_EVENT_NAME in Actions). issue_comment
 // and pull_request events give a Comment or a Merged; other types give
 // an Event with neither.
-func ParseGitHub(eventType string, payload []byte) (*Event, error) {
+func ParseEvent(eventType string, payload []byte) (*forge.Event, error) {
 	switch eventType {
 	case "issue_comment", "pull_request":
 	default:
-		return &Event{}, nil
+		return &forge.Event{}, nil
 	}
 	v, err := gh.ParseWebHook(eventType, payload)
 	if err != nil {
@@ -29,20 +29,20 @@ func ParseGitHub(eventType string, payload []byte) (*Event, error) {
 	case *gh.PullRequestEvent:
 		return githubPull(e)
 	}
-	return &Event{}, nil
+	return &forge.Event{}, nil
 }
 
-func githubRepo(r *gh.Repository) (Repository, error) {
+func githubRepo(r *gh.Repository) (forge.Repository, error) {
 	if r == nil || r.GetFullName() == "" {
-		return Repository{}, fmt.Errorf("event has no repository.full_name")
+		return forge.Repository{}, fmt.Errorf("event has no repository.full_name")
 	}
 	if r.GetDefaultBranch() == "" {
-		return Repository{}, fmt.Errorf("event has no repository.default_branch")
+		return forge.Repository{}, fmt.Errorf("event has no repository.default_branch")
 	}
-	return Repository{Forge: "github", Path: r.GetFullName(), DefaultBranch: r.GetDefaultBranch(), CloneURL: r.GetCloneURL()}, nil
+	return forge.Repository{Forge: "github", Path: r.GetFullName(), DefaultBranch: r.GetDefaultBranch(), CloneURL: r.GetCloneURL()}, nil
 }
 
-func githubComment(e *gh.IssueCommentEvent) (*Event, error) {
+func githubComment(e *gh.IssueCommentEvent) (*forge.Event, error) {
 	repo, err := githubRepo(e.GetRepo())
 	if err != nil {
 		return nil, fmt.Errorf("issue_comment event: %w", err)
@@ -51,25 +51,25 @@ func githubComment(e *gh.IssueCommentEvent) (*Event, error) {
 		return nil, fmt.Errorf("issue_comment event: expected issue.number and comment.id")
 	}
 	u := e.GetComment().GetUser()
-	c := &Comment{
+	c := &forge.Comment{
 		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: e.GetIssue().GetNumber()},
 		ID:     e.GetComment().GetID(), Body: e.GetComment().GetBody(),
-		Author:  Actor{Login: u.GetLogin(), Bot: IsBot(u.GetLogin(), strings.EqualFold(u.GetType(), "Bot"))},
+		Author:  forge.Actor{Login: u.GetLogin(), Bot: forge.IsBot(u.GetLogin(), strings.EqualFold(u.GetType(), "Bot"))},
 		Created: e.GetAction() == "created",
 	}
-	return &Event{Repository: repo, Comment: c}, nil
+	return &forge.Event{Repository: repo, Comment: c}, nil
 }
 
-func githubPull(e *gh.PullRequestEvent) (*Event, error) {
+func githubPull(e *gh.PullRequestEvent) (*forge.Event, error) {
 	repo, err := githubRepo(e.GetRepo())
 	if err != nil {
 		return nil, fmt.Errorf("pull_request event: %w", err)
 	}
 	if e.GetAction() != "closed" {
-		return &Event{Repository: repo}, nil
+		return &forge.Event{Repository: repo}, nil
 	}
 	pr := e.GetPullRequest()
-	m := &Merged{
+	m := &forge.Merged{
 		Thread: forge.Thread{Kind: forge.ThreadIssue, Number: pr.GetNumber()},
 		Merged: pr.GetMerged(), Base: pr.GetBase().GetRef(), Head: pr.GetHead().GetRef(), Body: pr.GetBody(),
 		Title: pr.GetTitle(),
@@ -78,5 +78,5 @@ func githubPull(e *gh.PullRequestEvent) (*Event, error) {
 	if pr.GetHead().GetRepo().GetFullName() != "" && !strings.EqualFold(pr.GetHead().GetRepo().GetFullName(), repo.Path) {
 		m.Head, m.Body = "", ""
 	}
-	return &Event{Repository: repo, Merged: m}, nil
+	return &forge.Event{Repository: repo, Merged: m}, nil
 }

@@ -1,0 +1,81 @@
+package forge_test
+
+import (
+	"go/build"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/gitops-promote/promote"
+
+// moduleDeps lists the packages of the module that pkg imports, directly
+// or not (test files excluded).
+func moduleDeps(t *testing.T, pkg string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	var visit func(string)
+	visit = func(path string) {
+		p, err := build.Default.Import(path, ".", 0)
+		if err != nil {
+			t.Fatalf("import %s: %v", path, err)
+		}
+		for _, imp := range p.Imports {
+			if strings.HasPrefix(imp, module+"/") && !seen[imp] {
+				seen[imp] = true
+				visit(imp)
+			}
+		}
+	}
+	visit(pkg)
+	var out []string
+	for p := range seen {
+		out = append(out, strings.TrimPrefix(p, module+"/"))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestAdaptersKnowNothingOfPlanning: the forge adapters depend on the
+// forge packages and git, never on the planner, the service layer or a
+// front end.
+func TestAdaptersKnowNothingOfPlanning(t *testing.T) {
+	allowed := []string{"internal/forge", "internal/forge/remote", "internal/forge/retry", "internal/forge/secret", "internal/gitrepo"}
+	dirs, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adapters []string
+	for _, d := range dirs {
+		// connect builds forges and forgetest fakes them: neither is an
+		// adapter.
+		if p := "internal/forge/" + d.Name(); d.IsDir() && !slices.Contains(allowed, p) && d.Name() != "connect" && d.Name() != "forgetest" {
+			adapters = append(adapters, p)
+		}
+	}
+	if len(adapters) < 3 {
+		t.Fatalf("adapters found: %v", adapters)
+	}
+	for _, adapter := range adapters {
+		for _, dep := range moduleDeps(t, module+"/"+adapter) {
+			if !slices.Contains(allowed, dep) {
+				t.Errorf("%s depends on %s", adapter, dep)
+			}
+		}
+	}
+}
+
+// TestCommandLineHasNoGit: internal/cli reaches git through the service
+// layer only.
+func TestCommandLineHasNoGit(t *testing.T) {
+	p, err := build.Default.Import(module+"/internal/cli", ".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range p.Imports {
+		if strings.HasPrefix(imp, "github.com/go-git/") {
+			t.Errorf("internal/cli imports %s", imp)
+		}
+	}
+}
