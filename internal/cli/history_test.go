@@ -278,7 +278,7 @@ func TestHistoryAndRollbackInASubdirectory(t *testing.T) {
 	if strings.Count(out, "  image web ") != 2 || !strings.Contains(out, "image web 1 → 2") || strings.Contains(out, "other") {
 		t.Errorf("history:\n%s%s", out, stderr)
 	}
-	code, out, stderr := runCLI(t, sub, false, nil, "rollback", "--env", "prod", "--skip-validation")
+	code, out, stderr := runCLI(t, sub, false, nil, "rollback", "--env", "prod", "--skip-validation", "--show-body")
 	if code != 0 || !strings.HasPrefix(out, "rollback(prod): web 2 → 1") {
 		t.Fatalf("rollback: exit %d\n%s%s", code, out, stderr)
 	}

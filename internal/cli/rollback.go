@@ -61,6 +61,7 @@ proposal builds on and targets that branch.`,
 		base:           "`BRANCH` to read history from, build on and target (default: the current branch)",
 		skipValidation: "propose even when the environment does not build after the rollback (the body says so)"})
 	o.out.register(cmd, "text", "json", "markdown")
+	o.out.registerShowBody(cmd)
 	_ = cmd.MarkFlagRequired("env")
 	cmd.MarkFlagsMutuallyExclusive("to", "steps")
 	return cmd
@@ -85,26 +86,10 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
 	}
-	return writeRollbackResult(f, o.out.format, res)
+	return writeRunResult(f, o.out, res)
 }
 
-func writeRollbackResult(f *Factory, format string, res *proposal.Result) error {
-	switch format {
-	case "json":
-		if err := writeJSON(f.Stdout, res); err != nil {
-			return err
-		}
-	case "markdown":
-		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
-	default:
-		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-	}
-	fmt.Fprintln(f.Stderr, describeRollback(res))
-	return nil
-}
-
-// describeRollback says what happened to the rollback proposal, for
-// stderr.
+// describeRollback says what happened to the rollback proposal.
 func describeRollback(res *proposal.Result) string {
 	p := res.Plan
 	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, report.Short(p.RollbackTo))

@@ -14,7 +14,7 @@ import (
 func TestRollbackLastPromotion(t *testing.T) {
 	r := newPromotedRepo(t)
 	head := git(t, r.dir, "rev-parse", "HEAD")
-	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod")
+	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod", "--show-body")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -83,7 +83,7 @@ func TestRollbackToFirstCommit(t *testing.T) {
 
 func TestRollbackSteps(t *testing.T) {
 	r := newPromotedRepo(t)
-	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod", "--steps", "2", "--dry-run")
+	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod", "--steps", "2", "--dry-run", "--show-body")
 	if code != 0 || !strings.HasPrefix(out, "rollback(prod): web 1.2 → 1.0\n") || !strings.Contains(stderr, "dry run") {
 		t.Errorf("--steps 2: exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -97,7 +97,7 @@ func TestRollbackSteps(t *testing.T) {
 func TestRollbackToTheCurrentState(t *testing.T) {
 	r := newPromotedRepo(t)
 	r.mustRun(t, "rollback", "--env", "prod")
-	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod", "--to", "HEAD")
+	code, out, stderr := runCLI(t, r.dir, false, nil, "rollback", "--env", "prod", "--to", "HEAD", "--show-body")
 	if code != 0 || !strings.Contains(out, "nothing to roll back") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -151,7 +151,7 @@ func TestRollbackOneApp(t *testing.T) {
 	commitAll(t, dir, "initial", map[string]string{"promote.yaml": cfg, "apps/web/overlays/prod/kustomization.yaml": k("1"), "apps/api/overlays/prod/kustomization.yaml": k("1")})
 	commitAll(t, dir, "web 2", map[string]string{"apps/web/overlays/prod/kustomization.yaml": k("2")})
 	commitAll(t, dir, "api 2", map[string]string{"apps/api/overlays/prod/kustomization.yaml": k("2")})
-	code, out, stderr := runCLI(t, dir, false, nil, "rollback", "--env", "prod", "--app", "web", "--skip-validation")
+	code, out, stderr := runCLI(t, dir, false, nil, "rollback", "--env", "prod", "--app", "web", "--skip-validation", "--show-body")
 	if code != 0 || !strings.HasPrefix(out, "rollback(prod): web 2 → 1") || !strings.Contains(stderr, "created promote/web/rollback-prod") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -173,7 +173,7 @@ func TestRollbackRestoresPromotedFiles(t *testing.T) {
 		"envs/prod/config/web.properties": "level=info\n",
 	})
 	commitAll(t, dir, "debug logging", map[string]string{"envs/prod/config/web.properties": "level=debug\n"})
-	code, out, stderr := runCLI(t, dir, false, nil, "rollback", "--env", "prod", "--skip-validation")
+	code, out, stderr := runCLI(t, dir, false, nil, "rollback", "--env", "prod", "--skip-validation", "--show-body")
 	if code != 0 || !strings.HasPrefix(out, "rollback(prod): web.properties\n") || !strings.Contains(out, "Files restored:\n\n- `envs/prod/config/web.properties`") {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}

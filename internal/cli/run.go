@@ -166,14 +166,23 @@ func writeRunResult(f *Factory, out output, res *proposal.Result) error {
 		writeRunSummary(f, res)
 		return nil
 	}
-	fmt.Fprintln(f.Stderr, describe(res))
+	fmt.Fprintln(f.Stderr, resultLine(res))
 	return nil
+}
+
+// resultLine is the first line of a proposing command's output: what
+// happened and where.
+func resultLine(res *proposal.Result) string {
+	if res.Plan != nil && res.Plan.Rollback {
+		return describeRollback(res)
+	}
+	return describe(res)
 }
 
 // writeRunSummary prints one line for a proposal that changed nothing,
 // else that line, the forced reason and the changes.
 func writeRunSummary(f *Factory, res *proposal.Result) {
-	fmt.Fprintln(f.Stdout, describe(res))
+	fmt.Fprintln(f.Stdout, resultLine(res))
 	if res.Plan == nil || res.Plan.Empty() || res.Action == forge.Unchanged || res.Action == forge.Closed {
 		return
 	}

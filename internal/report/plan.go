@@ -13,7 +13,7 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-// writePlanText prints a plan grouped by file.
+// PlanText prints a plan grouped by file.
 func PlanText(w io.Writer, p *promote.Plan, color bool) {
 	paint := func(code, s string) string {
 		if !color || s == "" {
@@ -33,6 +33,8 @@ func PlanText(w io.Writer, p *promote.Plan, color bool) {
 			verb = "differs"
 		}
 		fmt.Fprintf(w, "%s → %s: nothing promote can edit, but %d %s still %s\n", p.From, p.To, n, Plural(n, "version"), verb)
+	case p.Rollback:
+		fmt.Fprintf(w, "%s back to %s: %d %s\n", p.To, Short(p.RollbackTo), len(p.Changes), Plural(len(p.Changes), "change"))
 	default:
 		fmt.Fprintf(w, "%s → %s: %d %s\n", p.From, p.To, len(p.Changes), Plural(len(p.Changes), "change"))
 	}
