@@ -42,7 +42,7 @@ func checkSelection(cfg *Config, from, to Environment, sel []string, trees Trees
 	slices.Sort(apps)
 	apps = slices.Compact(apps)
 	for _, app := range apps {
-		if !validName(app) {
+		if !ValidEnvName(app) {
 			return nil, fmt.Errorf("app %q: expected letters, digits, '.', '_' or '-'", app)
 		}
 		for _, side := range []struct {
@@ -74,7 +74,7 @@ func DiscoverApps(cfg *Config, env Environment, fsys fs.FS) ([]string, error) {
 	}
 	var apps []string
 	for _, e := range entries {
-		if e.IsDir() && validName(e.Name()) && exists(fsys, cfg.Dir(env, e.Name())) {
+		if e.IsDir() && ValidEnvName(e.Name()) && exists(fsys, cfg.Dir(env, e.Name())) {
 			apps = append(apps, e.Name())
 		}
 	}

@@ -232,7 +232,7 @@ func (c *Config) validateEnvironment(e *Environment, seen map[string]bool) error
 	switch {
 	case e.Name == "":
 		return c.errorf(e.line, "environment without name: expected name:")
-	case !validName(e.Name):
+	case !ValidEnvName(e.Name):
 		return c.errorf(e.line, "environment name %s: expected at most %d letters, digits, '.', '_' or '-' that make a git branch name (no '..', no leading '.' or '-', no trailing '.' or '.lock')", grammar.Show(e.Name), MaxEnvName)
 	case seen[e.Name]:
 		return c.errorf(e.line, "environment %q is defined twice", e.Name)
@@ -330,9 +330,9 @@ func checkRelPath(p string) error {
 // names (promote/<from>-to-<to>), labels and commit trailers.
 const MaxEnvName = 63
 
-// validName accepts an environment name that is also a valid part of a
+// ValidEnvName accepts an environment (or app) name that is also a valid part of a
 // git branch name.
-func validName(s string) bool {
+func ValidEnvName(s string) bool {
 	if len(s) > MaxEnvName || grammar.GitRef(s) != nil || strings.HasSuffix(s, ".") {
 		return false
 	}

@@ -33,7 +33,7 @@ func FuzzParseConfig(f *testing.F) {
 			return
 		}
 		for _, e := range cfg.Environments {
-			if !validName(e.Name) {
+			if !ValidEnvName(e.Name) {
 				t.Fatalf("accepted environment name %q", e.Name)
 			}
 		}

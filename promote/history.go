@@ -342,7 +342,7 @@ func (c *Config) AppOfDir(env Environment, dir string) (string, bool) {
 			return "", false
 		}
 	}
-	return app, validName(app)
+	return app, ValidEnvName(app)
 }
 
 // ExistsIn reports whether env has its directory (with apps: a directory

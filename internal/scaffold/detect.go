@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/gitops-promote/promote/promote"
 )
 
 // Layout kinds.
@@ -149,7 +151,7 @@ func isEnvName(name string, names []string) bool {
 		return slices.Contains(names, name)
 	}
 	_, _, ok := stage(name)
-	return ok && validName(name)
+	return ok && promote.ValidEnvName(name)
 }
 
 // holdsManifests reports whether dir holds a kustomization, YAML

@@ -1,7 +1,6 @@
 package scaffold
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -36,10 +35,3 @@ func stage(name string) (rank int, rest string, ok bool) {
 	}
 	return 0, "", false
 }
-
-// envName is what init accepts as an environment name: stricter than
-// promote.yaml (no leading dot or dash), so a written file always parses.
-var envName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$`)
-
-// validName reports whether s may name an environment in promote.yaml.
-func validName(s string) bool { return envName.MatchString(s) && !strings.Contains(s, "..") }
