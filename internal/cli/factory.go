@@ -8,6 +8,7 @@ import (
 	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
+	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/notify"
 	"github.com/gitops-promote/promote/internal/workspace"
 )
@@ -63,6 +64,7 @@ func (f *Factory) Workspace() (*workspace.Workspace, error) {
 		return nil, err
 	}
 	ws.Signing = f.Signing.options()
+	kustomize.UseCache(ws.RenderCache(f.Getenv != nil && f.Getenv(workspace.NoRenderCacheEnv) != ""))
 	f.ws = ws
 	return ws, nil
 }

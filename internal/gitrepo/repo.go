@@ -268,3 +268,13 @@ func (r *Repo) commitObject(hash plumbing.Hash) (*object.Commit, error) {
 	}
 	return c, nil
 }
+
+// GitDir returns the repository's git directory (.git, the directory of
+// a bare repository, or a linked worktree's own git directory), "" when
+// its storage is not on disk.
+func (r *Repo) GitDir() string {
+	if st, ok := r.repo.Storer.(*filesystem.Storage); ok {
+		return st.Filesystem().Root()
+	}
+	return ""
+}

@@ -393,3 +393,14 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 
 // String describes the file system for debugging.
 func (t *treeFS) String() string { return fmt.Sprintf("gitrepo.TreeFS(%s)", t.root) }
+
+// ObjectHash returns the hash of the object at name (a blob, or a tree
+// when dir) without reading it: what a tree names a file by, so that a
+// caller can tell whether it changed without reading or sizing it.
+func (t *treeFS) ObjectHash(name string) (hash string, dir bool, err error) {
+	e, err := t.lookup("stat", name)
+	if err != nil {
+		return "", false, err
+	}
+	return e.hash.String(), !e.isFile(), nil
+}

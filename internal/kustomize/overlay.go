@@ -82,6 +82,22 @@ func (o *overlay) ReadFile(name string) ([]byte, error) {
 	return fs.ReadFile(o.base, name)
 }
 
+// ObjectHash is the git object hash of name (see objectHasher): an
+// overlaid file's is computed from its content, a directory holding one
+// has none; the rest are base's, when base knows them.
+func (o *overlay) ObjectHash(name string) (string, bool, error) {
+	if data, ok := o.files[name]; ok {
+		return blobSum(data), false, nil
+	}
+	if _, ok := o.dirs[name]; ok {
+		return "", true, nil
+	}
+	if h, ok := o.base.(objectHasher); ok {
+		return h.ObjectHash(name)
+	}
+	return "", false, errNoHash
+}
+
 // Stat implements fs.StatFS.
 func (o *overlay) Stat(name string) (fs.FileInfo, error) {
 	if data, ok := o.files[name]; ok {

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -100,18 +101,45 @@ func (e *BuildError) Error() string {
 // openapi: field: kustomize keeps the schema it sets in a process-wide
 // variable, so such a build runs alone and the default schema is put
 // back after it, as a fresh kustomize process would have it.
+//
+// When a Cache is in use (UseCache), a build of the same directory on
+// the same content is made once and its result shared: callers must not
+// change a Rendering.
 func Render(fsys fs.FS, dir string) (*Rendering, error) {
+	if c := active.Load(); c != nil {
+		return c.Render(fsys, dir)
+	}
+	r, _, err := renderShared(fsys, dir)
+	return r, err
+}
+
+// Builds reports whether dir builds (Render's error), for callers that
+// do not look at the rendering: through a Cache in use, a build it kept
+// without its rendering answers it.
+func Builds(fsys fs.FS, dir string) error {
+	if c := active.Load(); c != nil {
+		return c.Builds(fsys, dir)
+	}
+	_, err := Render(fsys, dir)
+	return err
+}
+
+// renderShared builds dir, alone when it sets the OpenAPI schema, and
+// reports whether the result may be kept across processes: it was built
+// with others, and no kustomization it read made kustomize print a
+// warning (a kept build would not print it again).
+func renderShared(fsys fs.FS, dir string) (*Rendering, bool, error) {
 	schemaMu.RLock()
-	r, exclusive, err := render(fsys, dir, false)
+	r, exclusive, warns, err := render(fsys, dir, false)
 	schemaMu.RUnlock()
 	if !exclusive {
-		return r, err
+		return r, !warns, err
 	}
 	schemaMu.Lock()
 	defer schemaMu.Unlock()
 	defer openapi.ResetOpenAPI()
-	r, _, err = render(fsys, dir, true)
-	return r, err
+	r, _, _, err = render(fsys, dir, true)
+	return r, false, err
 }
 
 // schemaMu is held for reading by builds and for writing by a build that
@@ -124,14 +152,17 @@ var errNeedsSchema = errors.New("kustomization sets the OpenAPI schema")
 // render builds dir. Unless exclusive, it stops at the first
 // kustomization with an openapi: field and reports that it must be built
 // alone.
-func render(fsys fs.FS, dir string, exclusive bool) (*Rendering, bool, error) {
+func render(fsys fs.FS, dir string, exclusive bool) (*Rendering, bool, bool, error) {
 	dir = path.Clean(dir)
 	t := NewTreeFileSystem(fsys)
 	var dropped droppedSet
-	var needsSchema atomic.Bool
+	var needsSchema, warns atomic.Bool
 	t.rewrite = func(name string, data []byte) ([]byte, error) {
 		if !slices.Contains(FileNames, path.Base(name)) {
 			return data, nil
+		}
+		if mayWarn(data) {
+			warns.Store(true)
 		}
 		if !exclusive && setsSchema(data) {
 			needsSchema.Store(true)
@@ -143,23 +174,42 @@ func render(fsys fs.FS, dir string, exclusive bool) (*Rendering, bool, error) {
 	}
 	m, err := kustomizer().Run(t, dir)
 	if needsSchema.Load() {
-		return nil, true, nil
+		return nil, true, false, nil
 	}
 	if err != nil {
 		if refused := t.Refused(); refused != nil {
-			return nil, false, refused
+			return nil, false, false, refused
 		}
-		return nil, false, buildError(fsys, dir, err)
+		return nil, false, false, buildError(fsys, dir, err)
 	}
 	r := &Rendering{Dir: dir, NotRendered: dropped.list()}
 	for _, res := range m.Resources() {
 		y, err := res.AsYAML()
 		if err != nil {
-			return nil, false, &BuildError{Dir: dir, Msg: fmt.Sprintf("encode %s: %v", idOf(res), err)}
+			return nil, false, false, &BuildError{Dir: dir, Msg: fmt.Sprintf("encode %s: %v", idOf(res), err)}
 		}
 		r.Resources = append(r.Resources, Resource{ID: idOf(res), YAML: y})
 	}
-	return r, false, nil
+	return r, false, warns.Load(), nil
+}
+
+// warningFields are the kustomization fields kustomize warns about on
+// standard error when it builds (deprecations, sortOptions against the
+// default reordering).
+var warningFields = [][]byte{
+	[]byte("bases"), []byte("commonLabels"), []byte("imageTags"), []byte("patchesJson6902"),
+	[]byte("patchesStrategicMerge"), []byte("vars"), []byte("sortOptions"),
+}
+
+// mayWarn reports whether a kustomization may make kustomize print a
+// warning: it names one of warningFields anywhere.
+func mayWarn(data []byte) bool {
+	for _, f := range warningFields {
+		if bytes.Contains(data, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // kustomizer is built per render: krusty's Kustomizer keeps state per run.

@@ -257,8 +257,8 @@ func stream(dirs []string, before, after fs.FS, md *renderdiff.MarkdownWriter, s
 // (to say whether the change broke it).
 func gateDir(dir string, before, after fs.FS) Rendering {
 	r := Rendering{Dir: dir}
-	if _, r.After = kustomize.Render(after, dir); r.After != nil {
-		_, r.Before = kustomize.Render(before, dir)
+	if r.After = kustomize.Builds(after, dir); r.After != nil {
+		r.Before = kustomize.Builds(before, dir)
 	}
 	return r
 }

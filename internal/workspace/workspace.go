@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitops-promote/promote/internal/gitrepo"
+	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -314,4 +315,22 @@ func (w *Workspace) CurrentBranch() (string, error) {
 		return "", errors.New("HEAD is detached, so there is no branch to build on: pass --base BRANCH")
 	}
 	return b, err
+}
+
+// NoRenderCacheEnv, set to any value, keeps kustomize builds from being
+// kept on disk (see RenderCache).
+const NoRenderCacheEnv = "PROMOTE_NO_RENDER_CACHE"
+
+// RenderCache is the cache of kustomize builds for commands on w: in
+// memory, and under the git directory (promote/renders) unless noDisk or
+// the repository cannot be opened.
+func (w *Workspace) RenderCache(noDisk bool) *kustomize.Cache {
+	if noDisk {
+		return kustomize.NewCache(nil)
+	}
+	repo, err := w.Repo()
+	if err != nil || repo.GitDir() == "" {
+		return kustomize.NewCache(nil)
+	}
+	return kustomize.NewCache(kustomize.OpenDiskCache(filepath.Join(repo.GitDir(), "promote", "renders")))
 }
