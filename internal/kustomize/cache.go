@@ -39,7 +39,11 @@ type cacheEntry struct {
 // DefaultMemoryBudget bounds the bytes of renderings a Cache keeps in
 // memory; past it, a build is kept in memory only as having succeeded
 // (and whole on disk).
-const DefaultMemoryBudget = 16 << 20
+const DefaultMemoryBudget = 4 << 20
+
+// slimBudget is how many times DefaultMemoryBudget the builds kept
+// without their rendering may take in all.
+const slimBudget = 4
 
 // NewCache returns a cache kept in memory and, when disk is not nil, in
 // disk too.
@@ -144,7 +148,8 @@ func holdsAll(obs []observation, fsys fs.FS) bool {
 const maxPerDir = 4
 
 // keep remembers e for dir: whole while the memory budget allows, past
-// it without its rendering (enough to say that it builds).
+// it without its rendering (enough to say that it builds), and not at
+// all past slimBudget times the budget.
 func (c *Cache) keep(dir string, e *cacheEntry) {
 	size := e.size()
 	c.mu.Lock()
@@ -152,6 +157,9 @@ func (c *Cache) keep(dir string, e *cacheEntry) {
 	if c.bytes+size > c.budget && e.r != nil {
 		e = &cacheEntry{obs: e.obs}
 		size = e.size()
+	}
+	if c.bytes+size > slimBudget*c.budget {
+		return
 	}
 	list := c.entries[dir]
 	if len(list) == maxPerDir {

@@ -243,9 +243,18 @@ func TestDiskCacheKeepsOnlyReproducibleBuilds(t *testing.T) {
 // a build is kept as having succeeded: Builds answers from it, Render
 // builds again and returns the whole rendering.
 func TestCachePastItsBudgetKeepsOnlyThatItBuilds(t *testing.T) {
-	c := NewCache(nil)
-	c.budget = 1
 	fsys := mapFS(layered())
+	probe := NewCache(nil)
+	if _, err := probe.Render(fsys, "prod"); err != nil {
+		t.Fatal(err)
+	}
+	kept := probe.entries["prod"][0]
+	c := NewCache(nil)
+	// Room for what the build observed, not for its rendering.
+	c.budget = (&cacheEntry{obs: kept.obs}).size()
+	if kept.size() <= c.budget {
+		t.Fatal("the rendering takes no room: the test proves nothing")
+	}
 	if err := c.Builds(fsys, "prod"); err != nil {
 		t.Fatal(err)
 	}
