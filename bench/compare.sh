@@ -75,7 +75,8 @@ eval "$restore"
 say "commit: promote run --forge local vs git add && git commit ($APPS apps)"
 drop="git -C $repo update-ref -d refs/heads/promote/staging-to-prod"
 bench run 10 "$drop" "promote -C $repo run --to prod --forge local --no-render"
-bench run-rendered 3 "$drop" "promote -C $repo run --to prod --forge local"
+# Cold: the kept builds (.git/promote/renders) are removed before each run.
+bench run-rendered 3 "$drop; rm -rf $repo/.git/promote/renders" "promote -C $repo run --to prod --forge local"
 promote -C "$repo" apply --to prod >/dev/null 2>&1
 bench commit 10 "git -C $repo reset -q --mixed $base" "git -C $repo add -A && git -C $repo commit -q -m promote"
 

@@ -2,8 +2,9 @@
 # Measures promote at monorepo size with the validation gate on, side by
 # side with what each figure is compared to, on overlays in a
 # hand-written style (gen -plain), and prints one table:
-#   gated run at APPS and BIG changed apps   vs  run --no-render (same repo)
-#   status at BIG apps                       vs  plan at BIG apps
+#   gated run at APPS and BIG changed apps   vs  run --no-render (same repo),
+#                                                cold (no kept builds) and warm
+#   status at BIG apps                       vs  plan at BIG apps, cold and warm
 #   run --app at BIG apps                    vs  run --app at 100 apps
 #   history -n 0 over 5,000 commits          vs  git log --oneline -- <env paths>
 # Each command runs RUNS times (default 3); the table gives the median
@@ -49,17 +50,22 @@ row() { printf '| %s | %s s | %s s | %s | %s |\n' "$2" "$(range "$1" 1)" "$(rang
 
 gen() { [ -d "$1" ] || go run ./internal/testrepo/gen -apps "$2" -ahead 1 -plain -git "$1" >/dev/null; }
 drop() { echo "git -C $1 update-ref -d refs/heads/promote/staging-to-prod 2>/dev/null || true"; }
+# cold DIR: remove the builds kept from earlier runs (the render cache).
+cold() { echo "rm -rf $1/.git/promote/renders"; }
 
 for n in "$APPS" "$BIG"; do
   say "gated run at $n apps"
   gen "$work/r$n" "$n"
   measure "norender$n" "$(drop "$work/r$n")" "$promote" -C "$work/r$n" run --to prod --forge local --no-render
-  measure "gated$n" "$(drop "$work/r$n")" "$promote" -C "$work/r$n" run --to prod --forge local
+  measure "gated$n" "$(drop "$work/r$n"); $(cold "$work/r$n")" "$promote" -C "$work/r$n" run --to prod --forge local
+  measure "warm$n" "$(drop "$work/r$n")" "$promote" -C "$work/r$n" run --to prod --forge local
 done
 
 say "status and plan at $BIG apps"
-measure plan : "$promote" -C "$work/r$BIG" plan --to prod
-measure status : "$promote" -C "$work/r$BIG" status
+measure plan "$(cold "$work/r$BIG")" "$promote" -C "$work/r$BIG" plan --to prod
+measure status "$(cold "$work/r$BIG")" "$promote" -C "$work/r$BIG" status
+measure planwarm : "$promote" -C "$work/r$BIG" plan --to prod
+measure statuswarm : "$promote" -C "$work/r$BIG" status
 
 say "run --app at $BIG and 100 apps"
 gen "$work/r100" 100
@@ -74,16 +80,20 @@ measure history : "$promote" -C "$work/h" history --env prod -n 0
 
 cat <<TABLE
 
-machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs each; ranges of wall and CPU (user+system) time, largest peak RSS; ratios of medians (wall, CPU)
+machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs each; ranges of wall and CPU (user+system) time, largest peak RSS; ratios of medians (wall, CPU); cold: the kept builds (.git/promote/renders) removed before each run, warm: kept from the run before
 
 | what | wall | CPU | peak RSS | ratio (wall, CPU) |
 |---|---|---|---|---|
-$(row "gated$APPS" "run, gate on, $APPS changed apps" "$(ratio "gated$APPS" "norender$APPS" 1), $(ratio "gated$APPS" "norender$APPS" 2) of --no-render")
+$(row "gated$APPS" "run, gate on, $APPS changed apps, cold" "$(ratio "gated$APPS" "norender$APPS" 1), $(ratio "gated$APPS" "norender$APPS" 2) of --no-render")
+$(row "warm$APPS" "run, gate on, $APPS changed apps, warm" "$(ratio "warm$APPS" "norender$APPS" 1), $(ratio "warm$APPS" "norender$APPS" 2) of --no-render")
 $(row "norender$APPS" "run --no-render, $APPS apps")
-$(row "gated$BIG" "run, gate on, $BIG changed apps" "$(ratio "gated$BIG" "norender$BIG" 1), $(ratio "gated$BIG" "norender$BIG" 2) of --no-render")
+$(row "gated$BIG" "run, gate on, $BIG changed apps, cold" "$(ratio "gated$BIG" "norender$BIG" 1), $(ratio "gated$BIG" "norender$BIG" 2) of --no-render")
+$(row "warm$BIG" "run, gate on, $BIG changed apps, warm" "$(ratio "warm$BIG" "norender$BIG" 1), $(ratio "warm$BIG" "norender$BIG" 2) of --no-render")
 $(row "norender$BIG" "run --no-render, $BIG apps")
-$(row status "status, $BIG apps" "$(ratio status plan 1), $(ratio status plan 2) of plan")
-$(row plan "plan --to prod, $BIG apps")
+$(row status "status, $BIG apps, cold" "$(ratio status plan 1), $(ratio status plan 2) of plan")
+$(row plan "plan --to prod, $BIG apps, cold")
+$(row statuswarm "status, $BIG apps, warm" "$(ratio statuswarm planwarm 1), $(ratio statuswarm planwarm 2) of plan")
+$(row planwarm "plan --to prod, $BIG apps, warm")
 $(row "one$BIG" "run --app, $BIG apps" "$(ratio "one$BIG" one100 1), $(ratio "one$BIG" one100 2) of 100 apps")
 $(row one100 "run --app, 100 apps")
 $(row history "history --env prod -n 0, 5,000 commits" "$(ratio history gitlog 1), $(ratio history gitlog 2) of git log")

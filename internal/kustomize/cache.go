@@ -39,7 +39,7 @@ type cacheEntry struct {
 // DefaultMemoryBudget bounds the bytes of renderings a Cache keeps in
 // memory; past it, a build is kept in memory only as having succeeded
 // (and whole on disk).
-const DefaultMemoryBudget = 4 << 20
+const DefaultMemoryBudget = 2 << 20
 
 // slimBudget is how many times DefaultMemoryBudget the builds kept
 // without their rendering may take in all.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"path"
 	"strconv"
 	"sync"
 
@@ -72,12 +73,46 @@ func (r *recordFS) taint() {
 	r.mu.Unlock()
 }
 
-// observations returns what was recorded, and false when the build read
-// something it could not observe reliably.
+// observations returns what was recorded, without what the rest implies
+// (see implied), and false when the build read something it could not
+// observe reliably.
 func (r *recordFS) observations() ([]observation, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.obs, !r.tainted
+	return implied(r.obs), !r.tainted
+}
+
+// implied drops the stats that the other observations imply: a file that
+// was read exists and is a file, and a directory that was listed, or
+// that holds a path found, exists and is a directory. Fewer observations
+// are kept, and checked, for the same build.
+func implied(obs []observation) []observation {
+	files, dirs := map[string]bool{}, map[string]bool{}
+	for _, o := range obs {
+		if o.Sum == sumMissing || o.Op == opStat && o.Sum != sumFile && o.Sum != sumDir {
+			continue
+		}
+		switch o.Op {
+		case opRead:
+			files[o.Path] = true
+		case opReadDir:
+			dirs[o.Path] = true
+		}
+		for d := path.Dir(o.Path); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+		if o.Path != "." {
+			dirs["."] = true
+		}
+	}
+	out := make([]observation, 0, len(obs))
+	for _, o := range obs {
+		if o.Op == opStat && (o.Sum == sumFile && files[o.Path] || o.Sum == sumDir && dirs[o.Path]) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // missing reports whether err says that a path does not exist (or is
