@@ -85,8 +85,10 @@ func (c *Cache) Builds(fsys fs.FS, dir string) error {
 
 // load reads dir's build from disk, or builds it, and keeps it.
 func (c *Cache) load(fsys fs.FS, dir string) (*Rendering, error) {
+	var kept []diskEntry
 	if c.disk != nil {
-		if r := c.disk.Load(fsys, dir); r != nil {
+		var r *diskHit
+		if r, kept = c.disk.Load(fsys, dir); r != nil {
 			c.hits.Add(1)
 			c.keep(dir, &cacheEntry{obs: r.obs, r: r.r})
 			return r.r, nil
@@ -102,7 +104,7 @@ func (c *Cache) load(fsys fs.FS, dir string) (*Rendering, error) {
 	e := &cacheEntry{obs: obs, r: r, err: err}
 	c.keep(dir, e)
 	if c.disk != nil && storable && err == nil && len(r.NotRendered) == 0 {
-		c.disk.Store(dir, obs, r)
+		c.disk.Store(dir, obs, r, kept)
 	}
 	return r, err
 }

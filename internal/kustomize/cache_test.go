@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -270,5 +271,33 @@ func TestCachePastItsBudgetKeepsOnlyThatItBuilds(t *testing.T) {
 	}
 	if builds, _ := c.Stats(); builds != 2 {
 		t.Errorf("%d builds, want 2: a build kept without its rendering was returned", builds)
+	}
+}
+
+// TestCacheConcurrently renders two contents of the same directory from
+// many goroutines through caches sharing one directory on disk, as the
+// safety net and the gate do on every core and concurrent runs do: each
+// result is its content's build.
+func TestCacheConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	files := layered()
+	trees := []fs.FS{mapFS(files), nil}
+	files["prod/replicas.yaml"] = []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 9}\n")
+	trees[1] = mapFS(files)
+	want := []string{uncached(t, trees[0], "prod"), uncached(t, trees[1], "prod")}
+	caches := []*Cache{NewCache(OpenDiskCache(dir)), NewCache(OpenDiskCache(dir))}
+	var wg sync.WaitGroup
+	got := make([]string, 16)
+	for i := range got {
+		wg.Go(func() {
+			r, err := caches[i%2].Render(trees[i/2%2], "prod")
+			got[i] = describe(r, err)
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != want[i/2%2] {
+			t.Errorf("render %d:\n%s\nwant\n%s", i, g, want[i/2%2])
+		}
 	}
 }

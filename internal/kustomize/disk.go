@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -131,9 +132,11 @@ func (d *DiskCache) read(dir string) []diskEntry {
 }
 
 // Load returns the build of dir kept on disk whose observations all hold
-// on fsys, nil when there is none.
-func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
-	for _, e := range d.read(dir) {
+// on fsys, nil when there is none, and the builds kept for dir (to pass
+// to Store).
+func (d *DiskCache) Load(fsys fs.FS, dir string) (*diskHit, []diskEntry) {
+	entries := d.read(dir)
+	for _, e := range entries {
 		if len(e.Obs) == 0 || !holdsAll(e.Obs, fsys) {
 			continue
 		}
@@ -141,22 +144,22 @@ func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
 		for i, res := range e.Resources {
 			r.Resources[i] = Resource{ID: res.ID, YAML: []byte(res.YAML)}
 		}
-		return &diskHit{obs: e.Obs, r: r}
+		return &diskHit{obs: e.Obs, r: r}, entries
 	}
-	return nil
+	return nil, entries
 }
 
-// Store keeps a successful build of dir, made from obs, in front of the
-// ones already kept. Failing to write is not an error: the build is
-// made again next time.
-func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
+// Store keeps a successful build of dir, made from obs, in front of
+// kept, the builds Load found for dir. Failing to write is not an
+// error: the build is made again next time.
+func (d *DiskCache) Store(dir string, obs []observation, r *Rendering, kept []diskEntry) {
 	d.prune.Do(d.pruneOld)
 	e := diskEntry{Obs: obs, Resources: make([]diskRes, len(r.Resources))}
 	for i, res := range r.Resources {
 		e.Resources[i] = diskRes{ID: res.ID, YAML: string(res.YAML)}
 	}
 	entries := []diskEntry{e}
-	for _, old := range d.read(dir) {
+	for _, old := range kept {
 		if len(entries) < maxPerDir && !slices.Equal(old.Obs, obs) {
 			entries = append(entries, old)
 		}
@@ -167,17 +170,15 @@ func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
 	}
 	sum := sha256.Sum256(body)
 	name := d.file(dir)
-	if os.MkdirAll(filepath.Dir(name), 0o755) != nil {
-		return
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(filepath.Dir(name), 0o755) == nil {
+		tmp, err = os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	}
 	if err != nil {
 		return
 	}
-	_, werr := tmp.WriteString(hex.EncodeToString(sum[:]) + "\n")
-	if werr == nil {
-		_, werr = tmp.Write(body)
-	}
+	data := append(append([]byte(hex.EncodeToString(sum[:])), '\n'), body...)
+	_, werr := tmp.Write(data)
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), name) != nil {
 		_ = os.Remove(tmp.Name())
 	}
