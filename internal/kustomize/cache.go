@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"sync"
@@ -112,11 +113,8 @@ func (c *Cache) load(fsys fs.FS, dir string) (*Rendering, error) {
 // reusable reports whether a build's error is one the same input always
 // gives: kustomize's own (a *BuildError) or none; not a failure to read.
 func reusable(err error) bool {
-	if err == nil {
-		return true
-	}
-	_, ok := err.(*BuildError)
-	return ok
+	var be *BuildError
+	return err == nil || errors.As(err, &be)
 }
 
 // lookup returns the kept build of dir whose observations hold on fsys;
