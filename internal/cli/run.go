@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
@@ -163,67 +162,9 @@ func writeRunResult(f *Factory, out output, res *proposal.Result) error {
 			fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
 		}
 	default:
-		writeRunSummary(f, res)
+		report.ProposalText(f.Stdout, res, f.color())
 		return nil
 	}
-	fmt.Fprintln(f.Stderr, resultLine(res))
+	fmt.Fprintln(f.Stderr, report.ProposalLine(res))
 	return nil
-}
-
-// resultLine is the first line of a proposing command's output: what
-// happened and where.
-func resultLine(res *proposal.Result) string {
-	if res.Plan != nil && res.Plan.Rollback {
-		return describeRollback(res)
-	}
-	return describe(res)
-}
-
-// writeRunSummary prints one line for a proposal that changed nothing,
-// else that line, the forced reason and the changes.
-func writeRunSummary(f *Factory, res *proposal.Result) {
-	fmt.Fprintln(f.Stdout, resultLine(res))
-	if res.Plan == nil || res.Plan.Empty() || res.Action == forge.Unchanged || res.Action == forge.Closed {
-		return
-	}
-	if fo := res.Plan.Forced; fo != nil {
-		fmt.Fprintf(f.Stdout, "forced: %s\n", fo.Reason)
-	}
-	fmt.Fprintln(f.Stdout)
-	report.PlanText(f.Stdout, res.Plan, f.color())
-}
-
-// describe says what happened to the proposal, and where its request
-// is, for stderr.
-func describe(res *proposal.Result) string {
-	msg := describeAction(res)
-	if res.URL == "" {
-		return msg
-	}
-	if res.Action == forge.Closed {
-		return fmt.Sprintf("%s; closed request #%d: %s", msg, res.Number, res.URL)
-	}
-	return fmt.Sprintf("%s; request #%d: %s", msg, res.Number, res.URL)
-}
-
-// describeAction says what happened to the proposal.
-func describeAction(res *proposal.Result) string {
-	short := res.Commit
-	if len(short) > 12 {
-		short = short[:12]
-	}
-	switch res.Action {
-	case forge.Created:
-		return fmt.Sprintf("created %s at %s (base %s)", res.Branch, short, res.Base)
-	case forge.Updated:
-		return fmt.Sprintf("updated %s to %s (base %s)", res.Branch, short, res.Base)
-	case forge.Unchanged:
-		return fmt.Sprintf("%s is up to date at %s: nothing changed", res.Branch, short)
-	case forge.Closed:
-		return fmt.Sprintf("%s: removed stale %s", res.Plan.Matches(), res.Branch)
-	}
-	if res.Plan.Empty() {
-		return fmt.Sprintf("%s: nothing to propose", res.Plan.Matches())
-	}
-	return fmt.Sprintf("dry run: would propose %s on %s", res.Branch, res.Base)
 }
