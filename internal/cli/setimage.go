@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/proposal"
@@ -74,16 +72,9 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	var sets []proposal.ImageSet
-	for _, a := range o.images {
-		s, err := proposal.ParseImageSet(a)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, s)
-	}
-	if len(sets) == 0 {
-		return errors.New("no image to set: give NAME=IMAGE[:TAG][@DIGEST] arguments or --image")
+	sets, err := proposal.ParseImageSets(o.images)
+	if err != nil {
+		return err
 	}
 	opts, err := o.options(f)
 	if err != nil {
