@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
@@ -86,7 +87,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 		return err
 	}
 	if len(res.Proposals) > 0 {
-		if err := reportProposal(f, res.Proposals[0]); err != nil {
+		if err := actions.ReportProposal(f.Getenv, f.commands(), res.Proposals[0]); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/spf13/cobra"
 
@@ -76,9 +75,6 @@ the whole history).`,
 	return cmd
 }
 
-// historyResult is the JSON of history.
-type historyResult = workspace.HistoryResult
-
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
@@ -89,28 +85,36 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.stats.on {
 		return runStats(f, o)
 	}
-	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	entries := promote.HistoryEntries(w.Config, promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}, w.Commits)
-	res := &historyResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
+	w, err := ws.Walk(o.env, o.apps, o.ref, o.refSet, o.allParents)
+	if err != nil {
+		return err
+	}
+	req := promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}
+	res := &workspace.HistoryResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
 	var n int
 	switch o.out.format {
 	case "json", "markdown":
-		if res.Entries, err = collect(entries); err != nil {
+		if res.Entries, err = promote.History(w.Config, req, w.Commits); err != nil {
 			return err
 		}
 		n = len(res.Entries)
 	default:
 		// Text is written as the walk finds each entry.
-		if n, err = report.HistoryText(f.Stdout, res, entries); err != nil {
+		if n, err = report.HistoryText(f.Stdout, res, promote.HistoryEntries(w.Config, req, w.Commits)); err != nil {
 			return err
 		}
 	}
 	if o.limit == 0 || n < o.limit {
-		if err := noteShallow(f, w, "the history shown"); err != nil {
+		msg, err := ws.ShallowEnd(w.Tip)
+		if err != nil {
 			return err
+		}
+		if msg != "" {
+			fmt.Fprintf(f.Stderr, "note: the history shown %s\n", msg)
 		}
 	}
 	switch o.out.format {
@@ -120,16 +124,4 @@ func runHistory(f *Factory, o *historyOptions) error {
 		report.HistoryMarkdown(f.Stdout, res)
 	}
 	return nil
-}
-
-// collect gathers a stream of entries.
-func collect(entries iter.Seq2[promote.HistoryEntry, error]) ([]promote.HistoryEntry, error) {
-	out := []promote.HistoryEntry{}
-	for e, err := range entries {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
@@ -91,16 +92,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.Plan = proposal.Promotion(o.sel.request())
-	if o.noRender {
-		opts.Plan = proposal.PromotionNotRendered(o.sel.request())
-	}
-	if rev != "" {
-		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
-		if !o.noRender {
-			opts.PlanTrees = proposal.CheckRenders(opts.PlanTrees)
-		}
-	}
+	opts.SetPromotion(o.sel.request(), rev, o.noRender)
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	if err := o.review(ctx, f, &opts); err != nil {
@@ -117,7 +109,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	}
 	res, err := proposal.Run(ctx, opts)
 	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
-		if rerr := reportGated(f, pe); rerr != nil {
+		if rerr := actions.ReportGated(f.Getenv, f.Stderr, pe); rerr != nil {
 			return rerr
 		}
 	}
@@ -127,7 +119,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
 	}
-	if err := reportProposal(f, res); err != nil {
+	if err := actions.ReportProposal(f.Getenv, f.commands(), res); err != nil {
 		return err
 	}
 	return writeRunResult(f, o.out, res)

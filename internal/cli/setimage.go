@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 )
 
@@ -92,7 +93,7 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := reportProposal(f, res); err != nil {
+	if err := actions.ReportProposal(f.Getenv, f.commands(), res); err != nil {
 		return err
 	}
 	return writeRunResult(f, o.out, res)
