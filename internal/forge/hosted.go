@@ -16,6 +16,17 @@ type Origin interface {
 	BaseMover
 }
 
+// Adapter is what the adapter of a hosted forge implements: proposals,
+// the base branch on its remote, and comments (chat commands).
+type Adapter interface {
+	Forge
+	Pending
+	BaseFetcher
+	BaseMover
+	HistoryFetcher
+	Commenter
+}
+
 // Hosted is the part of a hosted forge's adapter (GitHub, GitLab, Gitea)
 // that is the same on every such forge. Embedded in the adapter (and set
 // with NewHosted when it is built), it gives it FetchBase, FetchHistory

@@ -62,14 +62,7 @@ func (f *Forge) client(ctx context.Context) (*sdk.Client, error) {
 	return c, nil
 }
 
-var _ interface {
-	forge.Forge
-	forge.Pending
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-	forge.Commenter
-} = (*Forge)(nil)
+var _ forge.Adapter = (*Forge)(nil)
 
 // pulls is the Forge's side of the shared flows: forge.Requests over
 // Gitea pull requests.

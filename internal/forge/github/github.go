@@ -45,13 +45,7 @@ const maxListPages = 3
 // Name implements forge.Forge.
 func (f *Forge) Name() string { return "github" }
 
-var _ interface {
-	forge.Forge
-	forge.Pending
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-} = (*Forge)(nil)
+var _ forge.Adapter = (*Forge)(nil)
 
 // pulls is the Forge's side of the shared flows: forge.Requests over
 // pull requests.

@@ -72,13 +72,7 @@ func New(f Forge, notify func(string)) *Forge {
 // Name implements forge.Forge.
 func (f *Forge) Name() string { return "gitlab" }
 
-var _ interface {
-	forge.Forge
-	forge.Pending
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-} = (*Forge)(nil)
+var _ forge.Adapter = (*Forge)(nil)
 
 // mergeRequests is the Forge's side of the shared flows: forge.Requests
 // over merge requests.
