@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/proposal"
@@ -80,19 +78,6 @@ func runFreeze(cmd *cobra.Command, f *Factory, o *freezeOptions) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case o.out.format == "json":
-		if err := writeJSON(f.Stdout, res); err != nil {
-			return err
-		}
-	case o.out.format == "markdown":
-		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
-	case o.out.showBody:
-		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-	default:
-		report.StopText(f.Stdout, res, o.restart)
-		return nil
-	}
-	fmt.Fprintln(f.Stderr, report.StopLine(res, o.restart))
-	return nil
+	// The request's URL is in the text summary only.
+	return writeProposal(f, o.out, res, res.Title, res.Body, "", report.StopLine(res, o.restart), func() { report.StopText(f.Stdout, res, o.restart) })
 }

@@ -136,27 +136,33 @@ func baseBranch(f *Factory, flag string) (string, error) {
 	return ws.CurrentBranch()
 }
 
-// writeRunResult prints what a proposing command did: in text a short
-// summary on stdout (what happened, where, and the changes), or with
-// --show-body the whole title and body; -o markdown and -o json for
-// scripts and job summaries.
+// writeRunResult prints what a proposing command did: see writeProposal.
 func writeRunResult(f *Factory, out output, res *proposal.Result) error {
+	return writeProposal(f, out, res, res.Title, res.Body, res.URL, report.ProposalLine(res), func() { report.ProposalText(f.Stdout, res, f.color()) })
+}
+
+// writeProposal prints a proposal res (title and body, and url when it
+// has a request): in text a short summary on stdout (text), or
+// with --show-body the whole title and body (and url); -o markdown and
+// -o json for scripts and job summaries, with line, what happened, on
+// stderr.
+func writeProposal(f *Factory, out output, res any, title, body, url, line string, text func()) error {
 	switch {
 	case out.format == "json":
 		if err := writeJSON(f.Stdout, res); err != nil {
 			return err
 		}
 	case out.format == "markdown":
-		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
+		fmt.Fprintf(f.Stdout, "## %s\n\n%s", title, body)
 	case out.showBody:
-		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-		if res.URL != "" {
-			fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
+		fmt.Fprintf(f.Stdout, "%s\n\n%s", title, body)
+		if url != "" {
+			fmt.Fprintf(f.Stdout, "\n%s\n", url)
 		}
 	default:
-		report.ProposalText(f.Stdout, res, f.color())
+		text()
 		return nil
 	}
-	fmt.Fprintln(f.Stderr, report.ProposalLine(res))
+	fmt.Fprintln(f.Stderr, line)
 	return nil
 }
