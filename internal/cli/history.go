@@ -65,7 +65,7 @@ the whole history).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().IntVarP(&o.limit, "max-count", "n", 20, "list at most `N` changes (0: all)")
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "walk the history of `REV`")
 	cmd.Flags().BoolVar(&o.allParents, "all-parents", false, "visit every commit reachable, not only the first-parent chain")

@@ -52,7 +52,7 @@ proposal builds on and targets that branch.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment to roll back (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().StringVar(&o.to, "to", "", "roll back to the state at commit `REV`")
 	cmd.Flags().IntVar(&o.steps, "steps", 1, "roll back `N` changes to the promotables")
 	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, dryRun: dryRunUsage,

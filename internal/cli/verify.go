@@ -49,7 +49,7 @@ start after it with --since.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().StringVar(&o.since, "since", "", "check only the commits after `REV` (not REV and its ancestors)")
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "verify the history of `REV`")
 	cmd.Flags().BoolVar(&o.requireSigned, "require-signed", false, "also require each promotion commit's signature to verify")
