@@ -35,8 +35,9 @@ type Setup struct {
 	// RepositorySpecs are the --repository values, FORGE:PATH[@BRANCH],
 	// resynced from the start (see ParseRepository).
 	RepositorySpecs []string
-	// Repos handles the events; an empty Repos.Dir becomes promote-serve
-	// in the user cache directory.
+	// Repos handles the events (and resyncs, and failed jobs' replies):
+	// an empty Repos.Dir becomes promote-serve in the user cache
+	// directory, and Run sets Repos.Metrics to the server's.
 	Repos *Repos
 	// Job, when its MemoryMiB is positive, runs each event in a process
 	// of its own.
