@@ -3,11 +3,13 @@ package review
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/forge/local"
+	"github.com/gitops-promote/promote/internal/kustomize"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/testrepo"
 	"github.com/gitops-promote/promote/internal/workspace"
@@ -28,7 +30,10 @@ func cpuTime() time.Duration {
 // a generated monorepo of hand-written-style overlays (testrepo.Options.Plain)
 // with staging ahead of prod everywhere, with the
 // validation gate and rendered diff (render=on) and without (render=off),
-// side by side: the gate's cost is the ratio of the two.
+// side by side: the gate's cost is the ratio of the two. render=on-shared
+// shares each build between the safety net and the gate (a first run of
+// the command); render=on-kept reuses the builds an earlier run kept on
+// disk (a re-run on unchanged inputs).
 func BenchmarkGatedProposal(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		dir := b.TempDir()
@@ -43,18 +48,40 @@ func BenchmarkGatedProposal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		kept := filepath.Join(b.TempDir(), "renders")
 		for _, mode := range []struct {
 			name string
 			r    proposal.Reviewer
-		}{{"off", NotRendered}, {"on", Rendered(Options{})}} {
+			// cache, when set, is the render cache of each run; with
+			// prime, one run before the timed ones fills it.
+			cache func() *kustomize.Cache
+			prime bool
+		}{
+			{name: "off", r: NotRendered},
+			{name: "on", r: Rendered(Options{})},
+			// Builds shared between the safety net and the gate.
+			{name: "on-shared", r: Rendered(Options{}), cache: func() *kustomize.Cache { return kustomize.NewCache(nil) }},
+			// Builds kept on disk by an earlier run (inputs unchanged).
+			{name: "on-kept", r: Rendered(Options{}), cache: func() *kustomize.Cache { return kustomize.NewCache(kustomize.OpenDiskCache(kept)) }, prime: true},
+		} {
 			b.Run(fmt.Sprintf("apps=%d/render=%s", n, mode.name), func(b *testing.B) {
 				opts := proposal.Options{
 					Workspace: ws, Plan: proposal.Promotion(promote.Request{To: "prod"}), Base: "main",
 					Forge: local.New(repo), Reviewers: []proposal.Reviewer{mode.r},
 				}
+				defer kustomize.UseCache(nil)
+				if mode.prime {
+					kustomize.UseCache(mode.cache())
+					if _, err := proposal.Run(context.Background(), opts); err != nil {
+						b.Fatal(err)
+					}
+				}
 				b.ReportAllocs()
 				cpu := cpuTime()
 				for b.Loop() {
+					if mode.cache != nil {
+						kustomize.UseCache(mode.cache())
+					}
 					res, err := proposal.Run(context.Background(), opts)
 					if err != nil {
 						b.Fatal(err)
