@@ -104,6 +104,7 @@ func (r *Repo) diffEntry(a, b *treeEntry, p string, out *[]FileChange) error {
 		if err != nil {
 			return err
 		}
+		data = slices.Clone(data)
 		*out = append(*out, FileChange{Path: p, Data: data, Executable: b.mode == filemode.Executable})
 	case a != nil && !a.isDir():
 		*out = append(*out, FileChange{Path: p, Delete: true})

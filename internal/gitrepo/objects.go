@@ -186,8 +186,27 @@ func (r *Repo) lookupPath(root plumbing.Hash, p string) (treeEntry, bool, error)
 	return e, true, nil
 }
 
-// readObject returns the content of an object of type typ; r.mu must be held.
+// readObject returns the content of an object of type typ (AnyObject:
+// any type); r.mu must be held unless r.objs is set. The content may be
+// shared with objread's cache: callers must not modify it, and copy it
+// before handing it out.
 func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
+	if r.objs == nil {
+		return r.readGoGit(typ, hash)
+	}
+	t, data, err := r.objs.Read(hash)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
+	}
+	if typ != plumbing.AnyObject && t != typ {
+		// go-git's storage reports an object of another type as missing.
+		return nil, fmt.Errorf("read %s %s: is a %s: %w", typ, hash, t, plumbing.ErrObjectNotFound)
+	}
+	return data, nil
+}
+
+// readGoGit reads an object through go-git's storage; r.mu must be held.
+func (r *Repo) readGoGit(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
 	obj, err := r.repo.Storer.EncodedObject(typ, hash)
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
@@ -204,9 +223,26 @@ func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, 
 	return buf.Bytes(), nil
 }
 
-// objectSize returns the size of a blob without reading it when the
-// storage allows; r.mu must be held.
+// hasObject reports whether the repository has object hash; r.mu must be
+// held unless r.objs is set.
+func (r *Repo) hasObject(hash plumbing.Hash) (bool, error) {
+	if r.objs == nil {
+		err := r.repo.Storer.HasEncodedObject(hash)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	return r.objs.Has(hash)
+}
+
+// objectSize returns the size of a blob; r.mu must be held unless r.objs
+// is set.
 func (r *Repo) objectSize(hash plumbing.Hash) (int64, error) {
+	if r.objs != nil {
+		data, err := r.readObject(plumbing.AnyObject, hash)
+		return int64(len(data)), err
+	}
 	type sizer interface {
 		EncodedObjectSize(plumbing.Hash) (int64, error)
 	}
@@ -279,3 +315,36 @@ func (r *Repo) flush(b *objectBatch) error {
 	}
 	return nil
 }
+
+// rawObject is an object read by objread, as a go-git EncodedObject for
+// go-git's decoders; it is read-only.
+type rawObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+var errReadOnly = errors.New("read-only object")
+
+// Hash returns the object's hash.
+func (o *rawObject) Hash() plumbing.Hash { return o.hash }
+
+// Type returns the object's type.
+func (o *rawObject) Type() plumbing.ObjectType { return o.typ }
+
+// SetType is not supported: the object is read-only.
+func (o *rawObject) SetType(plumbing.ObjectType) {}
+
+// Size returns the content's length.
+func (o *rawObject) Size() int64 { return int64(len(o.data)) }
+
+// SetSize is not supported: the object is read-only.
+func (o *rawObject) SetSize(int64) {}
+
+// Reader reads the content.
+func (o *rawObject) Reader() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(o.data)), nil
+}
+
+// Writer fails: the object is read-only.
+func (o *rawObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }

@@ -3,18 +3,20 @@ package gitrepo
 import (
 	"errors"
 	"fmt"
-	"github.com/go-git/go-billy/v5"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-billy/v5"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/gitops-promote/promote/internal/gitrepo/objread"
 )
 
 // ErrNotRepository is returned (wrapped) by Open when no repository is found.
@@ -31,13 +33,19 @@ var ErrNoBranch = errors.New("no such branch")
 // a revision cannot be resolved to a commit.
 var ErrUnknownRevision = errors.New("unknown revision")
 
-// Repo is an opened Git repository. All methods are safe for concurrent use:
-// access to the object and reference stores is serialized.
+// Repo is an opened Git repository. All methods are safe for concurrent use.
+// Objects are read through objread, which needs no lock, when the
+// repository's object directory allows it (see objectReader); writes and
+// references go through go-git's storage, serialized by one lock.
 type Repo struct {
 	repo *git.Repository
 	root string // working tree root, "" when bare
 
-	mu    sync.Mutex // guards the go-git storer, trees and signing
+	// objs reads objects without locking; nil when the repository needs
+	// go-git's reader (alternates, an object format other than SHA-1).
+	objs *objread.DB
+
+	mu    sync.Mutex // guards the go-git storer and signing
 	trees treeCache
 
 	// sign is how commits are signed; signer is the resolved signer (nil:
@@ -82,7 +90,45 @@ func openAt(dir, path, root string) (*Repo, error) {
 	if gr, err = keepDescriptors(gr); err != nil {
 		return nil, fmt.Errorf("open repository at %s: %w", dir, err)
 	}
-	return &Repo{repo: gr, root: root}, nil
+	return &Repo{repo: gr, root: root, objs: objectReader(gr)}, nil
+}
+
+// objectReader opens objread on the repository's object directory, or
+// returns nil when the repository is not on disk or its object directory
+// is one objread does not read (objread.ErrUnsupported): go-git's reader
+// is used then.
+func objectReader(gr *git.Repository) *objread.DB {
+	st, ok := gr.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil
+	}
+	gitDir, err := commonDir(st.Filesystem().Root())
+	if err != nil {
+		return nil
+	}
+	db, err := objread.Open(filepath.Join(gitDir, "objects"), gitDir, objread.Limits{})
+	if err != nil {
+		return nil
+	}
+	return db
+}
+
+// commonDir returns the directory holding the objects of the git
+// directory gitDir: the one its commondir file names (linked worktrees),
+// else gitDir itself.
+func commonDir(gitDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	if errors.Is(err, os.ErrNotExist) {
+		return gitDir, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	d := strings.TrimSpace(string(b))
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(gitDir, d)
+	}
+	return d, nil
 }
 
 // keepDescriptors reopens a repository's storage so that packfiles stay
@@ -105,10 +151,14 @@ func keepDescriptors(gr *git.Repository) (*git.Repository, error) {
 func (r *Repo) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st, ok := r.repo.Storer.(*filesystem.Storage); ok {
-		return st.Close()
+	var errs []error
+	if r.objs != nil {
+		errs = append(errs, r.objs.Close())
 	}
-	return nil
+	if st, ok := r.repo.Storer.(*filesystem.Storage); ok {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // isBareDir reports whether d looks like a git directory: it has HEAD, an
@@ -260,11 +310,22 @@ func (r *Repo) Commit(hash plumbing.Hash) (CommitInfo, error) {
 	}, nil
 }
 
-// commitObject reads a commit; r.mu must be held.
+// commitObject reads a commit; r.mu must be held unless r.objs is set.
 func (r *Repo) commitObject(hash plumbing.Hash) (*object.Commit, error) {
-	c, err := object.GetCommit(r.repo.Storer, hash)
+	if r.objs == nil {
+		c, err := object.GetCommit(r.repo.Storer, hash)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", hash, err)
+		}
+		return c, nil
+	}
+	data, err := r.readObject(plumbing.CommitObject, hash)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", hash, err)
+		return nil, err
+	}
+	c := &object.Commit{}
+	if err := c.Decode(&rawObject{hash: hash, typ: plumbing.CommitObject, data: data}); err != nil {
+		return nil, fmt.Errorf("decode commit %s: %w", hash, err)
 	}
 	return c, nil
 }

@@ -58,7 +58,7 @@ func (r *Repo) parentsPresent(h plumbing.Hash) bool {
 		return false
 	}
 	for _, p := range c.ParentHashes {
-		if r.repo.Storer.HasEncodedObject(p) != nil {
+		if ok, err := r.hasObject(p); !ok || err != nil {
 			return false
 		}
 	}
@@ -81,7 +81,11 @@ func (r *Repo) ShallowEdge(tip plumbing.Hash) (depth int, edge plumbing.Hash, ok
 		if len(c.ParentHashes) == 0 {
 			return depth + 1, h, false, nil
 		}
-		if r.repo.Storer.HasEncodedObject(c.ParentHashes[0]) != nil {
+		ok, err := r.hasObject(c.ParentHashes[0])
+		if err != nil {
+			return 0, plumbing.ZeroHash, false, err
+		}
+		if !ok {
 			return depth + 1, h, true, nil
 		}
 		h = c.ParentHashes[0]

@@ -183,7 +183,8 @@ func (t *treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 func (t *treeFS) readBlob(hash plumbing.Hash) ([]byte, error) {
 	t.r.mu.Lock()
 	defer t.r.mu.Unlock()
-	return t.r.readObject(plumbing.BlobObject, hash)
+	data, err := t.r.readObject(plumbing.BlobObject, hash)
+	return slices.Clone(data), err
 }
 
 // dirEntries lists the directory entry e sorted by name.
