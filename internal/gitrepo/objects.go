@@ -205,6 +205,16 @@ func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, 
 	return data, nil
 }
 
+// readUnlocked is readObject for callers that do not hold r.mu: it takes
+// the lock only when go-git's reader is in use.
+func (r *Repo) readUnlocked(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
+	if r.objs == nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
+	return r.readObject(typ, hash)
+}
+
 // readGoGit reads an object through go-git's storage; r.mu must be held.
 func (r *Repo) readGoGit(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
 	obj, err := r.repo.Storer.EncodedObject(typ, hash)
