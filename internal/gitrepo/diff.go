@@ -16,8 +16,7 @@ import (
 // Symbolic links and submodules that changed are an error: they cannot
 // be expressed as a FileChange.
 func (r *Repo) ChangedFiles(commit plumbing.Hash) (parent plumbing.Hash, changes []FileChange, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.lockReads()()
 	c, err := r.commitObject(commit)
 	if err != nil {
 		return plumbing.ZeroHash, nil, err

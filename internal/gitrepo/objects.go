@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -35,17 +36,40 @@ func (e treeEntry) isDir() bool { return e.mode == filemode.Dir }
 // or a symbolic link.
 func (e treeEntry) isFile() bool { return e.mode != filemode.Dir && e.mode != filemode.Submodule }
 
-// treeCache holds decoded trees by hash. Entries are immutable once cached.
+// treeCache holds decoded trees by hash. Entries are immutable once
+// cached; mu guards the map and the counters, so that trees are read
+// without r.mu when objread reads the objects.
 type treeCache struct {
+	mu      sync.Mutex
 	trees   map[plumbing.Hash][]treeEntry
 	decoded int // number of trees decoded, for tests and benchmarks
 	encoded int // number of trees encoded by CommitFiles, likewise
 }
 
+// get returns the cached tree hash.
+func (c *treeCache) get(hash plumbing.Hash) ([]treeEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	entries, ok := c.trees[hash]
+	return entries, ok
+}
+
+// put caches a decoded tree, emptying the cache when it is full.
+func (c *treeCache) put(hash plumbing.Hash, entries []treeEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.trees == nil || len(c.trees) >= maxCachedTrees {
+		c.trees = make(map[plumbing.Hash][]treeEntry)
+	}
+	c.trees[hash] = entries
+	c.decoded++
+}
+
 // tree returns the decoded entries of the tree hash, in Git order; r.mu
-// must be held. The returned slice must not be modified.
+// must be held unless r.objs is set (see lockReads). The returned slice
+// must not be modified.
 func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
-	if entries, ok := r.trees.trees[hash]; ok {
+	if entries, ok := r.trees.get(hash); ok {
 		return entries, nil
 	}
 	if hash == emptyTree {
@@ -59,12 +83,19 @@ func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode tree %s: %w", hash, err)
 	}
-	if r.trees.trees == nil || len(r.trees.trees) >= maxCachedTrees {
-		r.trees.trees = make(map[plumbing.Hash][]treeEntry)
-	}
-	r.trees.trees[hash] = entries
-	r.trees.decoded++
+	r.trees.put(hash, entries)
 	return entries, nil
+}
+
+// lockReads takes r.mu for a read-only operation when objects are read
+// through go-git, whose storage is not safe for concurrent use, and
+// returns what releases it; with objread, reads take no lock.
+func (r *Repo) lockReads() (unlock func()) {
+	if r.objs != nil {
+		return func() {}
+	}
+	r.mu.Lock()
+	return r.mu.Unlock
 }
 
 // decodeTree parses a raw tree object. Names share one string allocation.

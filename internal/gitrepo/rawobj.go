@@ -158,6 +158,7 @@ func nextRawDir(t []byte) (e rawEntry, rest []byte, ok bool, err error) {
 // (both in Git order) whose hash differs between the two, and its hash on
 // each side (zero when absent), walking both once.
 func rawUnionDirs(a, b []byte, fn func(name string, ha, hb plumbing.Hash) error) error {
+	a, b = skipCommonEntries(a, b)
 	ea, a, okA, err := nextRawDir(a)
 	if err != nil {
 		return err
@@ -186,6 +187,9 @@ func rawUnionDirs(a, b []byte, fn func(name string, ha, hb plumbing.Hash) error)
 		}
 		if err != nil {
 			return err
+		}
+		if c == 0 {
+			a, b = skipCommonEntries(a, b)
 		}
 		if c <= 0 {
 			if ea, a, okA, err = nextRawDir(a); err != nil {
@@ -216,4 +220,19 @@ func compareDirNames(a, b []byte) int {
 		cb = b[n]
 	}
 	return int(ca) - int(cb)
+}
+
+// skipCommonEntries drops the leading entries that the raw trees a and b
+// share byte for byte: two versions of a large tree differ in a few
+// entries, and identical ones need no decoding.
+func skipCommonEntries(a, b []byte) ([]byte, []byte) {
+	for len(a) > 0 && len(b) > 0 {
+		nul := bytes.IndexByte(a, 0)
+		n := nul + 1 + len(plumbing.ZeroHash)
+		if nul < 0 || n > len(a) || n > len(b) || !bytes.Equal(a[:n], b[:n]) {
+			break
+		}
+		a, b = a[n:], b[n:]
+	}
+	return a, b
 }

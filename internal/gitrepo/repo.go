@@ -1,10 +1,12 @@
 package gitrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -219,7 +221,16 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		cut = len(rev)
 	}
 	base, suffix := rev[:cut], rev[cut:]
-	if ref, ok := r.expandRef(base); ok {
+	ref, isRef := r.expandRef(base)
+	if !isRef && len(base) == 2*len(plumbing.ZeroHash) && plumbing.IsHash(base) {
+		ref, isRef = plumbing.NewHash(base), true
+	}
+	if isRef && r.objs != nil {
+		if h, ok, err := r.resolveSuffix(ref, suffix); ok {
+			return h, err
+		}
+	}
+	if isRef {
 		rev = ref.String() + suffix
 	} else if len(base) < 4 {
 		return plumbing.ZeroHash, plumbing.ErrReferenceNotFound
@@ -229,6 +240,112 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	return *h, nil
+}
+
+// resolveSuffix peels h to a commit and applies the suffixes "~N", "~",
+// "^N" and "^" through objread; ok is false for other suffixes, which
+// go-git resolves.
+func (r *Repo) resolveSuffix(h plumbing.Hash, suffix string) (plumbing.Hash, bool, error) {
+	type step struct {
+		parent bool // ^N: the Nth parent; ~N: N first parents
+		n      int
+	}
+	var steps []step
+	for rest := suffix; rest != ""; {
+		op := rest[0]
+		rest = rest[1:]
+		digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+		n := 1
+		if digits > 0 {
+			v, err := strconv.Atoi(rest[:digits])
+			if err != nil {
+				return plumbing.ZeroHash, false, nil
+			}
+			n = v
+		}
+		rest = rest[digits:]
+		if op != '~' && op != '^' {
+			return plumbing.ZeroHash, false, nil
+		}
+		steps = append(steps, step{parent: op == '^', n: n})
+	}
+	c, err := r.peelCommit(h)
+	if err != nil {
+		return plumbing.ZeroHash, true, err
+	}
+	for _, s := range steps {
+		if s.parent && s.n == 0 {
+			continue
+		}
+		if s.parent {
+			if c, err = r.parent(c, s.n-1); err != nil {
+				return plumbing.ZeroHash, true, err
+			}
+			continue
+		}
+		for range s.n {
+			if c, err = r.parent(c, 0); err != nil {
+				return plumbing.ZeroHash, true, err
+			}
+		}
+	}
+	return c.hash, true, nil
+}
+
+// peelCommit reads the commit h names, following annotated tags.
+func (r *Repo) peelCommit(h plumbing.Hash) (commitLinks, error) {
+	for range 10 {
+		t, raw, err := r.objs.Read(h)
+		if err != nil {
+			return commitLinks{}, err
+		}
+		switch t {
+		case plumbing.CommitObject:
+			return parseCommitLinks(h, raw)
+		case plumbing.TagObject:
+			line, _, _ := bytes.Cut(raw, []byte{'\n'})
+			target, ok := bytes.CutPrefix(line, []byte("object "))
+			if !ok {
+				return commitLinks{}, fmt.Errorf("tag %s: malformed object header", h)
+			}
+			if h, err = parseHexHash(target); err != nil {
+				return commitLinks{}, fmt.Errorf("tag %s: %w", h, err)
+			}
+		default:
+			return commitLinks{}, fmt.Errorf("%s is a %s, not a commit", h, t)
+		}
+	}
+	return commitLinks{}, fmt.Errorf("tag %s: too many nested tags", h)
+}
+
+// parent reads the parent at index i of commit c.
+func (r *Repo) parent(c commitLinks, i int) (commitLinks, error) {
+	if i >= len(c.parents) {
+		return commitLinks{}, fmt.Errorf("commit %s has no parent %d", c.hash, i+1)
+	}
+	return r.links(c.parents[i])
+}
+
+// commitLinks reads the tree, parents and time of commit h; r.mu must be
+// held unless r.objs is set.
+func (r *Repo) commitLinks(h plumbing.Hash) (commitLinks, error) {
+	if r.objs != nil {
+		return r.links(h)
+	}
+	c, err := r.commitObject(h)
+	if err != nil {
+		return commitLinks{}, err
+	}
+	return commitLinks{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When.Unix()}, nil
+}
+
+// links reads the tree, parents and time of commit h through objread.
+func (r *Repo) links(h plumbing.Hash) (commitLinks, error) {
+	raw, err := r.readObject(plumbing.CommitObject, h)
+	if err != nil {
+		return commitLinks{}, err
+	}
+	return parseCommitLinks(h, raw)
 }
 
 // expandRef resolves name with git's rules (name, refs/name, refs/tags/name,
@@ -263,25 +380,23 @@ func (r *Repo) BranchTip(branch string) (plumbing.Hash, error) {
 
 // TreeOf returns the root tree hash of a commit.
 func (r *Repo) TreeOf(commit plumbing.Hash) (plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, err := r.commitObject(commit)
+	defer r.lockReads()()
+	c, err := r.commitLinks(commit)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return c.TreeHash, nil
+	return c.tree, nil
 }
 
 // ParentsOf returns the parent hashes of a commit (empty for a root commit).
 // In a shallow clone the parents may not be present in the repository.
 func (r *Repo) ParentsOf(commit plumbing.Hash) ([]plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, err := r.commitObject(commit)
+	defer r.lockReads()()
+	c, err := r.commitLinks(commit)
 	if err != nil {
 		return nil, err
 	}
-	return append([]plumbing.Hash(nil), c.ParentHashes...), nil
+	return append([]plumbing.Hash(nil), c.parents...), nil
 }
 
 // CommitInfo is what callers show of a commit.
@@ -295,8 +410,7 @@ type CommitInfo struct {
 
 // Commit returns the metadata of a commit.
 func (r *Repo) Commit(hash plumbing.Hash) (CommitInfo, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.lockReads()()
 	c, err := r.commitObject(hash)
 	if err != nil {
 		return CommitInfo{}, err

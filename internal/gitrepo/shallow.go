@@ -53,11 +53,11 @@ func (r *Repo) UpdateShallow(shallow, unshallow []plumbing.Hash) error {
 // parentsPresent reports whether commit h and all its parents are in
 // the object database; r.mu must be held.
 func (r *Repo) parentsPresent(h plumbing.Hash) bool {
-	c, err := r.commitObject(h)
+	c, err := r.commitLinks(h)
 	if err != nil {
 		return false
 	}
-	for _, p := range c.ParentHashes {
+	for _, p := range c.parents {
 		if ok, err := r.hasObject(p); !ok || err != nil {
 			return false
 		}
@@ -71,23 +71,22 @@ func (r *Repo) parentsPresent(h plumbing.Hash) bool {
 // commit and depth the number of commits from tip to it, tip and edge
 // included; when it reaches a root commit, ok is false.
 func (r *Repo) ShallowEdge(tip plumbing.Hash) (depth int, edge plumbing.Hash, ok bool, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.lockReads()()
 	for h := tip; ; depth++ {
-		c, err := r.commitObject(h)
+		c, err := r.commitLinks(h)
 		if err != nil {
 			return 0, plumbing.ZeroHash, false, err
 		}
-		if len(c.ParentHashes) == 0 {
+		if len(c.parents) == 0 {
 			return depth + 1, h, false, nil
 		}
-		ok, err := r.hasObject(c.ParentHashes[0])
+		ok, err := r.hasObject(c.parents[0])
 		if err != nil {
 			return 0, plumbing.ZeroHash, false, err
 		}
 		if !ok {
 			return depth + 1, h, true, nil
 		}
-		h = c.ParentHashes[0]
+		h = c.parents[0]
 	}
 }
