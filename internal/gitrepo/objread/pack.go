@@ -260,9 +260,8 @@ func (p *pack) inflate(e entry, limits Limits) ([]byte, error) {
 func (p *pack) read(db *DB, h plumbing.Hash, off int64, depth int) (plumbing.ObjectType, []byte, error) {
 	t, data, err := p.resolve(db, off, depth)
 	if err != nil {
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return t, nil, fmt.Errorf("object %s in %s: delta base missing: %w", h, p.name, err)
-		}
+		// A pack on disk is never thin: a missing base is corruption, not
+		// a missing object.
 		return t, nil, fmt.Errorf("object %s in %s: %w: %w", h, p.name, ErrCorrupt, err)
 	}
 	return t, data, nil
@@ -296,6 +295,9 @@ func (p *pack) resolve(db *DB, off int64, depth int) (plumbing.ObjectType, []byt
 				continue
 			}
 			t, data, err := db.read(e.baseRef, depth-len(chain))
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				return plumbing.InvalidObject, nil, fmt.Errorf("delta base %s missing", e.baseRef)
+			}
 			if err != nil {
 				return plumbing.InvalidObject, nil, fmt.Errorf("delta base %s: %w", e.baseRef, err)
 			}
