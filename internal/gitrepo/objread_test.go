@@ -74,4 +74,3 @@ func TestCommitFilesObjectsReadLikeGit(t *testing.T) {
 		t.Fatalf("TreeFS lists (%v)\n%q\ngit\n%q", err, walked, ls)
 	}
 }
-
