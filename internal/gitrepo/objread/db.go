@@ -33,7 +33,7 @@ type Limits struct {
 	// (git writes chains of at most 4,095).
 	MaxDeltaDepth int
 	// CacheBytes bounds the cache of delta bases and recently read
-	// objects. Default 64 MiB.
+	// objects. Default 16 MiB.
 	CacheBytes int64
 }
 
@@ -45,7 +45,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxDeltaDepth = 10_000
 	}
 	if l.CacheBytes <= 0 {
-		l.CacheBytes = 64 << 20
+		l.CacheBytes = 16 << 20
 	}
 	return l
 }
