@@ -69,8 +69,17 @@ func (r *Repo) parentsPresent(h plumbing.Hash) bool {
 // history of tip ends. When it ends because the repository is shallow
 // (a commit's first parent is missing), ok is true, edge is that last
 // commit and depth the number of commits from tip to it, tip and edge
-// included; when it reaches a root commit, ok is false.
+// included; when it reaches a root commit, ok is false. In a repository
+// that lists no shallow commits the history cannot end early: ok is false
+// at once, with no walk (depth 0, edge zero).
 func (r *Repo) ShallowEdge(tip plumbing.Hash) (depth int, edge plumbing.Hash, ok bool, err error) {
+	shallow, err := r.Shallow()
+	if err != nil {
+		return 0, plumbing.ZeroHash, false, err
+	}
+	if len(shallow) == 0 {
+		return 0, plumbing.ZeroHash, false, nil
+	}
 	defer r.lockReads()()
 	for h := tip; ; depth++ {
 		c, err := r.commitLinks(h)
