@@ -44,7 +44,8 @@ type Repo struct {
 	root string // working tree root, "" when bare
 
 	// objs reads objects without locking; nil when the repository needs
-	// go-git's reader (alternates, an object format other than SHA-1).
+	// go-git's reader (an object format other than SHA-1, a version 1
+	// pack index).
 	objs *objread.DB
 
 	mu    sync.Mutex // guards the go-git storer and signing

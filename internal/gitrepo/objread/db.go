@@ -56,6 +56,9 @@ type DB struct {
 	dir    string
 	limits Limits
 	cache  *lru
+	// alts are the object directories objects/info/alternates names,
+	// searched after this one.
+	alts []*DB
 
 	// packs is the current list of open packs; rescans replace it under
 	// scanMu.
@@ -75,18 +78,61 @@ func Open(dir, gitDir string, limits Limits) (*DB, error) {
 	if err := checkSupported(dir, gitDir); err != nil {
 		return nil, err
 	}
-	limits = limits.withDefaults()
+	return open(dir, limits.withDefaults(), 0)
+}
+
+// maxAlternates is how deep alternates of alternates are followed, as in
+// git.
+const maxAlternates = 5
+
+// open opens dir and, depth levels down, its alternates.
+func open(dir string, limits Limits, depth int) (*DB, error) {
 	db := &DB{dir: dir, limits: limits, cache: newLRU(limits.CacheBytes)}
 	db.packs.Store(&[]*pack{})
-	if err := db.rescan(); err != nil {
+	err := db.rescan()
+	if err == nil {
+		err = db.openAlternates(depth)
+	}
+	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// checkSupported reports ErrUnsupported for alternates and for object
-// formats other than SHA-1.
+// openAlternates opens the object directories listed in
+// info/alternates, one per line, relative to dir unless absolute.
+func (db *DB) openAlternates(depth int) error {
+	name := filepath.Join(db.dir, "info", "alternates")
+	b, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	for line := range strings.Lines(string(b)) {
+		alt := strings.TrimSpace(line)
+		if alt == "" || strings.HasPrefix(alt, "#") {
+			continue
+		}
+		if depth >= maxAlternates {
+			return fmt.Errorf("%s: alternates nested more than %d deep", name, maxAlternates)
+		}
+		if !filepath.IsAbs(alt) {
+			alt = filepath.Join(db.dir, alt)
+		}
+		a, err := open(alt, db.limits, depth+1)
+		if err != nil {
+			return fmt.Errorf("alternate of %s: %w", db.dir, err)
+		}
+		db.alts = append(db.alts, a)
+	}
+	return nil
+}
+
+// checkSupported reports ErrUnsupported for object formats other than
+// SHA-1.
 func checkSupported(dir, gitDir string) error {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -94,9 +140,6 @@ func checkSupported(dir, gitDir string) error {
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("open objects %s: not a directory", dir)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "info", "alternates")); err == nil {
-		return fmt.Errorf("%w: %s has alternates", ErrUnsupported, dir)
 	}
 	if gitDir == "" {
 		return nil
@@ -144,6 +187,9 @@ func (db *DB) Close() error {
 	for _, p := range *db.packs.Load() {
 		errs = append(errs, p.close())
 	}
+	for _, a := range db.alts {
+		errs = append(errs, a.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -178,8 +224,15 @@ func (db *DB) Has(h plumbing.Hash) (bool, error) {
 	if err := db.rescan(); err != nil {
 		return false, err
 	}
-	_, _, ok := db.find(h)
-	return ok, nil
+	if _, _, ok := db.find(h); ok {
+		return true, nil
+	}
+	for _, a := range db.alts {
+		if ok, err := a.Has(h); ok || err != nil {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // read finds h in a pack, then as a loose object, then in packs added
@@ -199,6 +252,12 @@ func (db *DB) read(h plumbing.Hash, depth int) (plumbing.ObjectType, []byte, err
 	if len(*db.packs.Load()) != n {
 		if p, off, ok := db.find(h); ok {
 			return p.read(db, h, off, depth)
+		}
+	}
+	for _, a := range db.alts {
+		t, data, err := a.Read(h)
+		if !errors.Is(err, plumbing.ErrObjectNotFound) {
+			return t, data, err
 		}
 	}
 	return plumbing.InvalidObject, nil, fmt.Errorf("object %s: %w", h, plumbing.ErrObjectNotFound)

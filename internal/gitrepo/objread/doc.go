@@ -17,10 +17,14 @@
 // an error naming the object and pack, never a panic: delta chains are
 // bounded in depth, objects in size, and every offset is checked.
 //
+// Object directories listed in objects/info/alternates (clones made with
+// --shared or --reference) are searched after the repository's own, up
+// to five levels deep as in git.
+//
 // Open reports ErrUnsupported for what it does not read, so that callers
-// fall back to go-git: object directories with alternates
-// (objects/info/alternates), repositories whose object format is not
-// SHA-1 (extensions.objectFormat), and index versions other than 2.
+// fall back to go-git: repositories whose object format is not SHA-1
+// (extensions.objectFormat) and pack indexes of a version other than 2.
 // Packs of a partial clone (.promisor) are read like any other; objects
-// missing from them are reported as not found.
+// missing from them are reported as not found. A .keep file changes
+// nothing for reading.
 package objread
