@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,6 +65,10 @@ type DB struct {
 	// scanMu.
 	packs  atomic.Pointer[[]*pack]
 	scanMu sync.Mutex
+	// broken holds, by pack name, why a pack could not be opened; guarded
+	// by scanMu. Such packs are skipped, and an object found nowhere else
+	// is reported as corrupt rather than missing.
+	broken map[string]error
 
 	// closeMu is held for reading while a pack's mapping is in use, and
 	// for writing by Close, which unmaps them.
@@ -232,7 +237,23 @@ func (db *DB) Has(h plumbing.Hash) (bool, error) {
 			return ok, err
 		}
 	}
+	if err := db.brokenErr(); err != nil {
+		return false, fmt.Errorf("object %s not found, and a pack is unreadable: %w: %w", h, ErrCorrupt, err)
+	}
 	return false, nil
+}
+
+// brokenErr joins why packs could not be opened, in name order; nil when
+// every pack opened.
+func (db *DB) brokenErr() error {
+	db.scanMu.Lock()
+	defer db.scanMu.Unlock()
+	names := slices.Sorted(maps.Keys(db.broken))
+	errs := make([]error, len(names))
+	for i, n := range names {
+		errs[i] = db.broken[n]
+	}
+	return errors.Join(errs...)
 }
 
 // read finds h in a pack, then as a loose object, then in packs added
@@ -260,6 +281,9 @@ func (db *DB) read(h plumbing.Hash, depth int) (plumbing.ObjectType, []byte, err
 			return t, data, err
 		}
 	}
+	if err := db.brokenErr(); err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object %s not found, and a pack is unreadable: %w: %w", h, ErrCorrupt, err)
+	}
 	return plumbing.InvalidObject, nil, fmt.Errorf("object %s: %w", h, plumbing.ErrObjectNotFound)
 }
 
@@ -273,9 +297,9 @@ func (db *DB) find(h plumbing.Hash) (*pack, int64, bool) {
 	return nil, 0, false
 }
 
-// rescan opens the packs whose index appeared since the last scan. A pack
-// whose index or data cannot be read is an error; newest packs are
-// searched first.
+// rescan opens the packs whose index appeared since the last scan, newest
+// searched first. A pack whose index or data cannot be read is skipped
+// and remembered in db.broken.
 func (db *DB) rescan() error {
 	db.scanMu.Lock()
 	defer db.scanMu.Unlock()
@@ -295,15 +319,16 @@ func (db *DB) rescan() error {
 	var added []*pack
 	for _, e := range names {
 		base, ok := strings.CutSuffix(e.Name(), ".idx")
-		if !ok || !strings.HasPrefix(base, "pack-") || known[base] {
+		if !ok || !strings.HasPrefix(base, "pack-") || known[base] || db.broken[base] != nil {
 			continue
 		}
 		p, err := openPack(filepath.Join(dir, base))
 		if err != nil {
-			for _, q := range added {
-				_ = q.close()
+			if db.broken == nil {
+				db.broken = map[string]error{}
 			}
-			return err
+			db.broken[base] = err
+			continue
 		}
 		added = append(added, p)
 	}

@@ -351,12 +351,22 @@ func TestCorruptPackIsAnErrorNamingIt(t *testing.T) {
 	if failed == 0 {
 		t.Fatal("no read failed on a damaged pack")
 	}
+	// A truncated index: its pack is skipped, and its objects are reported
+	// as corrupt, naming the index, not as missing.
 	idx := strings.TrimSuffix(pack, ".pack") + ".idx"
 	if err := os.Truncate(idx, 1100); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(filepath.Join(dir, ".git/objects"), "", Limits{}); err == nil || !strings.Contains(err.Error(), idx) {
-		t.Fatalf("truncated index: %v, want an error naming it", err)
+	db = openDB(t, dir, Limits{})
+	for h := range objs {
+		_, _, err := db.Read(h)
+		if errors.Is(err, plumbing.ErrObjectNotFound) || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), idx) {
+			t.Fatalf("object of a pack with a truncated index: %v, want ErrCorrupt naming %s", err, idx)
+		}
+		if _, err := db.Has(h); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("Has: %v, want ErrCorrupt", err)
+		}
+		break
 	}
 }
 
