@@ -28,7 +28,7 @@ func applyDelta(base, delta []byte, maxSize int64) ([]byte, error) {
 	if dstSize > int64(len(delta))*max(int64(len(base)), 0x80) {
 		return nil, fmt.Errorf("delta result of %d bytes from %d bytes of delta", dstSize, len(delta))
 	}
-	out := make([]byte, 0, dstSize)
+	out := make([]byte, 0, min(dstSize, preallocLimit))
 	for len(delta) > 0 {
 		cmd := delta[0]
 		delta = delta[1:]

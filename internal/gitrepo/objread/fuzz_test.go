@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
+	"io"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -146,6 +147,18 @@ func TestMemPackDeltas(t *testing.T) {
 	huge = slices.Insert(huge, 1, 0xff, 0xff, 0xff, 0x7f)
 	if _, _, err := memDB(t, memPack([][]byte{huge})).Read(hashOf(0)); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("huge object: %v, want ErrCorrupt", err)
+	}
+}
+
+func TestInflateDoesNotTrustTheClaimedSize(t *testing.T) {
+	for _, size := range []int64{6, preallocLimit + 1, 1 << 30} {
+		if _, err := inflate(deflate([]byte("hello")), size); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("inflating 5 bytes as %d: %v, want unexpected EOF", size, err)
+		}
+	}
+	big := bytes.Repeat([]byte("0123456789"), preallocLimit/5)
+	if out, err := inflate(deflate(big), int64(len(big))); err != nil || !bytes.Equal(out, big) {
+		t.Errorf("inflating %d bytes: %d bytes, %v", len(big), len(out), err)
 	}
 }
 

@@ -55,6 +55,20 @@ func inflate(data []byte, size int64) ([]byte, error) {
 		return nil, err
 	}
 	defer putReader(zr)
+	if size > preallocLimit {
+		// A header may claim more than the stream holds: grow with what
+		// is inflated instead of trusting it.
+		var b bytes.Buffer
+		b.Grow(preallocLimit)
+		n, err := b.ReadFrom(io.LimitReader(zr.z, size))
+		if err == nil && n < size {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return nil, fmt.Errorf("inflate %d bytes: %w", size, err)
+		}
+		return b.Bytes(), nil
+	}
 	out := make([]byte, size)
 	if _, err := io.ReadFull(zr.z, out); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -64,6 +78,9 @@ func inflate(data []byte, size int64) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// preallocLimit is the largest inflated size allocated before inflating.
+const preallocLimit = 1 << 20
 
 // inflatePrefix returns up to n inflated bytes of the zlib stream at the
 // start of data (fewer when the stream is shorter).
