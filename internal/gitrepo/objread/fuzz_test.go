@@ -6,7 +6,9 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -103,7 +105,9 @@ func hashBytes(i int) []byte {
 
 // memDB is a DB over one in-memory pack, with small limits.
 func memDB(t testing.TB, p *pack) *DB {
-	db := &DB{dir: filepath.Join(t.TempDir(), "none"), limits: Limits{MaxObjectSize: 1 << 20, MaxDeltaDepth: 50, CacheBytes: 1 << 20}}
+	// A directory that does not exist: no loose objects, no other packs.
+	none := filepath.Join(os.TempDir(), fmt.Sprintf("objread-none-%d", os.Getpid()))
+	db := &DB{dir: none, limits: Limits{MaxObjectSize: 1 << 20, MaxDeltaDepth: 50, CacheBytes: 1 << 20}}
 	db.cache = newLRU(db.limits.CacheBytes)
 	db.packs.Store(&[]*pack{p})
 	return db
