@@ -105,8 +105,7 @@ type diskHit struct {
 // file is the path of dir's file.
 func (d *DiskCache) file(dir string) string {
 	sum := sha256.Sum256([]byte(d.version + "\x00" + dir))
-	h := hex.EncodeToString(sum[:])
-	return filepath.Join(d.dir, h[:2], h[2:])
+	return filepath.Join(d.dir, hex.EncodeToString(sum[:]))
 }
 
 // read returns the entries kept for dir, none when the file is missing,
