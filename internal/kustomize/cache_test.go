@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/gitops-promote/promote/internal/gitrepo"
 	"github.com/gitops-promote/promote/internal/testrepo"
@@ -299,5 +300,43 @@ func TestCacheConcurrently(t *testing.T) {
 		if g != want[i/2%2] {
 			t.Errorf("render %d:\n%s\nwant\n%s", i, g, want[i/2%2])
 		}
+	}
+}
+
+// TestDiskCacheRemovesOldFiles: a file not written for MaxAge is removed
+// the next time a process keeps a build (at most once a day).
+func TestDiskCacheRemovesOldFiles(t *testing.T) {
+	dir := t.TempDir()
+	fsys := mapFS(layered())
+	disk := OpenDiskCache(dir)
+	if _, err := NewCache(disk).Render(fsys, "prod"); err != nil {
+		t.Fatal(err)
+	}
+	old := disk.file("prod")
+	long := time.Now().Add(-MaxAge - time.Hour)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	// Within a day of the last pruning nothing is removed.
+	later := OpenDiskCache(dir)
+	if _, err := NewCache(later).Render(mapFS(layered()), "base"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); err != nil {
+		t.Fatalf("pruned again within a day: %v", err)
+	}
+	day := time.Now().Add(-pruneEvery - time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "pruned"), day, day); err != nil {
+		t.Fatal(err)
+	}
+	next := OpenDiskCache(dir)
+	if _, err := NewCache(next).Render(mapFS(layered()), "base/extra"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("a file written %v ago is still there (%v)", MaxAge, err)
+	}
+	if _, err := os.Stat(next.file("base/extra")); err != nil {
+		t.Errorf("the new build was not kept: %v", err)
 	}
 }
