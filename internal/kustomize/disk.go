@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -58,7 +59,9 @@ func (d *DiskCache) Dir() string { return d.dir }
 
 // buildVersion names the code that makes a build: the cache format,
 // kustomize's module version and promote's own version (its commit when
-// built from a checkout).
+// built from a checkout). A development build (no version, or built
+// from a modified checkout) is also named by its executable's size and
+// time, so that a rebuilt binary does not reuse its predecessor's builds.
 func buildVersion() string {
 	v := cacheFormat
 	info, ok := debug.ReadBuildInfo()
@@ -66,10 +69,15 @@ func buildVersion() string {
 		return v + " unknown"
 	}
 	v += " " + info.Main.Path + "@" + info.Main.Version
+	dev := info.Main.Version == "" || info.Main.Version == "(devel)"
 	for _, s := range info.Settings {
 		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
 			v += " " + s.Key + "=" + s.Value
 		}
+		dev = dev || s.Key == "vcs.modified" && s.Value == "true"
+	}
+	if dev {
+		v += " " + executableStamp()
 	}
 	for _, m := range info.Deps {
 		if m.Path == "sigs.k8s.io/kustomize/api" || m.Path == "sigs.k8s.io/kustomize/kyaml" {
@@ -77,6 +85,20 @@ func buildVersion() string {
 		}
 	}
 	return v
+}
+
+// executableStamp is the running executable's size and modification
+// time, "" when they cannot be read.
+func executableStamp() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return "exe=" + strconv.FormatInt(info.Size(), 10) + "@" + strconv.FormatInt(info.ModTime().UnixNano(), 10)
 }
 
 // diskFile is the content of one file of the cache.
