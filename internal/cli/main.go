@@ -62,6 +62,7 @@ func NewFactory() *Factory {
 func MainWith(f *Factory) int {
 	_, wait := dedupeStderr()
 	defer wait()
+	defer startProfiles(os.Getenv, os.Stderr)()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
