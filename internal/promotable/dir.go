@@ -98,13 +98,18 @@ func ParseDocuments(name string, data []byte) ([]*yaml.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	return roots(docs), nil
+}
+
+// roots returns each document's root node (nil for an empty document).
+func roots(docs []*yaml.Node) []*yaml.Node {
 	out := make([]*yaml.Node, len(docs))
 	for i, doc := range docs {
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			out[i] = doc.Content[0]
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Kustomizations returns the kustomization of the directory and those of
@@ -116,6 +121,13 @@ func (d *Dir) Kustomizations() ([]*kustomize.Kustomization, error) {
 	}
 	d.kRead = true
 	d.kust, d.kErr = kustomize.Collect(d.FS, d.Path)
+	for _, k := range d.kust {
+		// Documents of a kustomization (its patches) reuse the parse.
+		if d.docs == nil {
+			d.docs = map[string][]*yaml.Node{}
+		}
+		d.docs[k.File] = roots(k.Docs)
+	}
 	if d.kErr != nil {
 		if top, err := kustomize.Find(d.FS, d.Path); err == nil && top == "" {
 			d.kust, d.kErr = nil, nil
