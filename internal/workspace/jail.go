@@ -67,10 +67,24 @@ func (j *jailFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return fs.ReadDir(j.fsys, name)
 }
 
-// Stat implements fs.StatFS.
+// Stat implements fs.StatFS. An entry that is not a link is described by
+// the lstat that checks it, without a second system call.
 func (j *jailFS) Stat(name string) (fs.FileInfo, error) {
-	if err := j.check("stat", name); err != nil {
+	if err := j.checkPath("stat", name); err != nil {
 		return nil, err
+	}
+	if ok, err := j.checkedDir(name); ok {
+		if err != nil {
+			return nil, wrap("stat", name, err)
+		}
+		return fs.Stat(j.fsys, name)
+	}
+	info, err := j.lstatEntry(name)
+	if err != nil {
+		return nil, wrap("stat", name, err)
+	}
+	if info != nil && info.Mode()&fs.ModeSymlink == 0 {
+		return info, nil
 	}
 	return fs.Stat(j.fsys, name)
 }
@@ -98,7 +112,19 @@ func (j *jailFS) check(op, name string) error {
 	if err := j.checkPath(op, name); err != nil {
 		return err
 	}
+	if ok, err := j.checkedDir(name); ok {
+		return wrap(op, name, err)
+	}
 	return wrap(op, name, j.entry(name))
+}
+
+// checkedDir returns the result of checking name when it was checked as
+// a directory on the path of another name.
+func (j *jailFS) checkedDir(name string) (bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	err, ok := j.dirs[name]
+	return ok, err
 }
 
 // checkPath checks the directories leading to name.
@@ -139,21 +165,31 @@ func (j *jailFS) directory(dir string) error {
 // entry refuses p when it is a link that resolves outside the tree. A
 // missing or dangling entry is left to the operation to report.
 func (j *jailFS) entry(p string) error {
+	_, err := j.lstatEntry(p)
+	return err
+}
+
+// lstatEntry is entry that also returns p's lstat description (nil when
+// p is "." or cannot be described).
+func (j *jailFS) lstatEntry(p string) (fs.FileInfo, error) {
 	if p == "." {
-		return nil
+		return nil, nil
 	}
 	full := filepath.Join(j.dir, filepath.FromSlash(p))
 	info, err := os.Lstat(full)
-	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
-		return nil
+	if err != nil {
+		return nil, nil
+	}
+	if info.Mode()&fs.ModeSymlink == 0 {
+		return info, nil
 	}
 	target, _ := os.Readlink(full)
 	real, err := filepath.EvalSymlinks(full)
 	if err != nil {
-		return nil
+		return info, nil
 	}
 	if real != j.dir && !strings.HasPrefix(real, j.dir+string(filepath.Separator)) {
-		return &gitrepo.LinkError{Link: p, Target: target}
+		return nil, &gitrepo.LinkError{Link: p, Target: target}
 	}
-	return nil
+	return info, nil
 }
