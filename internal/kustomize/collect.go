@@ -12,6 +12,12 @@ import (
 // dir. The top kustomization comes first. It is an error when dir has no
 // kustomization.
 func Collect(fsys fs.FS, dir string) ([]*Kustomization, error) {
+	return CollectWith(fsys, dir, nil)
+}
+
+// CollectWith is Collect reading kustomizations through c (nil: none),
+// which must hold only kustomizations of fsys.
+func CollectWith(fsys fs.FS, dir string, c *Cache) ([]*Kustomization, error) {
 	top, err := Find(fsys, dir)
 	if err != nil {
 		return nil, err
@@ -29,7 +35,7 @@ func Collect(fsys fs.FS, dir string) ([]*Kustomization, error) {
 			continue
 		}
 		seen[file] = true
-		k, err := Read(fsys, file)
+		k, err := c.read(fsys, file)
 		if err != nil {
 			return nil, err
 		}

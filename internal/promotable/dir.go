@@ -27,6 +27,9 @@ type Dir struct {
 	// Env is the environment's name: it replaces {env} in configured file
 	// names (values-{env}.yaml).
 	Env string
+	// Cache, when set, shares parsed kustomizations with the other Dirs
+	// of the same FS.
+	Cache *kustomize.Cache
 
 	data  map[string][]byte
 	docs  map[string][]*yaml.Node
@@ -120,9 +123,12 @@ func (d *Dir) Kustomizations() ([]*kustomize.Kustomization, error) {
 		return d.kust, d.kErr
 	}
 	d.kRead = true
-	d.kust, d.kErr = kustomize.Collect(d.FS, d.Path)
+	d.kust, d.kErr = kustomize.CollectWith(d.FS, d.Path, d.Cache)
 	for _, k := range d.kust {
 		// Documents of a kustomization (its patches) reuse the parse.
+		if k.Docs == nil {
+			continue // shared by Cache without them: parsed again if needed
+		}
 		if d.docs == nil {
 			d.docs = map[string][]*yaml.Node{}
 		}

@@ -1,0 +1,52 @@
+package kustomize
+
+import (
+	"sync"
+	"testing"
+	"testing/fstest"
+)
+
+// TestCacheParsesOnce checks that readers through one Cache, at the same
+// time, share one parse of each file, keep the parsed documents only of
+// kustomizations with patches, and share errors too.
+func TestCacheParsesOnce(t *testing.T) {
+	fsys := fstest.MapFS{
+		"prod/kustomization.yaml":    {Data: []byte("resources:\n- ../base\nimages:\n- name: web\n  newTag: \"1.0\"\n")},
+		"staging/kustomization.yaml": {Data: []byte("patches:\n- path: p.yaml\nimages:\n- name: web\n  newTag: \"1.1\"\n")},
+		"broken/kustomization.yaml":  {Data: []byte("images: [\n")},
+	}
+	var c Cache
+	var wg sync.WaitGroup
+	got := make([][]*Kustomization, 8)
+	for i := range got {
+		wg.Go(func() {
+			for _, dir := range []string{"prod", "staging"} {
+				ks, err := CollectWith(fsys, dir, &c)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[i] = append(got[i], ks...)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if len(got[i]) != 2 || got[i][0] != got[0][0] || got[i][1] != got[0][1] {
+			t.Fatalf("reader %d got other kustomizations than reader 0", i)
+		}
+	}
+	prod, staging := got[0][0], got[0][1]
+	if prod.Docs != nil || staging.Docs == nil {
+		t.Errorf("docs kept: prod %v, staging %v; want only staging's (it has patches)", prod.Docs != nil, staging.Docs != nil)
+	}
+	if len(prod.Images) != 1 || prod.Images[0].NewTag != "1.0" || len(prod.Dirs) != 1 {
+		t.Errorf("prod = %+v", prod)
+	}
+	_, err1 := CollectWith(fsys, "broken", &c)
+	_, err2 := CollectWith(fsys, "broken", &c)
+	_, want := Collect(fsys, "broken")
+	if err1 == nil || err1 != err2 || err1.Error() != want.Error() {
+		t.Errorf("errors %v, %v; want the same error twice: %v", err1, err2, want)
+	}
+}
