@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // startProfiles starts the profiles developers ask for through the
@@ -13,13 +14,26 @@ import (
 //
 //	PROMOTE_CPUPROFILE=cpu.out  CPU profile of the whole command
 //	PROMOTE_MEMPROFILE=mem.out  heap profile (allocations) at its end
+//	PROMOTE_TRACE=trace.out     execution trace (which cores are busy when)
 //
-// Read them with `go tool pprof -top promote cpu.out`. Neither is part of
+// Read them with `go tool pprof -top promote cpu.out` and `go tool trace
+// trace.out`. Neither is part of
 // the user interface: they exist to measure promote at monorepo size
 // (docs/performance.md).
 func startProfiles(getenv func(string) string, stderr *os.File) func() {
 	cpu, mem := getenv("PROMOTE_CPUPROFILE"), getenv("PROMOTE_MEMPROFILE")
-	var stopCPU func()
+	var stopCPU, stopTrace func()
+	if name := getenv("PROMOTE_TRACE"); name != "" {
+		f, err := os.Create(name)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "promote: trace: %v\n", err)
+		} else {
+			stopTrace = func() { trace.Stop(); f.Close() }
+		}
+	}
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err == nil {
@@ -34,6 +48,9 @@ func startProfiles(getenv func(string) string, stderr *os.File) func() {
 	return func() {
 		if stopCPU != nil {
 			stopCPU()
+		}
+		if stopTrace != nil {
+			stopTrace()
 		}
 		if mem != "" {
 			if err := writeHeapProfile(mem); err != nil {
