@@ -50,3 +50,40 @@ func TestCacheParsesOnce(t *testing.T) {
 		t.Errorf("errors %v, %v; want the same error twice: %v", err1, err2, want)
 	}
 }
+
+// TestCollectFindsTheFirstName checks that Collect, which reads the
+// kustomization names in turn instead of looking for them first, finds
+// the same file Find does and reports the same errors.
+func TestCollectFindsTheFirstName(t *testing.T) {
+	fsys := fstest.MapFS{
+		"yml/kustomization.yml":         {Data: []byte("images:\n- name: a\n  newTag: \"1\"\n")},
+		"both/kustomization.yaml":       {Data: []byte("images:\n- name: b\n  newTag: \"1\"\n")},
+		"both/Kustomization":            {Data: []byte("images:\n- name: c\n  newTag: \"1\"\n")},
+		"upper/Kustomization":           {Data: []byte("images:\n- name: d\n  newTag: \"1\"\n")},
+		"dir/kustomization.yaml/x":      {Data: []byte("x")},
+		"bad/kustomization.yaml":        {Data: []byte("images: [\n")},
+		"none/deploy.yaml":              {Data: []byte("kind: Deployment\n")},
+		"file":                          {Data: []byte("x")},
+		"nested/kustomization.yaml":     {Data: []byte("components:\n- comp\n")},
+		"nested/comp/kustomization.yml": {Data: []byte("images:\n- name: e\n  newTag: \"1\"\n")},
+	}
+	for _, dir := range []string{"yml", "both", "upper", "dir", "bad", "none", "file", "missing", "nested"} {
+		ks, err := Collect(fsys, dir)
+		top, ferr := Find(fsys, dir)
+		switch {
+		case ferr != nil || top == "":
+			if err == nil {
+				t.Errorf("%s: Collect found %d kustomizations, Find %q, %v", dir, len(ks), top, ferr)
+			}
+		case err != nil:
+			if _, rerr := Read(fsys, top); rerr == nil || rerr.Error() != err.Error() {
+				t.Errorf("%s: Collect error %v, reading %s gives %v", dir, err, top, rerr)
+			}
+		case ks[0].File != top:
+			t.Errorf("%s: Collect read %s first, Find finds %s", dir, ks[0].File, top)
+		}
+	}
+	if ks, err := Collect(fsys, "nested"); err != nil || len(ks) != 2 || ks[1].File != "nested/comp/kustomization.yml" {
+		t.Errorf("nested: %d kustomizations, %v", len(ks), err)
+	}
+}
