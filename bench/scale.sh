@@ -69,7 +69,9 @@ measure one$BIG "$(one "$work/r$BIG")" "$promote" -C "$work/r$BIG" run --to prod
 
 say "history over 5,000 commits"
 go run ./internal/testrepo/gen -apps 200 -history 5000 "$work/h" 2>/dev/null
-measure gitlog : git -C "$work/h" log --oneline -- 'apps/*/overlays/prod'
+# The pathspec matches the files under every prod overlay (in a pathspec
+# "*" also matches "/"); 'apps/*/overlays/prod' alone matches no file.
+measure gitlog : git -C "$work/h" log --oneline -- 'apps/*/overlays/prod/*'
 measure history : "$promote" -C "$work/h" history --env prod -n 0
 
 cat <<TABLE
@@ -87,5 +89,5 @@ $(row plan "plan --to prod, $BIG apps")
 $(row "one$BIG" "run --app, $BIG apps" "$(ratio "one$BIG" one100 1), $(ratio "one$BIG" one100 2) of 100 apps")
 $(row one100 "run --app, 100 apps")
 $(row history "history --env prod -n 0, 5,000 commits" "$(ratio history gitlog 1), $(ratio history gitlog 2) of git log")
-$(row gitlog "git log --oneline -- 'apps/*/overlays/prod'")
+$(row gitlog "git log --oneline -- 'apps/*/overlays/prod/*'")
 TABLE

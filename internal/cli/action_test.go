@@ -76,11 +76,11 @@ func actionYAML(t *testing.T) (inputs map[string]map[string]string, outputs map[
 // parses as that flag with its value.
 func TestActionInputsAreFlags(t *testing.T) {
 	inputs, _ := actionYAML(t)
-	known := map[string]actionInput{}
-	for _, in := range actionInputs {
-		known[in.name] = in
-		if _, ok := inputs[in.name]; !ok {
-			t.Errorf("the entry point reads input %s, which action.yml does not declare", in.name)
+	known := map[string]actions.Input{}
+	for _, in := range actions.Inputs {
+		known[in.Name] = in
+		if _, ok := inputs[in.Name]; !ok {
+			t.Errorf("the entry point reads input %s, which action.yml does not declare", in.Name)
 		}
 	}
 	for name := range inputs {
@@ -92,17 +92,17 @@ func TestActionInputsAreFlags(t *testing.T) {
 			t.Errorf("action.yml input %s maps to no flag of promote", name)
 			continue
 		}
-		if in.env != "" {
+		if in.Env != "" {
 			continue
 		}
 		var users []string
-		for _, c := range actionCommands {
-			if commandFlags(c)[in.flag] {
+		for _, c := range actions.Commands {
+			if commandFlags(c)[in.Flag] {
 				users = append(users, c)
 			}
 		}
 		if len(users) == 0 {
-			t.Errorf("input %s maps to --%s, which no command of the action has", name, in.flag)
+			t.Errorf("input %s maps to --%s, which no command of the action has", name, in.Flag)
 			continue
 		}
 		checkInputParses(t, users[0], in)
@@ -111,22 +111,22 @@ func TestActionInputsAreFlags(t *testing.T) {
 
 // checkInputParses sets in (and command) as the runner would and parses
 // the resulting command line with the real command.
-func checkInputParses(t *testing.T, command string, in actionInput) {
+func checkInputParses(t *testing.T, command string, in actions.Input) {
 	t.Helper()
 	value := "sample"
-	if in.bool {
+	if in.Bool {
 		value = "true"
 	}
-	if in.flag == "timeout" {
+	if in.Flag == "timeout" {
 		value = "5m"
 	}
-	if in.flag == "steps" {
+	if in.Flag == "steps" {
 		value = "2"
 	}
-	env := map[string]string{"INPUT_COMMAND": command, "INPUT_" + strings.ToUpper(in.name): value}
+	env := map[string]string{"INPUT_COMMAND": command, "INPUT_" + strings.ToUpper(in.Name): value}
 	args, _, err := actionArgs(func(k string) string { return env[k] })
 	if err != nil {
-		t.Errorf("input %s with command %s: %v", in.name, command, err)
+		t.Errorf("input %s with command %s: %v", in.Name, command, err)
 		return
 	}
 	root := NewRootCmd(&Factory{Getenv: func(string) string { return "" }})
@@ -136,12 +136,12 @@ func checkInputParses(t *testing.T, command string, in actionInput) {
 		return
 	}
 	if err := c.ParseFlags(rest); err != nil {
-		t.Errorf("input %s: promote %s: %v", in.name, strings.Join(args, " "), err)
+		t.Errorf("input %s: promote %s: %v", in.Name, strings.Join(args, " "), err)
 		return
 	}
-	fl := c.Flags().Lookup(in.flag)
-	if fl == nil || !fl.Changed || (!in.bool && !strings.Contains(fl.Value.String(), value)) {
-		t.Errorf("input %s=%s: --%s not set by %v", in.name, value, in.flag, args)
+	fl := c.Flags().Lookup(in.Flag)
+	if fl == nil || !fl.Changed || (!in.Bool && !strings.Contains(fl.Value.String(), value)) {
+		t.Errorf("input %s=%s: --%s not set by %v", in.Name, value, in.Flag, args)
 	}
 }
 

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge/connect"
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -22,23 +19,11 @@ func fetchBranches(ctx context.Context, f *Factory, cfg *promote.Config, fetch b
 	if !fetch || cfg == nil {
 		return nil
 	}
-	branches := workspace.Branches(cfg)
-	if len(branches) == 0 {
-		return nil
-	}
 	ws, err := f.Workspace()
-	if err != nil {
-		return err
-	}
-	repo, err := ws.Repo()
 	if err != nil {
 		return err
 	}
 	opts := f.ForgeOptions
 	opts.Getenv = f.Getenv
-	auth, err := connect.FetchAuth(ctx, repo, opts)
-	if err != nil {
-		return fmt.Errorf("--fetch: %w", err)
-	}
-	return ws.Fetch(ctx, branches, auth)
+	return ws.FetchBranches(ctx, cfg, opts.FetchAuth)
 }

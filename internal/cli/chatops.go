@@ -10,11 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/forge/connect"
 	"github.com/gitops-promote/promote/internal/workspace"
-	"github.com/gitops-promote/promote/promote"
 )
 
 type chatOpsOptions struct {
@@ -87,7 +87,7 @@ func runChatOps(cmd *cobra.Command, f *Factory, o *chatOpsOptions) error {
 		return err
 	}
 	if len(res.Proposals) > 0 {
-		if err := reportProposal(f, res.Proposals[0]); err != nil {
+		if err := actions.ReportProposal(f.Getenv, f.commands(), res.Proposals[0]); err != nil {
 			return err
 		}
 	}
@@ -120,7 +120,7 @@ func readEvent(f *Factory, o *chatOpsOptions) (*forge.Event, error) {
 // chatHandler builds the handler: the forge's comment side, and a runner
 // on the default branch with the pipeline policy and validation gate.
 func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
-	ws, err := chatWorkspace(f)
+	ws, err := workspace.LocateCommitted(first(f.Dir, "."), f.ConfigFile)
 	if err != nil {
 		return nil, err
 	}
@@ -130,24 +130,6 @@ func chatHandler(f *Factory, forgeName, base string) (*chatops.Handler, error) {
 		return nil, err
 	}
 	return chatops.NewHandler(ws, fg, base, chatops.Setup{Now: f.now, Notify: f.Notifier(), Retry: f.ForgeOptions.Retry, Progress: f.note})
-}
-
-// chatWorkspace locates the workspace without reading promote.yaml from
-// the disk: --config only says where promote.yaml lives in the
-// repository; its content is read from the default branch.
-func chatWorkspace(f *Factory) (*workspace.Workspace, error) {
-	dir := first(f.Dir, ".")
-	if f.ConfigFile == "" {
-		return workspace.Locate(dir, "")
-	}
-	cfg := f.ConfigFile
-	if !filepath.IsAbs(cfg) {
-		cfg = filepath.Join(dir, cfg)
-	}
-	if filepath.Base(cfg) != promote.ConfigFile {
-		return nil, fmt.Errorf("--config %s: chat commands read %s from the default branch, so --config may only name its directory's %s", f.ConfigFile, promote.ConfigFile, promote.ConfigFile)
-	}
-	return workspace.Locate(filepath.Dir(cfg), "")
 }
 
 func writeChatResult(f *Factory, format string, res *chatops.Result) error {

@@ -6,8 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/actions"
-	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/promote"
 )
 
 // annotateErrors makes every command's error, inside GitHub Actions, an
@@ -40,16 +38,4 @@ func annotate(f *Factory, err error) {
 	f.annotated = true
 	file, line := actions.ErrorPosition(err)
 	gh.Error(actions.RepoRelative(f.Getenv, f.Dir, file), line, err.Error())
-}
-
-// reportProposal tells the CI system about a proposal: see
-// actions.ReportProposal.
-func reportProposal(f *Factory, res *proposal.Result) error {
-	return actions.ReportProposal(f.Getenv, f.commands(), res)
-}
-
-// reportGated tells GitHub Actions that gates held the promotion back:
-// see actions.ReportGated.
-func reportGated(f *Factory, pe *promote.PolicyError) error {
-	return actions.ReportGated(f.Getenv, f.Stderr, pe)
 }

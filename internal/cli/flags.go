@@ -20,7 +20,7 @@ type selection struct {
 func (s *selection) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.to, "to", "", "target `ENV` (required)")
 	cmd.Flags().StringVar(&s.from, "from", "", "source `ENV` (default: the target's from:); ENV@REV promotes what ENV ran at a commit, tag or @{DATE}")
-	cmd.Flags().StringSliceVar(&s.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &s.apps)
 	cmd.Flags().StringSliceVar(&s.only, "only", nil, "carry only these `KIND`s: "+strings.Join(promote.OnlyKinds, ", ")+" (repeatable or comma-separated)")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -28,6 +28,12 @@ func (s *selection) register(cmd *cobra.Command) {
 func (s *selection) request() promote.Request {
 	from, _, _ := strings.Cut(s.from, "@")
 	return promote.Request{From: from, To: s.to, Apps: s.apps, Only: s.only}
+}
+
+// addAppsFlag registers --app, the apps of a monorepo a command is
+// limited to.
+func addAppsFlag(cmd *cobra.Command, apps *[]string) {
+	cmd.Flags().StringSliceVar(apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
 }
 
 // noRev refuses --from ENV@REV for commands that read the source as it

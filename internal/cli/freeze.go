@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/report"
 )
 
 type freezeOptions struct {
@@ -79,38 +78,6 @@ func runFreeze(cmd *cobra.Command, f *Factory, o *freezeOptions) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case o.out.format == "json":
-		if err := writeJSON(f.Stdout, res); err != nil {
-			return err
-		}
-	case o.out.format == "markdown":
-		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
-	case o.out.showBody:
-		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-	default:
-		// The summary: what happened, then the title.
-		fmt.Fprintln(f.Stdout, describeStop(res, o.restart))
-		if !res.Noop {
-			fmt.Fprintf(f.Stdout, "\n%s\n", res.Title)
-		}
-		return nil
-	}
-	fmt.Fprintln(f.Stderr, describeStop(res, o.restart))
-	return nil
-}
-
-// describeStop says what happened to the stop or restart proposal.
-func describeStop(res *proposal.StopResult, restart bool) string {
-	switch {
-	case res.Noop && restart:
-		return fmt.Sprintf("%s is not on %s: nothing to unfreeze", res.File, res.Base)
-	case res.Noop:
-		return fmt.Sprintf("%s is already on %s with this reason: nothing to propose", res.File, res.Base)
-	case res.Action == "none":
-		return fmt.Sprintf("dry run: would propose %s on %s", res.Branch, res.Base)
-	case res.URL != "":
-		return fmt.Sprintf("%s %s (%.12s); request #%d: %s", res.Action, res.Branch, res.Commit, res.Number, res.URL)
-	}
-	return fmt.Sprintf("%s %s at %.12s (base %s)", res.Action, res.Branch, res.Commit, res.Base)
+	// The request's URL is in the text summary only.
+	return writeProposal(f, o.out, res, res.Title, res.Body, "", report.StopLine(res, o.restart), func() { report.StopText(f.Stdout, res, o.restart) })
 }

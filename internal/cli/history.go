@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/spf13/cobra"
 
@@ -66,7 +65,7 @@ the whole history).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().IntVarP(&o.limit, "max-count", "n", 20, "list at most `N` changes (0: all)")
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "walk the history of `REV`")
 	cmd.Flags().BoolVar(&o.allParents, "all-parents", false, "visit every commit reachable, not only the first-parent chain")
@@ -75,9 +74,6 @@ the whole history).`,
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
-
-// historyResult is the JSON of history.
-type historyResult = workspace.HistoryResult
 
 func runHistory(f *Factory, o *historyOptions) error {
 	if err := o.out.check(); err != nil {
@@ -89,28 +85,36 @@ func runHistory(f *Factory, o *historyOptions) error {
 	if o.stats.on {
 		return runStats(f, o)
 	}
-	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, o.allParents)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	entries := promote.HistoryEntries(w.Config, promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}, w.Commits)
-	res := &historyResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
+	w, err := ws.Walk(o.env, o.apps, o.ref, o.refSet, o.allParents)
+	if err != nil {
+		return err
+	}
+	req := promote.HistoryRequest{Env: w.Env.Name, Apps: o.apps, Limit: o.limit}
+	res := &workspace.HistoryResult{Environment: w.Env.Name, Ref: w.Ref, Commit: w.Tip.String()}
 	var n int
 	switch o.out.format {
 	case "json", "markdown":
-		if res.Entries, err = collect(entries); err != nil {
+		if res.Entries, err = promote.History(w.Config, req, w.Commits); err != nil {
 			return err
 		}
 		n = len(res.Entries)
 	default:
 		// Text is written as the walk finds each entry.
-		if n, err = report.HistoryText(f.Stdout, res, entries); err != nil {
+		if n, err = report.HistoryText(f.Stdout, res, promote.HistoryEntries(w.Config, req, w.Commits)); err != nil {
 			return err
 		}
 	}
 	if o.limit == 0 || n < o.limit {
-		if err := noteShallow(f, w, "the history shown"); err != nil {
+		msg, err := ws.ShallowEnd(w.Tip)
+		if err != nil {
 			return err
+		}
+		if msg != "" {
+			fmt.Fprintf(f.Stderr, "note: the history shown %s\n", msg)
 		}
 	}
 	switch o.out.format {
@@ -120,16 +124,4 @@ func runHistory(f *Factory, o *historyOptions) error {
 		report.HistoryMarkdown(f.Stdout, res)
 	}
 	return nil
-}
-
-// collect gathers a stream of entries.
-func collect(entries iter.Seq2[promote.HistoryEntry, error]) ([]promote.HistoryEntry, error) {
-	out := []promote.HistoryEntry{}
-	for e, err := range entries {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gitops-promote/promote/internal/testrepo"
+	"github.com/gitops-promote/promote/internal/workspace"
 )
 
 // isolateGitEnv gives git and promote a fixed identity and no user or
@@ -119,7 +120,7 @@ func (r promotedRepo) mustRun(t *testing.T, args ...string) string {
 
 func TestHistoryAfterMergeSquashAndDirectEdit(t *testing.T) {
 	r := newPromotedRepo(t)
-	var res historyResult
+	var res workspace.HistoryResult
 	if err := json.Unmarshal([]byte(r.mustRun(t, "history", "--env", "prod", "-o", "json")), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestHistoryOfGeneratedMonorepo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res historyResult
+	var res workspace.HistoryResult
 	_, out, stderr := runCLI(t, dir, false, nil, "history", "--env", "prod", "-n", "0", "-o", "json")
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
@@ -214,13 +215,13 @@ func TestHistoryOfGeneratedMonorepo(t *testing.T) {
 	if prs != stats.ProdChanges-1 {
 		t.Errorf("%d entries with a pull request and Promote-From, want %d", prs, stats.ProdChanges-1)
 	}
-	var all historyResult
+	var all workspace.HistoryResult
 	_, out, _ = runCLI(t, dir, false, nil, "history", "--env", "prod", "-n", "0", "--all-parents", "-o", "json")
 	if err := json.Unmarshal([]byte(out), &all); err != nil || len(all.Entries) != stats.ProdChanges {
 		t.Errorf("--all-parents lists %d changes, want %d (%v)", len(all.Entries), stats.ProdChanges, err)
 	}
 	_, out, _ = runCLI(t, dir, false, nil, "history", "--env", "prod", "--app", "app-00003", "-n", "0", "-o", "json")
-	var one historyResult
+	var one workspace.HistoryResult
 	if err := json.Unmarshal([]byte(out), &one); err != nil {
 		t.Fatal(err)
 	}

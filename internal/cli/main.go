@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gitops-promote/promote/internal/actions"
+	"github.com/gitops-promote/promote/internal/warnonce"
 )
 
 // Exit codes.
@@ -58,9 +59,9 @@ func NewFactory() *Factory {
 // MainWith runs the process's arguments with f, stopping on an
 // interrupt, and returns the exit code. What libraries print straight to
 // the process's standard error (kustomize's warnings) goes through
-// dedupeStderr: each distinct warning once.
+// warnonce.Stderr: each distinct warning once.
 func MainWith(f *Factory) int {
-	_, wait := dedupeStderr()
+	_, wait := warnonce.Stderr()
 	defer wait()
 	defer startProfiles(os.Getenv, os.Stderr)()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -2,11 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/internal/review"
@@ -71,18 +71,12 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 	if err := fetchBranches(ctx, f, cfg, o.fetch); err != nil {
 		return err
 	}
-	planner, err := o.planner(f)
+	rev, err := o.sel.sourceRev()
 	if err != nil {
 		return err
 	}
-	plan, trees, err := planner(cfg, tree, tip)
+	plan, trees, err := proposal.Preview(ws, o.sel.request(), rev, o.noRender)(cfg, tree, tip)
 	if err != nil {
-		return err
-	}
-	if o.noRender {
-		plan.NotCompared = true
-		plan.Notes = append(plan.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
-	} else if err := promote.CheckRenders(plan, trees); err != nil {
 		return err
 	}
 	if plan.Gates, err = planSources(f, cfg, plan.To).Evaluate(ctx, cfg, plan, trees, tip); err != nil {
@@ -113,32 +107,7 @@ func runPlan(ctx context.Context, f *Factory, o *planOptions) error {
 // wait with the reason.
 func planSources(f *Factory, cfg *promote.Config, envs ...string) review.Sources {
 	ws, _ := f.Workspace()
-	src := review.Sources{Now: f.now, Workspace: ws}
-	for _, name := range envs {
-		if env, ok := cfg.Env(name); ok && len(env.RequireChecks) > 0 {
-			fg, err := f.Forge("auto")
-			if err != nil {
-				src.ChecksErr = fmt.Errorf("open the forge: %w", err)
-				return src
-			}
-			return gateSources(f, ws, fg)
-		}
-	}
-	return src
-}
-
-// planner plans the selection, with the source at REV for --from
-// ENV@REV.
-func (o *planOptions) planner(f *Factory) (proposal.PlanTreesFunc, error) {
-	rev, err := o.sel.sourceRev()
-	if err != nil {
-		return nil, err
-	}
-	ws, err := f.Workspace()
-	if err != nil {
-		return nil, err
-	}
-	return proposal.Selection(ws, o.sel.request(), rev), nil
+	return review.PlanSources(f.now, ws, cfg, func() (forge.Forge, error) { return f.Forge("auto") }, envs...)
 }
 
 func writePlan(f *Factory, format string, plan *promote.Plan) error {

@@ -7,10 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/review"
-	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -24,13 +22,7 @@ func (o *runOptions) review(ctx context.Context, f *Factory, opts *proposal.Opti
 	case !o.force && reason != "":
 		return errors.New("--reason is only used with --force")
 	}
-	src := gateSources(f, opts.Workspace, opts.Forge)
-	src.Deepen = proposal.Deepener(ctx, opts.Forge)
-	if opts.PlanTrees != nil {
-		opts.PlanTrees = review.PolicyTrees(ctx, opts.PlanTrees, src, reason)
-	} else {
-		opts.Plan = review.Policy(ctx, opts.Plan, src, reason)
-	}
+	review.Enforce(ctx, opts, f.now, reason)
 	opts.Reviewers = append(opts.Reviewers, o.rendered(f))
 	return nil
 }
@@ -41,12 +33,6 @@ func (f *Factory) now() time.Time {
 		return f.Now()
 	}
 	return time.Now()
-}
-
-// gateSources read what the gates need: the factory's clock, the
-// workspace's history and, when the forge reports them, its checks.
-func gateSources(f *Factory, ws *workspace.Workspace, fg forge.Forge) review.Sources {
-	return review.ForgeSources(f.now, ws, fg)
 }
 
 // policyHint adds to a policy refusal how to override it.

@@ -5,9 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge"
 	"github.com/gitops-promote/promote/internal/proposal"
-	"github.com/gitops-promote/promote/internal/report"
 )
 
 type rollbackOptions struct {
@@ -54,7 +52,7 @@ proposal builds on and targets that branch.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment to roll back (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().StringVar(&o.to, "to", "", "roll back to the state at commit `REV`")
 	cmd.Flags().IntVar(&o.steps, "steps", 1, "roll back `N` changes to the promotables")
 	o.proposeFlags.register(cmd, f, proposeUsage{forge: forgeUsage, dryRun: dryRunUsage,
@@ -87,17 +85,4 @@ func runRollback(cmd *cobra.Command, f *Factory, o *rollbackOptions) error {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
 	}
 	return writeRunResult(f, o.out, res)
-}
-
-// describeRollback says what happened to the rollback proposal.
-func describeRollback(res *proposal.Result) string {
-	p := res.Plan
-	same := fmt.Sprintf("%s already runs what it ran at %s", p.To, report.Short(p.RollbackTo))
-	switch {
-	case res.Action == forge.Closed:
-		return same + ": removed stale " + res.Branch
-	case p.Empty():
-		return same + ": nothing to roll back"
-	}
-	return describe(res)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gitops-promote/promote/internal/proposal"
+	"github.com/gitops-promote/promote/internal/workspace"
 )
 
 // TestRollbackLastPromotion proposes prod as it was before the squashed
@@ -47,7 +48,7 @@ func TestRollbackLastPromotion(t *testing.T) {
 
 	// History reads the rollback back once it is merged.
 	git(t, r.dir, "merge", "-q", "--ff-only", "promote/rollback-prod")
-	var res historyResult
+	var res workspace.HistoryResult
 	if err := json.Unmarshal([]byte(r.mustRun(t, "history", "--env", "prod", "-n", "1", "-o", "json")), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ parent, up to the repository's top.`,
 	f.Signing.register(root)
 	root.AddCommand(newPlanCmd(f), newApplyCmd(f), newRunCmd(f, nil), newValidateCmd(f), newVersionCmd(f))
 	root.AddCommand(newStatusCmd(f), newHistoryCmd(f, nil), newRollbackCmd(f, nil), newDiffCmd(f), newVerifyCmd(f))
-	root.AddCommand(newChatOpsCmd(f), newServeCmd(f), newServeJobCmd(f), newSetImageCmd(f, nil), newActionCmd(f), newInitCmd(f))
+	root.AddCommand(newChatOpsCmd(f), newServeCmd(f, nil), newServeJobCmd(f), newSetImageCmd(f, nil), newActionCmd(f), newInitCmd(f))
 	root.AddCommand(newFreezeCmd(f), newUnfreezeCmd(f))
 	addCompletionExamples(root)
 	annotateErrors(f, root)

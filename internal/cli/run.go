@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitops-promote/promote/internal/forge"
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 	"github.com/gitops-promote/promote/internal/report"
 	"github.com/gitops-promote/promote/promote"
@@ -92,16 +92,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.Plan = proposal.Promotion(o.sel.request())
-	if o.noRender {
-		opts.Plan = proposal.PromotionNotRendered(o.sel.request())
-	}
-	if rev != "" {
-		opts.PlanTrees = proposal.ReleaseSet(opts.Workspace, o.sel.request(), rev)
-		if !o.noRender {
-			opts.PlanTrees = proposal.CheckRenders(opts.PlanTrees)
-		}
-	}
+	opts.SetPromotion(o.sel.request(), rev, o.noRender)
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	if err := o.review(ctx, f, &opts); err != nil {
@@ -118,7 +109,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	}
 	res, err := proposal.Run(ctx, opts)
 	if pe := (*promote.PolicyError)(nil); errors.As(err, &pe) {
-		if rerr := reportGated(f, pe); rerr != nil {
+		if rerr := actions.ReportGated(f.Getenv, f.Stderr, pe); rerr != nil {
 			return rerr
 		}
 	}
@@ -128,7 +119,7 @@ func runRun(cmd *cobra.Command, f *Factory, o *runOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(f.Stderr, "warning: %s\n", w)
 	}
-	if err := reportProposal(f, res); err != nil {
+	if err := actions.ReportProposal(f.Getenv, f.commands(), res); err != nil {
 		return err
 	}
 	return writeRunResult(f, o.out, res)
@@ -145,85 +136,33 @@ func baseBranch(f *Factory, flag string) (string, error) {
 	return ws.CurrentBranch()
 }
 
-// writeRunResult prints what a proposing command did: in text a short
-// summary on stdout (what happened, where, and the changes), or with
-// --show-body the whole title and body; -o markdown and -o json for
-// scripts and job summaries.
+// writeRunResult prints what a proposing command did: see writeProposal.
 func writeRunResult(f *Factory, out output, res *proposal.Result) error {
+	return writeProposal(f, out, res, res.Title, res.Body, res.URL, report.ProposalLine(res), func() { report.ProposalText(f.Stdout, res, f.color()) })
+}
+
+// writeProposal prints a proposal res (title and body, and url when it
+// has a request): in text a short summary on stdout (text), or
+// with --show-body the whole title and body (and url); -o markdown and
+// -o json for scripts and job summaries, with line, what happened, on
+// stderr.
+func writeProposal(f *Factory, out output, res any, title, body, url, line string, text func()) error {
 	switch {
 	case out.format == "json":
 		if err := writeJSON(f.Stdout, res); err != nil {
 			return err
 		}
 	case out.format == "markdown":
-		fmt.Fprintf(f.Stdout, "## %s\n\n%s", res.Title, res.Body)
+		fmt.Fprintf(f.Stdout, "## %s\n\n%s", title, body)
 	case out.showBody:
-		fmt.Fprintf(f.Stdout, "%s\n\n%s", res.Title, res.Body)
-		if res.URL != "" {
-			fmt.Fprintf(f.Stdout, "\n%s\n", res.URL)
+		fmt.Fprintf(f.Stdout, "%s\n\n%s", title, body)
+		if url != "" {
+			fmt.Fprintf(f.Stdout, "\n%s\n", url)
 		}
 	default:
-		writeRunSummary(f, res)
+		text()
 		return nil
 	}
-	fmt.Fprintln(f.Stderr, resultLine(res))
+	fmt.Fprintln(f.Stderr, line)
 	return nil
-}
-
-// resultLine is the first line of a proposing command's output: what
-// happened and where.
-func resultLine(res *proposal.Result) string {
-	if res.Plan != nil && res.Plan.Rollback {
-		return describeRollback(res)
-	}
-	return describe(res)
-}
-
-// writeRunSummary prints one line for a proposal that changed nothing,
-// else that line, the forced reason and the changes.
-func writeRunSummary(f *Factory, res *proposal.Result) {
-	fmt.Fprintln(f.Stdout, resultLine(res))
-	if res.Plan == nil || res.Plan.Empty() || res.Action == forge.Unchanged || res.Action == forge.Closed {
-		return
-	}
-	if fo := res.Plan.Forced; fo != nil {
-		fmt.Fprintf(f.Stdout, "forced: %s\n", fo.Reason)
-	}
-	fmt.Fprintln(f.Stdout)
-	report.PlanText(f.Stdout, res.Plan, f.color())
-}
-
-// describe says what happened to the proposal, and where its request
-// is, for stderr.
-func describe(res *proposal.Result) string {
-	msg := describeAction(res)
-	if res.URL == "" {
-		return msg
-	}
-	if res.Action == forge.Closed {
-		return fmt.Sprintf("%s; closed request #%d: %s", msg, res.Number, res.URL)
-	}
-	return fmt.Sprintf("%s; request #%d: %s", msg, res.Number, res.URL)
-}
-
-// describeAction says what happened to the proposal.
-func describeAction(res *proposal.Result) string {
-	short := res.Commit
-	if len(short) > 12 {
-		short = short[:12]
-	}
-	switch res.Action {
-	case forge.Created:
-		return fmt.Sprintf("created %s at %s (base %s)", res.Branch, short, res.Base)
-	case forge.Updated:
-		return fmt.Sprintf("updated %s to %s (base %s)", res.Branch, short, res.Base)
-	case forge.Unchanged:
-		return fmt.Sprintf("%s is up to date at %s: nothing changed", res.Branch, short)
-	case forge.Closed:
-		return fmt.Sprintf("%s: removed stale %s", res.Plan.Matches(), res.Branch)
-	}
-	if res.Plan.Empty() {
-		return fmt.Sprintf("%s: nothing to propose", res.Plan.Matches())
-	}
-	return fmt.Sprintf("dry run: would propose %s on %s", res.Branch, res.Base)
 }

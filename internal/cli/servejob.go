@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"context"
-	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/chatops"
 	"github.com/gitops-promote/promote/internal/server"
 )
 
@@ -29,12 +25,11 @@ func newServeJobCmd(f *Factory) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := newLogger(f.Stderr, o.logFormat)
+			repos, err := o.repos(f)
 			if err != nil {
 				return err
 			}
-			repos := &serveRepos{f: f, dir: o.dataDir, log: log, metrics: server.NewMetrics(func() float64 { return 0 })}
-			if code := server.RunJob(cmd.Context(), f.Stdin, f.Stdout, o.memoryMiB, repos.process); code != 0 {
+			if code := server.RunJob(cmd.Context(), f.Stdin, f.Stdout, o.memoryMiB, repos.Process); code != 0 {
 				return &ExitError{Code: code}
 			}
 			return nil
@@ -50,31 +45,25 @@ func (o *jobFlags) register(cmd *cobra.Command, f *Factory) {
 	fl.StringVar(&o.dataDir, "data-dir", "", "`DIR` for the repositories' bare clones (default: promote-serve in the user cache directory)")
 	fl.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	fl.IntVar(&o.memoryMiB, "job-memory", 0, "run each event in a process of its own, stopped when its heap passes `MIB` mebibytes (0: in the server's process, no memory budget)")
-	fl.DurationVar(&f.ForgeOptions.RequestTimeout, "request-timeout", defaultRequestTimeout, requestTimeoutUsage)
-	fl.StringVar(&f.ForgeOptions.GitLabURL, "gitlab-url", "", "self-managed GitLab `URL`, with the path it is served under (default $GITLAB_URL, $CI_SERVER_URL, else the project's host)")
-	fl.StringVar(&f.ForgeOptions.GiteaURL, "gitea-url", "", "Gitea or Forgejo server `URL`, with the path it is served under (default $GITEA_URL, else the repository's host)")
-	fl.StringVar(&f.ForgeOptions.AppID, "github-app-id", "", "authenticate as the GitHub App with this `ID` (default $GITHUB_APP_ID)")
-	fl.StringVar(&f.ForgeOptions.AppKeyFile, "github-app-key", "", "the GitHub App's private key `FILE` (default $GITHUB_APP_PRIVATE_KEY_FILE, or the PEM in $GITHUB_APP_PRIVATE_KEY)")
+	addForgeAccessFlags(cmd, f, "project", "repository")
 }
 
-// isolated returns the processor that runs each event in a serve-job
-// process of this binary with the same flags, or nil when jobs run in
-// the server's process.
-func (o *jobFlags) isolated(f *Factory) (server.Processor, error) {
-	if o.memoryMiB <= 0 {
-		return nil, nil
-	}
-	exe, err := os.Executable()
+// repos are the repositories' clones and forges, as the flags set them.
+func (o *jobFlags) repos(f *Factory) (*server.Repos, error) {
+	log, err := server.NewLogger(f.Stderr, o.logFormat)
 	if err != nil {
-		return nil, fmt.Errorf("--job-memory: find this program: %w", err)
+		return nil, err
 	}
-	args := []string{"serve-job", "--data-dir", o.dataDir, "--log-format", o.logFormat,
-		"--job-memory", strconv.Itoa(o.memoryMiB), "--request-timeout", f.ForgeOptions.RequestTimeout.String(),
-		"--gitlab-url", f.ForgeOptions.GitLabURL, "--github-app-id", f.ForgeOptions.AppID, "--github-app-key", f.ForgeOptions.AppKeyFile}
-	command := func(ctx context.Context) *exec.Cmd {
-		cmd := exec.CommandContext(ctx, exe, args...)
-		cmd.WaitDelay = 5 * time.Second
-		return cmd
-	}
-	return server.Isolated(command, f.Stderr, o.memoryMiB), nil
+	opts := f.ForgeOptions
+	opts.Getenv = f.Getenv
+	return &server.Repos{Dir: o.dataDir, Log: log, Forge: opts,
+		Chat: chatops.Setup{Now: f.now, Notify: f.Notifier(), Retry: f.ForgeOptions.Retry}}, nil
+}
+
+// jobArgs are the flags of a job process besides --data-dir: those of
+// the server (the rest comes from the environment it inherits).
+func (o *jobFlags) jobArgs(f *Factory) []string {
+	fo := f.ForgeOptions
+	return []string{"--log-format", o.logFormat, "--job-memory", strconv.Itoa(o.memoryMiB), "--request-timeout", fo.RequestTimeout.String(),
+		"--gitlab-url", fo.GitLabURL, "--gitea-url", fo.GiteaURL, "--github-app-id", fo.AppID, "--github-app-key", fo.AppKeyFile}
 }

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
+	"github.com/gitops-promote/promote/internal/actions"
 	"github.com/gitops-promote/promote/internal/proposal"
 )
 
@@ -74,16 +73,9 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	var sets []proposal.ImageSet
-	for _, a := range o.images {
-		s, err := proposal.ParseImageSet(a)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, s)
-	}
-	if len(sets) == 0 {
-		return errors.New("no image to set: give NAME=IMAGE[:TAG][@DIGEST] arguments or --image")
+	sets, err := proposal.ParseImageSets(o.images)
+	if err != nil {
+		return err
 	}
 	opts, err := o.options(f)
 	if err != nil {
@@ -101,7 +93,7 @@ func runSetImage(cmd *cobra.Command, f *Factory, o *setImageOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := reportProposal(f, res); err != nil {
+	if err := actions.ReportProposal(f.Getenv, f.commands(), res); err != nil {
 		return err
 	}
 	return writeRunResult(f, o.out, res)

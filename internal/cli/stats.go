@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,24 +21,6 @@ func (s *statsOptions) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.since, "since", "", "with --stats, only the last `DURATION` (30d, 2w, 72h; default: the whole history)")
 }
 
-// parseWindow reads a duration with d (days) and w (weeks) besides Go's
-// units.
-func parseWindow(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	unit := map[byte]time.Duration{'d': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[len(s)-1]]
-	if unit != 0 {
-		n, err := strconv.Atoi(s[:len(s)-1])
-		if err == nil && n > 0 {
-			return time.Duration(n) * unit, nil
-		}
-	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return d, nil
-	}
-	return 0, fmt.Errorf("--since %q: expected a positive duration such as 30d, 2w or 72h", s)
-}
-
 // check refuses --since without --stats.
 func (s *statsOptions) check() error {
 	if s.since != "" && !s.on {
@@ -50,7 +30,7 @@ func (s *statsOptions) check() error {
 }
 
 func runStats(f *Factory, o *historyOptions) error {
-	since, err := parseWindow(o.stats.since)
+	since, err := workspace.ParseWindow(o.stats.since)
 	if err != nil {
 		return err
 	}

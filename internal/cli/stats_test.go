@@ -107,19 +107,6 @@ func TestSinceNeedsStats(t *testing.T) {
 	}
 }
 
-func TestParseWindow(t *testing.T) {
-	for in, want := range map[string]time.Duration{"30d": 30 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "72h": 72 * time.Hour, "90m": 90 * time.Minute} {
-		if got, err := parseWindow(in); err != nil || got != want {
-			t.Errorf("parseWindow(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"-1d", "0d", "d", "soon", "-5h"} {
-		if _, err := parseWindow(bad); err == nil || !strings.Contains(err.Error(), "30d, 2w or 72h") {
-			t.Errorf("parseWindow(%q): %v", bad, err)
-		}
-	}
-}
-
 // BenchmarkProvenance runs `history --stats` and `verify` on the
 // generated history of BenchmarkHistory (200 apps, 5,000 commits, a prod
 // promotion every 250th): stats walks the histories of prod and of dev

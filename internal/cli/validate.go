@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -60,35 +59,10 @@ func runValidate(f *Factory, o *validateOptions) error {
 			return err
 		}
 	} else {
-		writeChecks(f, checks)
+		report.ChecksText(f.Stdout, checks)
 	}
 	if failed > 0 {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d %s failed", failed, len(checks), report.Plural(len(checks), "check"))}
 	}
 	return nil
-}
-
-func writeChecks(f *Factory, checks []promote.Check) {
-	tw := tabwriter.NewWriter(f.Stdout, 0, 4, 2, ' ', 0)
-	for _, c := range checks {
-		status := "ok"
-		if !c.OK {
-			status = "FAIL"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\t%d %s\n", status, envApp(c.Env, c.App), c.Dir, c.Images, report.Plural(c.Images, "image"), c.Resources, report.Plural(c.Resources, "resource"))
-		for _, e := range c.Errors {
-			fmt.Fprintf(tw, "\t  %s\n", e)
-		}
-		for _, n := range c.Notes {
-			fmt.Fprintf(tw, "\t  note: %s\n", n)
-		}
-	}
-	tw.Flush()
-}
-
-func envApp(env, app string) string {
-	if app == "" {
-		return env
-	}
-	return env + "/" + app
 }

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gitops-promote/promote/internal/report"
+	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
 
@@ -46,7 +49,7 @@ start after it with --since.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "the `ENV`ironment (required)")
-	cmd.Flags().StringSliceVar(&o.apps, "app", nil, "only these `APP`s (repeatable or comma-separated; monorepos)")
+	addAppsFlag(cmd, &o.apps)
 	cmd.Flags().StringVar(&o.since, "since", "", "check only the commits after `REV` (not REV and its ancestors)")
 	cmd.Flags().StringVar(&o.ref, "ref", "HEAD", "verify the history of `REV`")
 	cmd.Flags().BoolVar(&o.requireSigned, "require-signed", false, "also require each promotion commit's signature to verify")
@@ -55,43 +58,22 @@ start after it with --since.`,
 	return cmd
 }
 
-// verifyResult is the JSON of verify.
-type verifyResult struct {
-	*promote.VerifyReport
-	Ref    string `json:"ref"`
-	Commit string `json:"commit"`
-	Since  string `json:"since,omitempty"`
-	OK     bool   `json:"ok"`
-}
-
 func runVerify(f *Factory, o *verifyOptions) error {
 	if err := o.out.check(); err != nil {
 		return err
 	}
-	w, err := openEnvWalk(f, o.env, o.apps, o.ref, o.refSet, false)
+	ws, err := f.Workspace()
 	if err != nil {
 		return err
 	}
-	req := promote.VerifyRequest{Env: w.Env.Name, Apps: o.apps, RequireSigned: o.requireSigned}
-	if o.since != "" {
-		if req.Since, err = w.Workspace.Since(o.since); err != nil {
-			return err
-		}
-	}
-	prov, err := w.Workspace.Provenance()
+	res, err := ws.Verify(workspace.VerifyRequest{VerifyRequest: promote.VerifyRequest{Env: o.env, Apps: o.apps, RequireSigned: o.requireSigned},
+		Ref: o.ref, RefGiven: o.refSet, SinceRev: o.since})
 	if err != nil {
 		return err
 	}
-	rep, err := promote.Verify(w.Config, req, w.Commits, prov)
-	if err != nil {
-		return err
+	if res.Shallow != "" {
+		fmt.Fprintf(f.Stderr, "note: the history verified %s\n", res.Shallow)
 	}
-	if o.since == "" {
-		if err := noteShallow(f, w, "the history verified"); err != nil {
-			return err
-		}
-	}
-	res := verifyResult{VerifyReport: rep, Ref: w.Ref, Commit: w.Tip.String(), Since: o.since, OK: rep.OK()}
 	if o.out.format == "json" {
 		err = writeJSON(f.Stdout, res)
 	} else {
@@ -100,7 +82,7 @@ func runVerify(f *Factory, o *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	if !rep.OK() {
+	if !res.OK {
 		return &ExitError{Code: ExitFailure}
 	}
 	return nil

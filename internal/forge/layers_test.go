@@ -1,8 +1,10 @@
 package forge_test
 
 import (
+	"bytes"
 	"go/build"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +43,7 @@ func moduleDeps(t *testing.T, pkg string) []string {
 // forge packages and git, never on the planner, the service layer or a
 // front end.
 func TestAdaptersKnowNothingOfPlanning(t *testing.T) {
-	allowed := []string{"internal/forge", "internal/forge/remote", "internal/forge/retry", "internal/forge/secret", "internal/gitrepo"}
+	allowed := []string{"internal/forge", "internal/forge/remote", "internal/forge/retry", "internal/forge/secret", "internal/gitrepo", "internal/gitrepo/objread"}
 	dirs, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)
@@ -77,5 +79,36 @@ func TestCommandLineHasNoGit(t *testing.T) {
 		if strings.HasPrefix(imp, "github.com/go-git/") {
 			t.Errorf("internal/cli imports %s", imp)
 		}
+	}
+}
+
+// maxCommandLineLines caps internal/cli's non-test code: the command line
+// is flags, options, one service call and output, and what is more than
+// that belongs below it.
+const maxCommandLineLines = 2600
+
+// TestCommandLineStaysThin: internal/cli's non-test Go code stays within
+// maxCommandLineLines lines.
+func TestCommandLineStaysThin(t *testing.T) {
+	p, err := build.Default.Import(module+"/internal/cli", ".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, name := range p.GoFiles {
+		data, err := os.ReadFile(filepath.Join(p.Dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines += bytes.Count(data, []byte("\n"))
+	}
+	if lines > maxCommandLineLines {
+		t.Errorf("internal/cli holds %d lines of non-test Go code, more than %d: move what is not flags → options → one service call → output "+
+			"into the layer it belongs to (service work into internal/proposal, internal/workspace or internal/review, webhook serving into "+
+			"internal/server, CI outputs into internal/actions, text and markdown into internal/report, forge wiring into internal/forge/connect; "+
+			"see docs/architecture.md)", lines, maxCommandLineLines)
+	}
+	if lines < 500 {
+		t.Errorf("internal/cli holds %d lines: the count does not read its files", lines)
 	}
 }

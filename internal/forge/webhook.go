@@ -25,6 +25,7 @@ type Webhook struct {
 	// as CI passes them to promote chatops.
 	Events []string
 	// SecretEnv is the environment variable holding the secret;
-	// SecretFlag the serve flag naming a file that holds it.
-	SecretEnv, SecretFlag string
+	// SecretFlag the serve flag naming a file that holds it; SecretName
+	// names the secret in the flag's help ("GitHub webhook secret").
+	SecretEnv, SecretFlag, SecretName string
 }

@@ -8,9 +8,8 @@ import (
 // `git log REV..` excludes). Parents missing from a shallow clone end the
 // walk there.
 func (r *Repo) Ancestors(commit plumbing.Hash) (map[plumbing.Hash]bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, err := r.commitObject(commit); err != nil {
+	defer r.lockReads()()
+	if _, err := r.commitLinks(commit); err != nil {
 		return nil, err
 	}
 	seen := map[plumbing.Hash]bool{}
@@ -21,12 +20,12 @@ func (r *Repo) Ancestors(commit plumbing.Hash) (map[plumbing.Hash]bool, error) {
 		if seen[h] {
 			continue
 		}
-		c, err := r.commitObject(h)
+		c, err := r.commitLinks(h)
 		if err != nil {
 			continue // beyond a shallow boundary
 		}
 		seen[h] = true
-		queue = append(queue, c.ParentHashes...)
+		queue = append(queue, c.parents...)
 	}
 	return seen, nil
 }

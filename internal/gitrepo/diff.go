@@ -16,8 +16,7 @@ import (
 // Symbolic links and submodules that changed are an error: they cannot
 // be expressed as a FileChange.
 func (r *Repo) ChangedFiles(commit plumbing.Hash) (parent plumbing.Hash, changes []FileChange, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.lockReads()()
 	c, err := r.commitObject(commit)
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
@@ -104,6 +103,7 @@ func (r *Repo) diffEntry(a, b *treeEntry, p string, out *[]FileChange) error {
 		if err != nil {
 			return err
 		}
+		data = slices.Clone(data)
 		*out = append(*out, FileChange{Path: p, Data: data, Executable: b.mode == filemode.Executable})
 	case a != nil && !a.isDir():
 		*out = append(*out, FileChange{Path: p, Delete: true})

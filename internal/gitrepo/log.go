@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // LogOptions select the commits PathLog reports.
@@ -54,7 +53,7 @@ func (r *Repo) PathLog(tip plumbing.Hash, o LogOptions) iter.Seq2[PathChange, er
 		pats[i] = splitPattern(p)
 	}
 	return func(yield func(PathChange, error) bool) {
-		w := &logWalk{r: r, pats: pats, cache: map[plumbing.Hash][]treeEntry{}}
+		w := &logWalk{r: r, pats: pats, cache: map[plumbing.Hash][]byte{}}
 		next := w.firstParent
 		if o.AllParents {
 			next = w.byDate
@@ -78,10 +77,11 @@ func splitPattern(p string) []string {
 type logWalk struct {
 	r    *Repo
 	pats [][]string
-	// cache holds trees decoded for the previous step, which the next step
-	// reads again (a commit's tree is its child's parent tree); it is
-	// swapped with fresh each step so memory stays bounded on long walks.
-	cache, fresh map[plumbing.Hash][]treeEntry
+	// cache holds the raw trees read for the previous step, which the
+	// next step reads again (a commit's tree is its child's parent tree);
+	// it is swapped with fresh each step so memory stays bounded on long
+	// walks. Trees are compared raw, without decoding their entries.
+	cache, fresh map[plumbing.Hash][]byte
 }
 
 // firstParent follows first parents from tip.
@@ -90,42 +90,49 @@ func (w *logWalk) firstParent(tip plumbing.Hash, yield func(PathChange, error) b
 	if err != nil {
 		return err
 	}
-	for c != nil {
-		var parent *object.Commit
+	for {
+		var parent commitLinks
 		parentTree := plumbing.ZeroHash
-		if len(c.ParentHashes) > 0 {
-			if parent, err = w.commit(c.ParentHashes[0]); errors.Is(err, plumbing.ErrObjectNotFound) {
+		if len(c.parents) > 0 {
+			if parent, err = w.commit(c.parents[0]); errors.Is(err, plumbing.ErrObjectNotFound) {
 				return nil // shallow boundary
 			} else if err != nil {
 				return err
 			}
-			parentTree = parent.TreeHash
+			parentTree = parent.tree
 		}
-		paths, err := w.changedPaths(parentTree, c.TreeHash)
+		paths, err := w.changedPaths(parentTree, c.tree)
 		if err != nil {
-			return fmt.Errorf("history: commit %s: %w", c.Hash, err)
+			return fmt.Errorf("history: commit %s: %w", c.hash, err)
 		}
-		if len(paths) > 0 && !yield(pathChange(c, paths), nil) {
+		if len(paths) > 0 {
+			pc, err := pathChange(c, paths)
+			if !yield(pc, err) || err != nil {
+				return nil
+			}
+		}
+		if len(c.parents) == 0 {
 			return nil
 		}
 		c = parent
 	}
-	return nil
 }
 
-// commit reads commit h.
-func (w *logWalk) commit(h plumbing.Hash) (*object.Commit, error) {
-	w.r.mu.Lock()
-	defer w.r.mu.Unlock()
-	c, err := w.r.commitObject(h)
+// commit reads the links of commit h.
+func (w *logWalk) commit(h plumbing.Hash) (commitLinks, error) {
+	raw, err := w.r.readUnlocked(plumbing.CommitObject, h)
 	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+		return commitLinks{}, fmt.Errorf("history: %w", err)
 	}
-	return c, nil
+	return parseCommitLinks(h, raw)
 }
 
-// pathChange describes commit c, which changed paths.
-func pathChange(c *object.Commit, paths []string) PathChange {
+// pathChange describes commit cl, which changed paths.
+func pathChange(cl commitLinks, paths []string) (PathChange, error) {
+	c, err := cl.decode()
+	if err != nil {
+		return PathChange{}, fmt.Errorf("history: %w", err)
+	}
 	pc := PathChange{
 		CommitInfo: CommitInfo{
 			Hash:      c.Hash,
@@ -139,15 +146,13 @@ func pathChange(c *object.Commit, paths []string) PathChange {
 	if len(c.ParentHashes) > 0 {
 		pc.Parent = c.ParentHashes[0]
 	}
-	return pc
+	return pc, nil
 }
 
 // changedPaths lists the paths matching the patterns whose content differs
 // between the root trees a and b (either may be zero: no tree).
 func (w *logWalk) changedPaths(a, b plumbing.Hash) ([]string, error) {
-	w.r.mu.Lock()
-	defer w.r.mu.Unlock()
-	w.fresh = make(map[plumbing.Hash][]treeEntry, len(w.cache))
+	w.fresh = make(map[plumbing.Hash][]byte, len(w.cache))
 	var out []string
 	for _, segs := range w.pats {
 		if err := w.diff(a, b, segs, ".", &out); err != nil {
@@ -160,7 +165,7 @@ func (w *logWalk) changedPaths(a, b plumbing.Hash) ([]string, error) {
 }
 
 // diff compares the subtrees a and b (zero: absent) against the remaining
-// pattern segments under dir; w.r.mu must be held.
+// pattern segments under dir.
 func (w *logWalk) diff(a, b plumbing.Hash, segs []string, dir string, out *[]string) error {
 	if a == b {
 		return nil
@@ -179,16 +184,24 @@ func (w *logWalk) diff(a, b plumbing.Hash, segs []string, dir string, out *[]str
 	}
 	if segs[0] != "*" {
 		last := len(segs) == 1
-		return w.diff(entryHash(ea, segs[0], last), entryHash(eb, segs[0], last), segs[1:], path.Join(dir, segs[0]), out)
+		ha, err := rawLookup(ea, segs[0], last)
+		if err != nil {
+			return fmt.Errorf("tree %s: %w", a, err)
+		}
+		hb, err := rawLookup(eb, segs[0], last)
+		if err != nil {
+			return fmt.Errorf("tree %s: %w", b, err)
+		}
+		return w.diff(ha, hb, segs[1:], path.Join(dir, segs[0]), out)
 	}
-	return unionDirs(ea, eb, func(name string, ha, hb plumbing.Hash) error {
+	return rawUnionDirs(ea, eb, func(name string, ha, hb plumbing.Hash) error {
 		return w.diff(ha, hb, segs[1:], path.Join(dir, name), out)
 	})
 }
 
-// entries returns the decoded tree h (nil for the zero hash), reusing the
-// previous step's trees; w.r.mu must be held.
-func (w *logWalk) entries(h plumbing.Hash) ([]treeEntry, error) {
+// entries returns the raw tree h (nil for the zero hash), reusing the
+// previous step's trees. It must not be modified.
+func (w *logWalk) entries(h plumbing.Hash) ([]byte, error) {
 	if h.IsZero() || h == emptyTree {
 		return nil, nil
 	}
@@ -197,72 +210,13 @@ func (w *logWalk) entries(h plumbing.Hash) ([]treeEntry, error) {
 	}
 	e, ok := w.cache[h]
 	if !ok {
-		raw, err := w.r.readObject(plumbing.TreeObject, h)
-		if err != nil {
+		var err error
+		if e, err = w.r.readUnlocked(plumbing.TreeObject, h); err != nil {
 			return nil, err
-		}
-		if e, err = decodeTree(raw); err != nil {
-			return nil, fmt.Errorf("decode tree %s: %w", h, err)
 		}
 	}
 	w.fresh[h] = e
 	return e, nil
-}
-
-// entryHash is the hash of the subtree called name, or zero when entries
-// has no such directory. The last pattern segment (last) may also name a
-// file.
-func entryHash(entries []treeEntry, name string, last bool) plumbing.Hash {
-	if i := findEntry(entries, name); i >= 0 && (last || entries[i].isDir()) {
-		return entries[i].hash
-	}
-	return plumbing.ZeroHash
-}
-
-// unionDirs calls fn with each subtree name of a or b (both in Git
-// order) whose hash differs between the two, and its hash on each side
-// (zero when absent), walking both lists once. Subtrees alone are in name
-// order, since Git compares every directory name as if it ended in "/".
-func unionDirs(a, b []treeEntry, fn func(name string, ha, hb plumbing.Hash) error) error {
-	i, j := nextDir(a, 0), nextDir(b, 0)
-	for i < len(a) || j < len(b) {
-		var c int
-		switch {
-		case i == len(a):
-			c = 1
-		case j == len(b):
-			c = -1
-		default:
-			c = compareNames(a[i].name, true, b[j].name, true)
-		}
-		var err error
-		switch {
-		case c < 0:
-			err = fn(a[i].name, a[i].hash, plumbing.ZeroHash)
-			i = nextDir(a, i+1)
-		case c > 0:
-			err = fn(b[j].name, plumbing.ZeroHash, b[j].hash)
-			j = nextDir(b, j+1)
-		default:
-			if a[i].hash != b[j].hash {
-				err = fn(a[i].name, a[i].hash, b[j].hash)
-			}
-			i, j = nextDir(a, i+1), nextDir(b, j+1)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// nextDir returns the index of the first subtree entry at or after i, or
-// len(entries).
-func nextDir(entries []treeEntry, i int) int {
-	for i < len(entries) && !entries[i].isDir() {
-		i++
-	}
-	return i
 }
 
 // byDate visits every commit reachable from tip, newest committer date
@@ -279,10 +233,13 @@ func (w *logWalk) byDate(tip plumbing.Hash, yield func(PathChange, error) bool) 
 		if err != nil {
 			return err
 		}
-		if len(paths) > 0 && !yield(pathChange(c, paths), nil) {
-			return nil
+		if len(paths) > 0 {
+			pc, err := pathChange(c, paths)
+			if !yield(pc, err) || err != nil {
+				return nil
+			}
 		}
-		for _, p := range c.ParentHashes {
+		for _, p := range c.parents {
 			if seen[p] {
 				continue
 			}
@@ -309,9 +266,9 @@ func (w *logWalk) push(q *commitQueue, h plumbing.Hash) error {
 // mergeChanges compares a commit with its first parent; a merge is
 // reported only when it also differs from every other parent. Commits at
 // a shallow boundary change nothing known.
-func (w *logWalk) mergeChanges(c *object.Commit) ([]string, error) {
-	trees := make([]plumbing.Hash, 0, len(c.ParentHashes))
-	for _, h := range c.ParentHashes {
+func (w *logWalk) mergeChanges(c commitLinks) ([]string, error) {
+	trees := make([]plumbing.Hash, 0, len(c.parents))
+	for _, h := range c.parents {
 		p, err := w.commit(h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			return nil, nil
@@ -319,18 +276,18 @@ func (w *logWalk) mergeChanges(c *object.Commit) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		trees = append(trees, p.TreeHash)
+		trees = append(trees, p.tree)
 	}
 	first := plumbing.ZeroHash
 	if len(trees) > 0 {
 		first = trees[0]
 	}
-	paths, err := w.changedPaths(first, c.TreeHash)
+	paths, err := w.changedPaths(first, c.tree)
 	if err != nil || len(paths) == 0 || len(trees) < 2 {
 		return paths, err
 	}
 	for _, t := range trees[1:] {
-		other, err := w.changedPaths(t, c.TreeHash)
+		other, err := w.changedPaths(t, c.tree)
 		if err != nil || len(other) == 0 {
 			return nil, err
 		}
@@ -340,7 +297,7 @@ func (w *logWalk) mergeChanges(c *object.Commit) ([]string, error) {
 
 // queued is a commit waiting in a commitQueue.
 type queued struct {
-	c   *object.Commit
+	c   commitLinks
 	seq int
 }
 
@@ -356,9 +313,9 @@ func (q *commitQueue) Len() int { return len(q.items) }
 // Less implements heap.Interface: newer committer dates first, then the
 // order commits were queued in.
 func (q *commitQueue) Less(i, j int) bool {
-	a, b := q.items[i].c.Committer.When, q.items[j].c.Committer.When
-	if !a.Equal(b) {
-		return a.After(b)
+	a, b := q.items[i].c.when, q.items[j].c.when
+	if a != b {
+		return a > b
 	}
 	return q.items[i].seq < q.items[j].seq
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -35,17 +36,40 @@ func (e treeEntry) isDir() bool { return e.mode == filemode.Dir }
 // or a symbolic link.
 func (e treeEntry) isFile() bool { return e.mode != filemode.Dir && e.mode != filemode.Submodule }
 
-// treeCache holds decoded trees by hash. Entries are immutable once cached.
+// treeCache holds decoded trees by hash. Entries are immutable once
+// cached; mu guards the map and the counters, so that trees are read
+// without r.mu when objread reads the objects.
 type treeCache struct {
+	mu      sync.Mutex
 	trees   map[plumbing.Hash][]treeEntry
 	decoded int // number of trees decoded, for tests and benchmarks
 	encoded int // number of trees encoded by CommitFiles, likewise
 }
 
+// get returns the cached tree hash.
+func (c *treeCache) get(hash plumbing.Hash) ([]treeEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	entries, ok := c.trees[hash]
+	return entries, ok
+}
+
+// put caches a decoded tree, emptying the cache when it is full.
+func (c *treeCache) put(hash plumbing.Hash, entries []treeEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.trees == nil || len(c.trees) >= maxCachedTrees {
+		c.trees = make(map[plumbing.Hash][]treeEntry)
+	}
+	c.trees[hash] = entries
+	c.decoded++
+}
+
 // tree returns the decoded entries of the tree hash, in Git order; r.mu
-// must be held. The returned slice must not be modified.
+// must be held unless r.objs is set (see lockReads). The returned slice
+// must not be modified.
 func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
-	if entries, ok := r.trees.trees[hash]; ok {
+	if entries, ok := r.trees.get(hash); ok {
 		return entries, nil
 	}
 	if hash == emptyTree {
@@ -59,12 +83,19 @@ func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode tree %s: %w", hash, err)
 	}
-	if r.trees.trees == nil || len(r.trees.trees) >= maxCachedTrees {
-		r.trees.trees = make(map[plumbing.Hash][]treeEntry)
-	}
-	r.trees.trees[hash] = entries
-	r.trees.decoded++
+	r.trees.put(hash, entries)
 	return entries, nil
+}
+
+// lockReads takes r.mu for a read-only operation when objects are read
+// through go-git, whose storage is not safe for concurrent use, and
+// returns what releases it; with objread, reads take no lock.
+func (r *Repo) lockReads() (unlock func()) {
+	if r.objs != nil {
+		return func() {}
+	}
+	r.mu.Lock()
+	return r.mu.Unlock
 }
 
 // decodeTree parses a raw tree object. Names share one string allocation.
@@ -186,8 +217,37 @@ func (r *Repo) lookupPath(root plumbing.Hash, p string) (treeEntry, bool, error)
 	return e, true, nil
 }
 
-// readObject returns the content of an object of type typ; r.mu must be held.
+// readObject returns the content of an object of type typ (AnyObject:
+// any type); r.mu must be held unless r.objs is set. The content may be
+// shared with objread's cache: callers must not modify it, and copy it
+// before handing it out.
 func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
+	if r.objs == nil {
+		return r.readGoGit(typ, hash)
+	}
+	t, data, err := r.objs.Read(hash)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
+	}
+	if typ != plumbing.AnyObject && t != typ {
+		// go-git's storage reports an object of another type as missing.
+		return nil, fmt.Errorf("read %s %s: is a %s: %w", typ, hash, t, plumbing.ErrObjectNotFound)
+	}
+	return data, nil
+}
+
+// readUnlocked is readObject for callers that do not hold r.mu: it takes
+// the lock only when go-git's reader is in use.
+func (r *Repo) readUnlocked(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
+	if r.objs == nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
+	return r.readObject(typ, hash)
+}
+
+// readGoGit reads an object through go-git's storage; r.mu must be held.
+func (r *Repo) readGoGit(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, error) {
 	obj, err := r.repo.Storer.EncodedObject(typ, hash)
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", typ, hash, err)
@@ -204,9 +264,26 @@ func (r *Repo) readObject(typ plumbing.ObjectType, hash plumbing.Hash) ([]byte, 
 	return buf.Bytes(), nil
 }
 
-// objectSize returns the size of a blob without reading it when the
-// storage allows; r.mu must be held.
+// hasObject reports whether the repository has object hash; r.mu must be
+// held unless r.objs is set.
+func (r *Repo) hasObject(hash plumbing.Hash) (bool, error) {
+	if r.objs == nil {
+		err := r.repo.Storer.HasEncodedObject(hash)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	return r.objs.Has(hash)
+}
+
+// objectSize returns the size of a blob; r.mu must be held unless r.objs
+// is set.
 func (r *Repo) objectSize(hash plumbing.Hash) (int64, error) {
+	if r.objs != nil {
+		data, err := r.readObject(plumbing.AnyObject, hash)
+		return int64(len(data)), err
+	}
 	type sizer interface {
 		EncodedObjectSize(plumbing.Hash) (int64, error)
 	}
@@ -279,3 +356,36 @@ func (r *Repo) flush(b *objectBatch) error {
 	}
 	return nil
 }
+
+// rawObject is an object read by objread, as a go-git EncodedObject for
+// go-git's decoders; it is read-only.
+type rawObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+var errReadOnly = errors.New("read-only object")
+
+// Hash returns the object's hash.
+func (o *rawObject) Hash() plumbing.Hash { return o.hash }
+
+// Type returns the object's type.
+func (o *rawObject) Type() plumbing.ObjectType { return o.typ }
+
+// SetType is not supported: the object is read-only.
+func (o *rawObject) SetType(plumbing.ObjectType) {}
+
+// Size returns the content's length.
+func (o *rawObject) Size() int64 { return int64(len(o.data)) }
+
+// SetSize is not supported: the object is read-only.
+func (o *rawObject) SetSize(int64) {}
+
+// Reader reads the content.
+func (o *rawObject) Reader() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(o.data)), nil
+}
+
+// Writer fails: the object is read-only.
+func (o *rawObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }

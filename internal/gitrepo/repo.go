@@ -1,20 +1,24 @@
 package gitrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"github.com/go-git/go-billy/v5"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-billy/v5"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/gitops-promote/promote/internal/gitrepo/objread"
 )
 
 // ErrNotRepository is returned (wrapped) by Open when no repository is found.
@@ -31,13 +35,20 @@ var ErrNoBranch = errors.New("no such branch")
 // a revision cannot be resolved to a commit.
 var ErrUnknownRevision = errors.New("unknown revision")
 
-// Repo is an opened Git repository. All methods are safe for concurrent use:
-// access to the object and reference stores is serialized.
+// Repo is an opened Git repository. All methods are safe for concurrent use.
+// Objects are read through objread, which needs no lock, when the
+// repository's object directory allows it (see objectReader); writes and
+// references go through go-git's storage, serialized by one lock.
 type Repo struct {
 	repo *git.Repository
 	root string // working tree root, "" when bare
 
-	mu    sync.Mutex // guards the go-git storer, trees and signing
+	// objs reads objects without locking; nil when the repository needs
+	// go-git's reader (an object format other than SHA-1, a version 1
+	// pack index).
+	objs *objread.DB
+
+	mu    sync.Mutex // guards the go-git storer and signing
 	trees treeCache
 
 	// sign is how commits are signed; signer is the resolved signer (nil:
@@ -82,7 +93,45 @@ func openAt(dir, path, root string) (*Repo, error) {
 	if gr, err = keepDescriptors(gr); err != nil {
 		return nil, fmt.Errorf("open repository at %s: %w", dir, err)
 	}
-	return &Repo{repo: gr, root: root}, nil
+	return &Repo{repo: gr, root: root, objs: objectReader(gr)}, nil
+}
+
+// objectReader opens objread on the repository's object directory, or
+// returns nil when the repository is not on disk or its object directory
+// is one objread does not read (objread.ErrUnsupported): go-git's reader
+// is used then.
+func objectReader(gr *git.Repository) *objread.DB {
+	st, ok := gr.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil
+	}
+	gitDir, err := commonDir(st.Filesystem().Root())
+	if err != nil {
+		return nil
+	}
+	db, err := objread.Open(filepath.Join(gitDir, "objects"), gitDir, objread.Limits{})
+	if err != nil {
+		return nil
+	}
+	return db
+}
+
+// commonDir returns the directory holding the objects of the git
+// directory gitDir: the one its commondir file names (linked worktrees),
+// else gitDir itself.
+func commonDir(gitDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	if errors.Is(err, os.ErrNotExist) {
+		return gitDir, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	d := strings.TrimSpace(string(b))
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(gitDir, d)
+	}
+	return d, nil
 }
 
 // keepDescriptors reopens a repository's storage so that packfiles stay
@@ -105,10 +154,14 @@ func keepDescriptors(gr *git.Repository) (*git.Repository, error) {
 func (r *Repo) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st, ok := r.repo.Storer.(*filesystem.Storage); ok {
-		return st.Close()
+	var errs []error
+	if r.objs != nil {
+		errs = append(errs, r.objs.Close())
 	}
-	return nil
+	if st, ok := r.repo.Storer.(*filesystem.Storage); ok {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // isBareDir reports whether d looks like a git directory: it has HEAD, an
@@ -169,7 +222,16 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		cut = len(rev)
 	}
 	base, suffix := rev[:cut], rev[cut:]
-	if ref, ok := r.expandRef(base); ok {
+	ref, isRef := r.expandRef(base)
+	if !isRef && len(base) == 2*len(plumbing.ZeroHash) && plumbing.IsHash(base) {
+		ref, isRef = plumbing.NewHash(base), true
+	}
+	if isRef && r.objs != nil {
+		if h, ok, err := r.resolveSuffix(ref, suffix); ok {
+			return h, err
+		}
+	}
+	if isRef {
 		rev = ref.String() + suffix
 	} else if len(base) < 4 {
 		return plumbing.ZeroHash, plumbing.ErrReferenceNotFound
@@ -179,6 +241,112 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	return *h, nil
+}
+
+// resolveSuffix peels h to a commit and applies the suffixes "~N", "~",
+// "^N" and "^" through objread; ok is false for other suffixes, which
+// go-git resolves.
+func (r *Repo) resolveSuffix(h plumbing.Hash, suffix string) (plumbing.Hash, bool, error) {
+	type step struct {
+		parent bool // ^N: the Nth parent; ~N: N first parents
+		n      int
+	}
+	var steps []step
+	for rest := suffix; rest != ""; {
+		op := rest[0]
+		rest = rest[1:]
+		digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+		n := 1
+		if digits > 0 {
+			v, err := strconv.Atoi(rest[:digits])
+			if err != nil {
+				return plumbing.ZeroHash, false, nil
+			}
+			n = v
+		}
+		rest = rest[digits:]
+		if op != '~' && op != '^' {
+			return plumbing.ZeroHash, false, nil
+		}
+		steps = append(steps, step{parent: op == '^', n: n})
+	}
+	c, err := r.peelCommit(h)
+	if err != nil {
+		return plumbing.ZeroHash, true, err
+	}
+	for _, s := range steps {
+		if s.parent && s.n == 0 {
+			continue
+		}
+		if s.parent {
+			if c, err = r.parent(c, s.n-1); err != nil {
+				return plumbing.ZeroHash, true, err
+			}
+			continue
+		}
+		for range s.n {
+			if c, err = r.parent(c, 0); err != nil {
+				return plumbing.ZeroHash, true, err
+			}
+		}
+	}
+	return c.hash, true, nil
+}
+
+// peelCommit reads the commit h names, following annotated tags.
+func (r *Repo) peelCommit(h plumbing.Hash) (commitLinks, error) {
+	for range 10 {
+		t, raw, err := r.objs.Read(h)
+		if err != nil {
+			return commitLinks{}, err
+		}
+		switch t {
+		case plumbing.CommitObject:
+			return parseCommitLinks(h, raw)
+		case plumbing.TagObject:
+			line, _, _ := bytes.Cut(raw, []byte{'\n'})
+			target, ok := bytes.CutPrefix(line, []byte("object "))
+			if !ok {
+				return commitLinks{}, fmt.Errorf("tag %s: malformed object header", h)
+			}
+			if h, err = parseHexHash(target); err != nil {
+				return commitLinks{}, fmt.Errorf("tag %s: %w", h, err)
+			}
+		default:
+			return commitLinks{}, fmt.Errorf("%s is a %s, not a commit", h, t)
+		}
+	}
+	return commitLinks{}, fmt.Errorf("tag %s: too many nested tags", h)
+}
+
+// parent reads the parent at index i of commit c.
+func (r *Repo) parent(c commitLinks, i int) (commitLinks, error) {
+	if i >= len(c.parents) {
+		return commitLinks{}, fmt.Errorf("commit %s has no parent %d", c.hash, i+1)
+	}
+	return r.links(c.parents[i])
+}
+
+// commitLinks reads the tree, parents and time of commit h; r.mu must be
+// held unless r.objs is set.
+func (r *Repo) commitLinks(h plumbing.Hash) (commitLinks, error) {
+	if r.objs != nil {
+		return r.links(h)
+	}
+	c, err := r.commitObject(h)
+	if err != nil {
+		return commitLinks{}, err
+	}
+	return commitLinks{hash: h, tree: c.TreeHash, parents: c.ParentHashes, when: c.Committer.When.Unix()}, nil
+}
+
+// links reads the tree, parents and time of commit h through objread.
+func (r *Repo) links(h plumbing.Hash) (commitLinks, error) {
+	raw, err := r.readObject(plumbing.CommitObject, h)
+	if err != nil {
+		return commitLinks{}, err
+	}
+	return parseCommitLinks(h, raw)
 }
 
 // expandRef resolves name with git's rules (name, refs/name, refs/tags/name,
@@ -213,25 +381,23 @@ func (r *Repo) BranchTip(branch string) (plumbing.Hash, error) {
 
 // TreeOf returns the root tree hash of a commit.
 func (r *Repo) TreeOf(commit plumbing.Hash) (plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, err := r.commitObject(commit)
+	defer r.lockReads()()
+	c, err := r.commitLinks(commit)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return c.TreeHash, nil
+	return c.tree, nil
 }
 
 // ParentsOf returns the parent hashes of a commit (empty for a root commit).
 // In a shallow clone the parents may not be present in the repository.
 func (r *Repo) ParentsOf(commit plumbing.Hash) ([]plumbing.Hash, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, err := r.commitObject(commit)
+	defer r.lockReads()()
+	c, err := r.commitLinks(commit)
 	if err != nil {
 		return nil, err
 	}
-	return append([]plumbing.Hash(nil), c.ParentHashes...), nil
+	return append([]plumbing.Hash(nil), c.parents...), nil
 }
 
 // CommitInfo is what callers show of a commit.
@@ -245,8 +411,7 @@ type CommitInfo struct {
 
 // Commit returns the metadata of a commit.
 func (r *Repo) Commit(hash plumbing.Hash) (CommitInfo, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.lockReads()()
 	c, err := r.commitObject(hash)
 	if err != nil {
 		return CommitInfo{}, err
@@ -260,11 +425,22 @@ func (r *Repo) Commit(hash plumbing.Hash) (CommitInfo, error) {
 	}, nil
 }
 
-// commitObject reads a commit; r.mu must be held.
+// commitObject reads a commit; r.mu must be held unless r.objs is set.
 func (r *Repo) commitObject(hash plumbing.Hash) (*object.Commit, error) {
-	c, err := object.GetCommit(r.repo.Storer, hash)
+	if r.objs == nil {
+		c, err := object.GetCommit(r.repo.Storer, hash)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", hash, err)
+		}
+		return c, nil
+	}
+	data, err := r.readObject(plumbing.CommitObject, hash)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", hash, err)
+		return nil, err
+	}
+	c := &object.Commit{}
+	if err := c.Decode(&rawObject{hash: hash, typ: plumbing.CommitObject, data: data}); err != nil {
+		return nil, fmt.Errorf("decode commit %s: %w", hash, err)
 	}
 	return c, nil
 }

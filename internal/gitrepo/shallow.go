@@ -53,12 +53,12 @@ func (r *Repo) UpdateShallow(shallow, unshallow []plumbing.Hash) error {
 // parentsPresent reports whether commit h and all its parents are in
 // the object database; r.mu must be held.
 func (r *Repo) parentsPresent(h plumbing.Hash) bool {
-	c, err := r.commitObject(h)
+	c, err := r.commitLinks(h)
 	if err != nil {
 		return false
 	}
-	for _, p := range c.ParentHashes {
-		if r.repo.Storer.HasEncodedObject(p) != nil {
+	for _, p := range c.parents {
+		if ok, err := r.hasObject(p); !ok || err != nil {
 			return false
 		}
 	}
@@ -69,21 +69,33 @@ func (r *Repo) parentsPresent(h plumbing.Hash) bool {
 // history of tip ends. When it ends because the repository is shallow
 // (a commit's first parent is missing), ok is true, edge is that last
 // commit and depth the number of commits from tip to it, tip and edge
-// included; when it reaches a root commit, ok is false.
+// included; when it reaches a root commit, ok is false. In a repository
+// that lists no shallow commits the history cannot end early: ok is false
+// at once, with no walk (depth 0, edge zero).
 func (r *Repo) ShallowEdge(tip plumbing.Hash) (depth int, edge plumbing.Hash, ok bool, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	shallow, err := r.Shallow()
+	if err != nil {
+		return 0, plumbing.ZeroHash, false, err
+	}
+	if len(shallow) == 0 {
+		return 0, plumbing.ZeroHash, false, nil
+	}
+	defer r.lockReads()()
 	for h := tip; ; depth++ {
-		c, err := r.commitObject(h)
+		c, err := r.commitLinks(h)
 		if err != nil {
 			return 0, plumbing.ZeroHash, false, err
 		}
-		if len(c.ParentHashes) == 0 {
+		if len(c.parents) == 0 {
 			return depth + 1, h, false, nil
 		}
-		if r.repo.Storer.HasEncodedObject(c.ParentHashes[0]) != nil {
+		ok, err := r.hasObject(c.parents[0])
+		if err != nil {
+			return 0, plumbing.ZeroHash, false, err
+		}
+		if !ok {
 			return depth + 1, h, true, nil
 		}
-		h = c.ParentHashes[0]
+		h = c.parents[0]
 	}
 }

@@ -51,8 +51,7 @@ func (t *treeFS) lookup(op, name string) (treeEntry, error) {
 	if !fs.ValidPath(name) {
 		return treeEntry{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
-	t.r.mu.Lock()
-	defer t.r.mu.Unlock()
+	defer t.r.lockReads()()
 	e, ok, err := t.r.lookupPath(t.root, name)
 	if err != nil {
 		return treeEntry{}, &fs.PathError{Op: op, Path: name, Err: err}
@@ -75,8 +74,7 @@ func (t *treeFS) info(e treeEntry) (*fileInfo, error) {
 	if !e.isFile() {
 		return fi, nil
 	}
-	t.r.mu.Lock()
-	defer t.r.mu.Unlock()
+	defer t.r.lockReads()()
 	size, err := t.r.objectSize(e.hash)
 	if err != nil {
 		return nil, err
@@ -181,9 +179,9 @@ func (t *treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // readBlob returns the content of a blob.
 func (t *treeFS) readBlob(hash plumbing.Hash) ([]byte, error) {
-	t.r.mu.Lock()
-	defer t.r.mu.Unlock()
-	return t.r.readObject(plumbing.BlobObject, hash)
+	defer t.r.lockReads()()
+	data, err := t.r.readObject(plumbing.BlobObject, hash)
+	return slices.Clone(data), err
 }
 
 // dirEntries lists the directory entry e sorted by name.
@@ -191,9 +189,9 @@ func (t *treeFS) dirEntries(e treeEntry) ([]fs.DirEntry, error) {
 	if e.mode == filemode.Submodule {
 		return []fs.DirEntry{}, nil
 	}
-	t.r.mu.Lock()
+	unlock := t.r.lockReads()
 	entries, err := t.r.tree(e.hash)
-	t.r.mu.Unlock()
+	unlock()
 	if err != nil {
 		return nil, err
 	}

@@ -117,8 +117,7 @@ func PromotionNotRendered(req promote.Request) PlanFunc {
 		if err != nil {
 			return nil, err
 		}
-		p.NotCompared = true
-		p.Notes = append(p.Notes, "renders not compared (--no-render): versions promote cannot edit are not shown")
+		notRendered(p)
 		return p, nil
 	}
 }

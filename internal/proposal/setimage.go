@@ -1,6 +1,7 @@
 package proposal
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -35,6 +36,23 @@ type ImageSet struct {
 	name, image, tag, digest string
 	// named is set when NAME= was given.
 	named bool
+}
+
+// ParseImageSets reads set-image's arguments with ParseImageSet; at
+// least one is needed.
+func ParseImageSets(args []string) ([]ImageSet, error) {
+	var sets []ImageSet
+	for _, a := range args {
+		s, err := ParseImageSet(a)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, s)
+	}
+	if len(sets) == 0 {
+		return nil, errors.New("no image to set: give NAME=IMAGE[:TAG][@DIGEST] arguments or --image")
+	}
+	return sets, nil
 }
 
 // ParseImageSet reads NAME=IMAGE[:TAG][@DIGEST] or IMAGE[:TAG][@DIGEST]

@@ -230,3 +230,16 @@ patches:
 		})
 	}
 }
+
+func TestParseImageSets(t *testing.T) {
+	sets, err := ParseImageSets([]string{"web=ghcr.io/acme/web:1.5.0", "worker=*:2.1.0"})
+	if err != nil || len(sets) != 2 || sets[1].name != "worker" || sets[1].tag != "2.1.0" {
+		t.Errorf("ParseImageSets: %+v, %v", sets, err)
+	}
+	if _, err := ParseImageSets([]string{"web=ghcr.io/acme/web:1.5.0", "web=UPPER:1"}); err == nil || !strings.Contains(err.Error(), `"web=UPPER:1"`) {
+		t.Errorf("a bad argument: %v", err)
+	}
+	if _, err := ParseImageSets(nil); err == nil || !strings.HasPrefix(err.Error(), "no image to set") {
+		t.Errorf("no argument: %v", err)
+	}
+}

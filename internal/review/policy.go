@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"io/fs"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -40,4 +41,18 @@ func PolicyTrees(ctx context.Context, plan proposal.PlanTreesFunc, src Sources, 
 		}
 		return p, trees, nil
 	}
+}
+
+// Enforce holds what o plans (its PlanTrees, else its Plan) to the
+// pipeline policy, as Policy does, with the gates reading the clock now,
+// o's workspace and o's forge (its checks, and more of a shallow clone's
+// history).
+func Enforce(ctx context.Context, o *proposal.Options, now func() time.Time, reason string) {
+	src := ForgeSources(now, o.Workspace, o.Forge)
+	src.Deepen = proposal.Deepener(ctx, o.Forge)
+	if o.PlanTrees != nil {
+		o.PlanTrees = PolicyTrees(ctx, o.PlanTrees, src, reason)
+		return
+	}
+	o.Plan = Policy(ctx, o.Plan, src, reason)
 }

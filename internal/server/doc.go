@@ -6,5 +6,7 @@
 // and merged promotions to a processor, one event at a time per
 // repository and several repositories at once. It serves /healthz,
 // /readyz and Prometheus /metrics, and on shutdown finishes the work it
-// accepted.
+// accepted. Run is all of promote serve: it reads each forge row's
+// webhook secret, handles events on a bare clone per repository (Repos),
+// in job processes of their own when asked, and shuts down on a signal.
 package server

@@ -181,12 +181,11 @@ func openGitHub(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (fo
 	if err != nil {
 		return nil, err
 	}
-	f := &ghforge.Forge{
+	f := ghforge.New(ghforge.Forge{
 		Owner: owner, Repo: name, API: client, HTTP: hc,
 		GraphQL: ghforge.GraphQLURL(o.getenv, api),
 		Remote:  p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: token}),
-		Notify:  p.notify,
-	}
+	}, p.notify)
 	if o.APICommits {
 		f.Remote.Writer = ghforge.APIWriter{F: f}
 	}
@@ -261,10 +260,10 @@ func openGitLab(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (fo
 	if err != nil {
 		return nil, err
 	}
-	f := &glforge.Forge{
-		Project: gitlabProject(loc, o, base), API: client, Notify: p.notify, Sleep: o.Retry.Sleep,
+	f := glforge.New(glforge.Forge{
+		Project: gitlabProject(loc, o, base), API: client, Sleep: o.Retry.Sleep,
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: k.TokenUser, Token: ghforge.StaticToken(token)}),
-	}
+	}, p.notify)
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }
 

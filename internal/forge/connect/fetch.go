@@ -43,6 +43,12 @@ func FetchAuth(ctx context.Context, repo *gitrepo.Repo, o Options) (transport.Au
 	return creds.Auth(ctx, *loc)
 }
 
+// FetchAuth is FetchAuth with o: as a method value it authenticates
+// workspace.FetchBranches.
+func (o Options) FetchAuth(ctx context.Context, repo *gitrepo.Repo) (transport.AuthMethod, error) {
+	return FetchAuth(ctx, repo, o)
+}
+
 // fetchCredentials picks the token of loc's forge; for an origin whose
 // forge cannot be told, the first row with a token set, rows named in
 // the host's name first.

@@ -62,10 +62,10 @@ func openGitea(k Kind, repo *gitrepo.Repo, loc *remote.Location, o Options) (for
 	if err != nil {
 		return nil, fmt.Errorf("--repo or origin remote: %q is not a Gitea repository (owner/name) on %s: a server served under a path needs --gitea-url or GITEA_URL (e.g. https://host/gitea)", path, base)
 	}
-	f := &gtforge.Forge{
-		Owner: owner, Repo: name, URL: base, Token: token, HTTP: &http.Client{Transport: p.http}, Notify: p.notify,
+	f := gtforge.New(gtforge.Forge{
+		Owner: owner, Repo: name, URL: base, Token: token, HTTP: &http.Client{Transport: p.http},
 		Remote: p.remote(repo, loc, o, remote.Credentials{Username: "oauth2", Token: ghforge.StaticToken(token)}),
-	}
+	}, p.notify)
 	return &redacting{Forge: f, fetcher: f, secrets: p.secrets}, nil
 }
 

@@ -24,8 +24,11 @@ const listPageSize = 50
 const maxListPages = 6
 
 // Forge publishes proposals as pull requests on one Gitea or Forgejo
-// repository.
+// repository. Build it with New.
 type Forge struct {
+	// Hosted pushes to Remote, proposes through the shared flows and
+	// tells the user what is not an error.
+	forge.Hosted[*sdk.PullRequest]
 	// Owner and Repo name the repository.
 	Owner, Repo string
 	// URL is the server's base URL, with the path it is served under
@@ -34,8 +37,14 @@ type Forge struct {
 	HTTP       *http.Client
 	// Remote is origin, where promotion branches are pushed.
 	Remote *remote.Remote
-	// Notify is told what the user should know that is not an error.
-	Notify func(string)
+}
+
+// New returns the adapter f describes, wired to the shared flows over
+// f.Remote; notify is told what the user should know that is not an
+// error.
+func New(f Forge, notify func(string)) *Forge {
+	f.Hosted = forge.NewHosted(forge.PullRequest, f.Remote, forge.Requests[*sdk.PullRequest](pulls{&f}), notify)
+	return &f
 }
 
 // Name implements forge.Forge.
@@ -53,53 +62,7 @@ func (f *Forge) client(ctx context.Context) (*sdk.Client, error) {
 	return c, nil
 }
 
-// FetchBase implements forge.BaseFetcher: the base branch's tip on origin.
-func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
-	return f.Remote.FetchBase(ctx, base)
-}
-
-// MoveBase implements forge.BaseMover: a compare-and-swap fast-forward
-// of the base branch on origin (set-image --direct).
-func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
-	return f.Remote.MoveBase(ctx, base, old, new)
-}
-
-// FetchHistory implements forge.HistoryFetcher: more of a shallow
-// clone's history, from origin.
-func (f *Forge) FetchHistory(ctx context.Context, commit string, depth int) error {
-	return f.Remote.FetchHistory(ctx, commit, depth)
-}
-
-var _ interface {
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-	forge.Commenter
-} = (*Forge)(nil)
-
-func (f *Forge) notify(format string, args ...any) {
-	if f.Notify != nil {
-		f.Notify(fmt.Sprintf(format, args...))
-	}
-}
-
-// Propose implements forge.Forge: look the pull requests up, push the
-// branch, then open or update the pull request; open ones for the same
-// target from other branches are closed as superseded.
-func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Propose(ctx, p)
-}
-
-// Withdraw implements forge.Forge: the target already matches, so the
-// open pull requests promoting to it are closed with a comment and the
-// promotion branch is deleted.
-func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Withdraw(ctx, p)
-}
-
-func (f *Forge) flow() forge.Flow[*sdk.PullRequest] {
-	return forge.Flow[*sdk.PullRequest]{Kind: forge.PullRequest, Branches: f.Remote, Requests: pulls{f}, Notify: f.Notify}
-}
+var _ forge.Adapter = (*Forge)(nil)
 
 // pulls is the Forge's side of the shared flows: forge.Requests over
 // Gitea pull requests.
@@ -216,7 +179,7 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*sdk.PullRequest, er
 		title = draftPrefix + title
 	}
 	if len(p.Request.TeamReviewers) > 0 {
-		f.notify("teamReviewers is a GitHub setting: ignored on Gitea (use reviewers)")
+		f.Notef("teamReviewers is a GitHub setting: ignored on Gitea (use reviewers)")
 	}
 	opt := sdk.CreatePullRequestOption{
 		Head: p.Branch, Base: p.Base, Title: title, Body: forge.RequestBody(p, BodyLimit),
@@ -226,7 +189,7 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*sdk.PullRequest, er
 	if status(err) == http.StatusUnprocessableEntity && len(opt.Assignees)+len(opt.Reviewers) > 0 {
 		// Gitea refuses the whole request for one unknown user: the pull
 		// request is still useful without them.
-		f.notify("could not assign %s or ask %s for review on Gitea (%v): opening the pull request without them",
+		f.Notef("could not assign %s or ask %s for review on Gitea (%v): opening the pull request without them",
 			orNone(opt.Assignees), orNone(opt.Reviewers), err)
 		opt.Assignees, opt.Reviewers = nil, nil
 		pr, err = f.create(c, opt)
@@ -365,7 +328,7 @@ func (f *Forge) autoMerge(c *sdk.Client, pr *sdk.PullRequest) bool {
 	})
 	err = wrap(resp, err)
 	if err != nil && status(err) != http.StatusConflict {
-		f.notify("auto-merge is not scheduled on pull request #%d (%v): it stays open for a manual merge; promote asks again the next time it pushes a change to %s", pr.Index, err, pulls{f}.Describe(pr).Branch)
+		f.Notef("auto-merge is not scheduled on pull request #%d (%v): it stays open for a manual merge; promote asks again the next time it pushes a change to %s", pr.Index, err, pulls{f}.Describe(pr).Branch)
 		return false
 	}
 	return true

@@ -518,3 +518,29 @@ func TestChecksOnRealGitea(t *testing.T) {
 		"lint": forge.CheckFailure, "e2e": forge.CheckFailure, "deploy": forge.CheckFailure,
 	})
 }
+
+// TestPendingOnRealGitea: the server's resync can tell an open proposal
+// from one a person closed, as on the other forges.
+func TestPendingOnRealGitea(t *testing.T) {
+	e := newEnv(t, nil)
+	res := e.mustRun("prod")
+	_, repo := forgetest.Workspace(t, e.dir)
+	fg, err := connect.Open(repo, e.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, ok := fg.(forge.Pending)
+	if !ok {
+		t.Fatalf("the gitea forge cannot tell what stands for a proposal")
+	}
+	p := forge.Proposal{Branch: res.Branch, Base: "main", From: "staging", To: "prod"}
+	if pend, err := pending.Pending(context.Background(), p); err != nil || !pend.Branch || !pend.Open || pend.Closed {
+		t.Errorf("an open proposal: %+v, %v", pend, err)
+	}
+	if err := e.g.API("PATCH", fmt.Sprintf("/repos/%s/pulls/%d", e.repo, res.Number), map[string]any{"state": "closed"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if pend, err := pending.Pending(context.Background(), p); err != nil || !pend.Branch || pend.Open || !pend.Closed {
+		t.Errorf("a proposal a person closed: %+v, %v", pend, err)
+	}
+}

@@ -24,6 +24,7 @@ var Webhook = forge.Webhook{
 	Events:     []string{"issue_comment", "pull_request"},
 	SecretEnv:  "PROMOTE_GITEA_WEBHOOK_SECRET",
 	SecretFlag: "gitea-secret-file",
+	SecretName: "Gitea or Forgejo webhook secret",
 }
 
 // verify checks the signature, then returns the body and the delivery id.

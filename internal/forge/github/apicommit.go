@@ -61,7 +61,7 @@ func (w APIWriter) WriteBranch(ctx context.Context, u remote.Update) (plumbing.H
 		return plumbing.ZeroHash, fmt.Errorf("create the commit of %s through the API: %w", u.Branch, err)
 	}
 	if v := c.GetVerification(); !v.GetVerified() {
-		w.F.notify("the commit GitHub created for %s is not marked verified (%s): GitHub signs API commits made with a GitHub App installation token", u.Branch, v.GetReason())
+		w.F.Notef("the commit GitHub created for %s is not marked verified (%s): GitHub signs API commits made with a GitHub App installation token", u.Branch, v.GetReason())
 	}
 	if err := w.setRef(ctx, u, c.GetSHA()); err != nil {
 		return plumbing.ZeroHash, err

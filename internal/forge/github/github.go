@@ -14,7 +14,11 @@ import (
 )
 
 // Forge publishes proposals as pull requests on one GitHub repository.
+// Build it with New.
 type Forge struct {
+	// Hosted pushes to Remote, proposes through the shared flows and
+	// tells the user what is not an error.
+	forge.Hosted[*gh.PullRequest]
 	// Owner and Repo name the repository.
 	Owner, Repo string
 	// API is the REST client, authenticated.
@@ -25,9 +29,14 @@ type Forge struct {
 	HTTP    *http.Client
 	// Remote is origin, where promotion branches are pushed.
 	Remote *remote.Remote
-	// Notify is told what the user should know that is not an error
-	// (auto-merge not allowed, a reviewer that could not be asked).
-	Notify func(string)
+}
+
+// New returns the adapter f describes, wired to the shared flows over
+// f.Remote; notify is told what the user should know that is not an
+// error (auto-merge not allowed, a reviewer that could not be asked).
+func New(f Forge, notify func(string)) *Forge {
+	f.Hosted = forge.NewHosted(forge.PullRequest, f.Remote, forge.Requests[*gh.PullRequest](pulls{&f}), notify)
+	return &f
 }
 
 // maxListPages caps the pages of open pull requests searched for markers.
@@ -36,57 +45,7 @@ const maxListPages = 3
 // Name implements forge.Forge.
 func (f *Forge) Name() string { return "github" }
 
-// FetchBase implements forge.BaseFetcher: the base branch's tip on origin.
-func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
-	return f.Remote.FetchBase(ctx, base)
-}
-
-// FetchHistory implements forge.HistoryFetcher: more of a shallow
-// clone's history, from origin.
-func (f *Forge) FetchHistory(ctx context.Context, commit string, depth int) error {
-	return f.Remote.FetchHistory(ctx, commit, depth)
-}
-
-var _ interface {
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-} = (*Forge)(nil)
-
-// MoveBase implements forge.BaseMover: a compare-and-swap fast-forward
-// of the base branch on origin.
-func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
-	return f.Remote.MoveBase(ctx, base, old, new)
-}
-
-func (f *Forge) notify(format string, args ...any) {
-	if f.Notify != nil {
-		f.Notify(fmt.Sprintf(format, args...))
-	}
-}
-
-// Propose implements forge.Forge: push the branch, then open or update
-// the pull request; open requests for the same target on other branches
-// are closed as superseded.
-func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Propose(ctx, p)
-}
-
-// Pending implements forge.Pending.
-func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
-	return f.flow().Pending(ctx, p)
-}
-
-// Withdraw implements forge.Forge: the target already matches, so the
-// open pull requests promoting to it are closed with a comment and the
-// promotion branch is deleted.
-func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Withdraw(ctx, p)
-}
-
-func (f *Forge) flow() forge.Flow[*gh.PullRequest] {
-	return forge.Flow[*gh.PullRequest]{Kind: forge.PullRequest, Branches: f.Remote, Requests: pulls{f}, Notify: f.Notify}
-}
+var _ forge.Adapter = (*Forge)(nil)
 
 // pulls is the Forge's side of the shared flows: forge.Requests over
 // pull requests.
@@ -167,7 +126,7 @@ func (f pulls) Open(ctx context.Context, p forge.Proposal) (*gh.PullRequest, err
 	draft := p.Request.Draft
 	pr, err := f.create(ctx, p, body, draft)
 	if draft && isDraftUnsupported(err) {
-		f.notify("draft pull requests are not available on %s/%s: opening a ready one", f.Owner, f.Repo)
+		f.Notef("draft pull requests are not available on %s/%s: opening a ready one", f.Owner, f.Repo)
 		pr, err = f.create(ctx, p, body, false)
 	}
 	if isAlreadyExists(err) {
@@ -242,7 +201,7 @@ func (f *Forge) decorate(ctx context.Context, pr *gh.PullRequest, p forge.Propos
 	}
 	issue, _, err := f.API.Issues.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), req)
 	if err != nil && req.Assignees != nil && status(err) == http.StatusUnprocessableEntity {
-		f.notify("could not assign %s to pull request #%d: %v", strings.Join(p.Request.Assignees, ", "), pr.GetNumber(), err)
+		f.Notef("could not assign %s to pull request #%d: %v", strings.Join(p.Request.Assignees, ", "), pr.GetNumber(), err)
 		issue, _, err = f.API.Issues.Edit(ctx, f.Owner, f.Repo, pr.GetNumber(), &gh.IssueRequest{Labels: &labels})
 	}
 	if err != nil {
@@ -262,7 +221,7 @@ func (f *Forge) requestReviews(ctx context.Context, pr *gh.PullRequest, p forge.
 		Reviewers: p.Request.Reviewers, TeamReviewers: p.Request.TeamReviewers,
 	})
 	if err != nil {
-		f.notify("could not request reviews on pull request #%d: %v", pr.GetNumber(), err)
+		f.Notef("could not request reviews on pull request #%d: %v", pr.GetNumber(), err)
 	}
 }
 

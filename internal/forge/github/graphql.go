@@ -37,7 +37,7 @@ func (f *Forge) autoMerge(ctx context.Context, pr *gh.PullRequest) bool {
 		err = errors.New("GitHub answered without the pull request")
 	}
 	if err != nil {
-		f.notify("auto-merge is not enabled on pull request #%d (%v): it stays open for a manual merge; promote asks for auto-merge again the next time it pushes a change to %s", pr.GetNumber(), err, pr.GetHead().GetRef())
+		f.Notef("auto-merge is not enabled on pull request #%d (%v): it stays open for a manual merge; promote asks for auto-merge again the next time it pushes a change to %s", pr.GetNumber(), err, pr.GetHead().GetRef())
 		return false
 	}
 	return true

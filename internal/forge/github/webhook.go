@@ -18,6 +18,7 @@ var Webhook = forge.Webhook{
 	Events:     []string{"issue_comment", "pull_request"},
 	SecretEnv:  "PROMOTE_GITHUB_WEBHOOK_SECRET",
 	SecretFlag: "github-secret-file",
+	SecretName: "GitHub webhook secret",
 }
 
 // verify checks X-Hub-Signature-256 before anything is parsed.

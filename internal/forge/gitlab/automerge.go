@@ -36,11 +36,11 @@ func (f *Forge) autoMerge(ctx context.Context, mr *gl.BasicMergeRequest, commit 
 	}
 	waited, err := f.waitPipeline(ctx, mr.IID, commit)
 	if errors.Is(err, errNoPipeline) {
-		f.notify("auto-merge is not set on merge request !%d: GitLab had not created the pipeline for %.12s after %s. The next promote run sets it while that pipeline runs; until then the merge request stays open for a manual merge", mr.IID, commit, waited.Round(time.Second))
+		f.Notef("auto-merge is not set on merge request !%d: GitLab had not created the pipeline for %.12s after %s. The next promote run sets it while that pipeline runs; until then the merge request stays open for a manual merge", mr.IID, commit, waited.Round(time.Second))
 		return false
 	}
 	if err != nil {
-		f.notify("auto-merge is not set on merge request !%d: looking for its pipeline failed (%v). The next promote run sets it while the pipeline runs; until then the merge request stays open for a manual merge", mr.IID, err)
+		f.Notef("auto-merge is not set on merge request !%d: looking for its pipeline failed (%v). The next promote run sets it while the pipeline runs; until then the merge request stays open for a manual merge", mr.IID, err)
 		return false
 	}
 	return f.setAutoMerge(ctx, mr, "its pipeline")
@@ -52,7 +52,7 @@ func (f *Forge) setAutoMerge(ctx context.Context, mr *gl.BasicMergeRequest, what
 	yes := true // merge_when_pipeline_succeeds for instances before GitLab 17
 	_, _, err := f.API.MergeRequests.AcceptMergeRequest(f.Project, mr.IID, &gl.AcceptMergeRequestOptions{AutoMerge: &yes, MergeWhenPipelineSucceeds: &yes}, gl.WithContext(ctx))
 	if err != nil {
-		f.notify("auto-merge is not set on merge request !%d (GitLab refused to merge it after %s: %v). It stays open for a manual merge; promote asks again the next time it pushes a change to %s", mr.IID, what, err, mr.SourceBranch)
+		f.Notef("auto-merge is not set on merge request !%d (GitLab refused to merge it after %s: %v). It stays open for a manual merge; promote asks again the next time it pushes a change to %s", mr.IID, what, err, mr.SourceBranch)
 		return false
 	}
 	mr.MergeWhenPipelineSucceeds = true

@@ -43,15 +43,17 @@ func NewClient(baseURL, token string, hc *http.Client) (*gl.Client, error) {
 }
 
 // Forge publishes proposals as merge requests on one GitLab project.
+// Build it with New.
 type Forge struct {
+	// Hosted pushes to Remote, proposes through the shared flows and
+	// tells the user what is not an error.
+	forge.Hosted[*gl.BasicMergeRequest]
 	// Project is the project's path, group/subgroup/project.
 	Project string
 	// API is the authenticated client.
 	API *gl.Client
 	// Remote is origin, where promotion branches are pushed.
 	Remote *remote.Remote
-	// Notify is told what the user should know that is not an error.
-	Notify func(string)
 	// PipelineWait caps the wait for a new merge request's pipeline
 	// before auto-merge is set (DefaultPipelineWait when zero).
 	PipelineWait time.Duration
@@ -59,60 +61,18 @@ type Forge struct {
 	Sleep func(context.Context, time.Duration) error
 }
 
+// New returns the adapter f describes, wired to the shared flows over
+// f.Remote; notify is told what the user should know that is not an
+// error.
+func New(f Forge, notify func(string)) *Forge {
+	f.Hosted = forge.NewHosted(forge.MergeRequest, f.Remote, forge.Requests[*gl.BasicMergeRequest](mergeRequests{&f}), notify)
+	return &f
+}
+
 // Name implements forge.Forge.
 func (f *Forge) Name() string { return "gitlab" }
 
-// FetchBase implements forge.BaseFetcher: the base branch's tip on origin.
-func (f *Forge) FetchBase(ctx context.Context, base string) (string, error) {
-	return f.Remote.FetchBase(ctx, base)
-}
-
-// FetchHistory implements forge.HistoryFetcher: more of a shallow
-// clone's history, from origin.
-func (f *Forge) FetchHistory(ctx context.Context, commit string, depth int) error {
-	return f.Remote.FetchHistory(ctx, commit, depth)
-}
-
-var _ interface {
-	forge.BaseFetcher
-	forge.BaseMover
-	forge.HistoryFetcher
-} = (*Forge)(nil)
-
-// MoveBase implements forge.BaseMover: a compare-and-swap fast-forward
-// of the base branch on origin.
-func (f *Forge) MoveBase(ctx context.Context, base, old, new string) error {
-	return f.Remote.MoveBase(ctx, base, old, new)
-}
-
-func (f *Forge) notify(format string, args ...any) {
-	if f.Notify != nil {
-		f.Notify(fmt.Sprintf(format, args...))
-	}
-}
-
-// Propose implements forge.Forge: push the branch, then open or update
-// the merge request; open requests for the same target from other
-// branches are closed as superseded.
-func (f *Forge) Propose(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Propose(ctx, p)
-}
-
-// Pending implements forge.Pending.
-func (f *Forge) Pending(ctx context.Context, p forge.Proposal) (forge.Pendency, error) {
-	return f.flow().Pending(ctx, p)
-}
-
-// Withdraw implements forge.Forge: the target already matches, so the
-// open merge requests promoting to it are closed with a comment and the
-// promotion branch is deleted.
-func (f *Forge) Withdraw(ctx context.Context, p forge.Proposal) (forge.Result, error) {
-	return f.flow().Withdraw(ctx, p)
-}
-
-func (f *Forge) flow() forge.Flow[*gl.BasicMergeRequest] {
-	return forge.Flow[*gl.BasicMergeRequest]{Kind: forge.MergeRequest, Branches: f.Remote, Requests: mergeRequests{f}, Notify: f.Notify}
-}
+var _ forge.Adapter = (*Forge)(nil)
 
 // mergeRequests is the Forge's side of the shared flows: forge.Requests
 // over merge requests.
@@ -217,7 +177,7 @@ func (f mergeRequests) Open(ctx context.Context, p forge.Proposal) (*gl.BasicMer
 		opts.ReviewerIDs = &ids
 	}
 	if len(p.Request.TeamReviewers) > 0 {
-		f.notify("teamReviewers is a GitHub setting: ignored on GitLab (use approval rules)")
+		f.Notef("teamReviewers is a GitHub setting: ignored on GitLab (use approval rules)")
 	}
 	created, _, err := f.API.MergeRequests.CreateMergeRequest(f.Project, opts, gl.WithContext(ctx))
 	if status(err) == http.StatusConflict {
@@ -258,7 +218,7 @@ func (f *Forge) userIDs(ctx context.Context, what string, names []string) []int6
 	for _, name := range names {
 		users, _, err := f.API.Users.ListUsers(&gl.ListUsersOptions{Username: &name}, gl.WithContext(ctx))
 		if err != nil || len(users) == 0 {
-			f.notify("cannot %s %s: no such GitLab user (%v)", what, name, err)
+			f.Notef("cannot %s %s: no such GitLab user (%v)", what, name, err)
 			continue
 		}
 		ids = append(ids, users[0].ID)

@@ -19,6 +19,7 @@ var Webhook = forge.Webhook{
 	Events:     []string{"Note Hook", "Merge Request Hook"},
 	SecretEnv:  "PROMOTE_GITLAB_WEBHOOK_TOKEN",
 	SecretFlag: "gitlab-token-file",
+	SecretName: "GitLab webhook secret token",
 }
 
 // verify compares the token, then reads the body.
