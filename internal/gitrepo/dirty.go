@@ -156,8 +156,7 @@ func (s *dirtyScan) treeEntryAt(p string) (*treeEntry, error) {
 	if s.head.IsZero() {
 		return nil, nil
 	}
-	s.r.mu.Lock()
-	defer s.r.mu.Unlock()
+	defer s.r.lockReads()()
 	e, ok, err := s.r.lookupPath(s.head, p)
 	if err != nil || !ok {
 		return nil, err
@@ -240,9 +239,9 @@ func hasEntry(entries []fs.DirEntry, name string) bool {
 func (s *dirtyScan) compareChildren(rel string, wt []fs.DirEntry, te *treeEntry, ignored bool) error {
 	var tentries []treeEntry
 	if te != nil {
-		s.r.mu.Lock()
+		unlock := s.r.lockReads()
 		entries, err := s.r.tree(te.hash)
-		s.r.mu.Unlock()
+		unlock()
 		if err != nil {
 			return err
 		}
@@ -359,9 +358,9 @@ func (s *dirtyScan) deleted(rel string, te treeEntry) error {
 		s.add(rel)
 		return nil
 	}
-	s.r.mu.Lock()
+	unlock := s.r.lockReads()
 	entries, err := s.r.tree(te.hash)
-	s.r.mu.Unlock()
+	unlock()
 	if err != nil {
 		return err
 	}
