@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"bufio"
 	"bytes"
 	"compress/zlib"
 	"crypto/sha1"
@@ -122,7 +123,12 @@ func writePackData(fsys billy.Filesystem, order []plumbing.Hash, entries [][]byt
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
 	}
-	sum, idx, err := streamPack(f, order, entries)
+	// One write per entry would be a system call per object.
+	bw := bufio.NewWriterSize(f, 1<<20)
+	sum, idx, err := streamPack(bw, order, entries)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
