@@ -181,7 +181,10 @@ func writePackIndex(fsys billy.Filesystem, sum plumbing.Hash, w *idxfile.Writer)
 	if err != nil {
 		return err
 	}
-	_, err = idxfile.NewEncoder(f).Encode(idx)
+	bw := bufio.NewWriter(f)
+	if _, err = idxfile.NewEncoder(bw).Encode(idx); err == nil {
+		err = bw.Flush()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
