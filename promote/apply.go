@@ -59,6 +59,9 @@ func editFile(cs []Change, trees Trees) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if out, ok := editImages(data, cs); ok {
+		return out, nil
+	}
 	for _, c := range cs {
 		if data, err = editChange(data, c); err != nil {
 			return nil, err
@@ -81,14 +84,41 @@ func initialContent(c Change, trees Trees) ([]byte, error) {
 	return data, nil
 }
 
-func editImage(data []byte, c Change) ([]byte, error) {
+// editImages makes several kustomize image changes of one file (a
+// kustomization's images: entries) in one edit, which parses the file
+// once for all of them instead of once each: the bytes are those of
+// making them one by one. ok is false when there is one change, a change
+// of another kind, or an error; the caller then makes them one by one,
+// which reports the error of the change that fails.
+func editImages(data []byte, cs []Change) ([]byte, bool) {
+	if len(cs) < 2 {
+		return nil, false
+	}
 	var ops []yamledit.Op
-	if c.Image.Old == nil {
-		ops = append(ops, kustomize.AddImageOp(c.Image.New))
-	} else {
-		ops = kustomize.SetImageOps(*c.Image.Old, c.Image.New)
+	for _, c := range cs {
+		if !isImageEntry(c) {
+			return nil, false
+		}
+		ops = append(ops, imageOps(c)...)
 	}
 	out, err := yamledit.Apply(data, 0, ops...)
+	return out, err == nil
+}
+
+// isImageEntry reports whether c changes a kustomize images: entry (the
+// first kind, so it is made by editImage).
+func isImageEntry(c Change) bool { return c.At == nil && c.Kind == KindImage }
+
+// imageOps are the edits of a kustomize image change.
+func imageOps(c Change) []yamledit.Op {
+	if c.Image.Old == nil {
+		return []yamledit.Op{kustomize.AddImageOp(c.Image.New)}
+	}
+	return kustomize.SetImageOps(*c.Image.Old, c.Image.New)
+}
+
+func editImage(data []byte, c Change) ([]byte, error) {
+	out, err := yamledit.Apply(data, 0, imageOps(c)...)
 	if err != nil {
 		var ye *yamledit.Error
 		if errors.As(err, &ye) && ye.Line > 0 {

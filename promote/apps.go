@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/gitops-promote/promote/internal/parallel"
 )
 
 // selectApps returns the apps to plan: [""] without apps, the selection
@@ -26,9 +28,10 @@ func selectApps(cfg *Config, from, to Environment, sel []string, trees Trees, p 
 	if err != nil {
 		return nil, err
 	}
+	has := existing(len(found), func(i int) (fs.FS, string) { return trees.Target, cfg.Dir(to, found[i]) })
 	var apps []string
-	for _, app := range found {
-		if exists(trees.Target, cfg.Dir(to, app)) {
+	for i, app := range found {
+		if has[i] {
 			apps = append(apps, app)
 			continue
 		}
@@ -72,16 +75,34 @@ func DiscoverApps(cfg *Config, env Environment, fsys fs.FS) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apps: read %s: %w", parent, err)
 	}
-	var apps []string
+	var names []string
 	for _, e := range entries {
-		if e.IsDir() && ValidEnvName(e.Name()) && exists(fsys, cfg.Dir(env, e.Name())) {
-			apps = append(apps, e.Name())
+		if e.IsDir() && ValidEnvName(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	has := existing(len(names), func(i int) (fs.FS, string) { return fsys, cfg.Dir(env, names[i]) })
+	var apps []string
+	for i, name := range names {
+		if has[i] {
+			apps = append(apps, name)
 		}
 	}
 	if len(apps) == 0 {
 		return nil, fmt.Errorf("apps: no app has a %s directory (%s)", env.Name, tmpl)
 	}
 	return apps, nil
+}
+
+// existing reports, for each of n directories dir(i) returns, whether it
+// exists; the checks run on every core (a monorepo has thousands of apps).
+func existing(n int, dir func(i int) (fs.FS, string)) []bool {
+	out := make([]bool, n)
+	_ = parallel.ForEach(n, func(i int) error {
+		out[i] = exists(dir(i))
+		return nil
+	})
+	return out
 }
 
 func exists(fsys fs.FS, dir string) bool {

@@ -68,5 +68,15 @@ func (t Trees) For(from, to string) (Trees, error) {
 	if err != nil {
 		return Trees{}, err
 	}
-	return Trees{Source: src, Target: dst}, nil
+	out := Trees{Source: src, Target: dst}
+	if !isEnvTrees(t.Source) && !isEnvTrees(t.Target) {
+		out.kust = t.kust // the same trees
+	}
+	return out, nil
+}
+
+// isEnvTrees reports whether fsys resolves trees per environment.
+func isEnvTrees(fsys fs.FS) bool {
+	_, ok := fsys.(EnvTrees)
+	return ok
 }

@@ -414,5 +414,34 @@ func (c *Config) Dir(env Environment, app string) string {
 	if c.Apps == nil || app == "" {
 		return env.Path
 	}
-	return strings.NewReplacer("{app}", app, "{env}", env.Name).Replace(c.Apps.Path)
+	return expandPath(c.Apps.Path, app, env.Name)
+}
+
+// expandPath replaces {app} and {env} in an apps: path template, in one
+// pass as strings.Replacer does (a value holding "{env}" stays as it is),
+// without building a Replacer for every directory.
+func expandPath(tmpl, app, env string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			if b.Len() == 0 {
+				return tmpl
+			}
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		switch rest := tmpl[i:]; {
+		case strings.HasPrefix(rest, "{app}"):
+			b.WriteString(app)
+			tmpl = rest[len("{app}"):]
+		case strings.HasPrefix(rest, "{env}"):
+			b.WriteString(env)
+			tmpl = rest[len("{env}"):]
+		default:
+			b.WriteByte('{')
+			tmpl = rest[1:]
+		}
+	}
 }

@@ -298,6 +298,8 @@ func gateStateWord(s GateState) string {
 // mdText escapes text for a markdown table cell: pipes, and the
 // characters that would start HTML, links or emphasis. <br> is kept.
 func mdText(s string) string {
-	r := strings.NewReplacer("|", "\\|", "<br>", "\x00", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "\\`", "\n", " ")
-	return strings.ReplaceAll(r.Replace(s), "\x00", "<br>")
+	return strings.ReplaceAll(mdEscaper.Replace(s), "\x00", "<br>")
 }
+
+// mdEscaper is mdText's replacer, built once.
+var mdEscaper = strings.NewReplacer("|", "\\|", "<br>", "\x00", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "\\`", "\n", " ")

@@ -317,7 +317,7 @@ func (c *Config) EnvPatterns(env Environment, apps []string) []string {
 	}
 	out := make([]string, len(apps))
 	for i, app := range apps {
-		out[i] = strings.NewReplacer("{app}", app, "{env}", env.Name).Replace(c.Apps.Path)
+		out[i] = expandPath(c.Apps.Path, app, env.Name)
 	}
 	return out
 }

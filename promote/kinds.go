@@ -52,7 +52,7 @@ var kinds = []kind{
 		name:   "kustomize images",
 		on:     Promotables.ImagesEnabled,
 		plan:   func(p *Plan, app string, _ Promotables, in planInput) error { return planImages(p, app, in.dirs) },
-		claims: func(c Change) bool { return c.At == nil && c.Kind == KindImage },
+		claims: isImageEntry,
 		edit:   editImage,
 	},
 	{

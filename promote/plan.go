@@ -136,6 +136,10 @@ type Request struct {
 type Trees struct {
 	Source fs.FS
 	Target fs.FS
+
+	// kust, when set, shares parsed kustomizations between the readers
+	// of Source and Target, which are then one tree (status).
+	kust *kustomize.Cache
 }
 
 // NewPlan computes the plan for req. It only reads trees.

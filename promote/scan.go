@@ -79,7 +79,7 @@ type envDirs struct {
 }
 
 func newEnvDirs(trees Trees, from, to, src, dst string) envDirs {
-	both := [2]promotable.Dir{{FS: trees.Source, Path: src, Env: from}, {FS: trees.Target, Path: dst, Env: to}}
+	both := [2]promotable.Dir{{FS: trees.Source, Path: src, Env: from, Cache: trees.kust}, {FS: trees.Target, Path: dst, Env: to, Cache: trees.kust}}
 	return envDirs{src: &both[0], dst: &both[1]}
 }
 

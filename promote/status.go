@@ -42,18 +42,19 @@ var ErrNoDir = errors.New("directory does not exist")
 // nothing is not an error here: an environment's past need not have every
 // file its present has.
 func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapshot, error) {
-	return readSnapshotAs(cfg, env, cfg.PromotablesFor(env), app, fsys)
+	return readSnapshotAs(cfg, env, cfg.PromotablesFor(env), app, fsys, nil)
 }
 
 // readSnapshotAs reads env's directory (app's) for the promotables prom:
-// a source environment read as its target sees it.
-func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, fsys fs.FS) (*Snapshot, error) {
+// a source environment read as its target sees it. Kustomizations are
+// read through kc (nil: none).
+func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, fsys fs.FS, kc *kustomize.Cache) (*Snapshot, error) {
 	dir := cfg.Dir(env, app)
 	if !exists(fsys, dir) {
 		return nil, fmt.Errorf("%w: %s", ErrNoDir, dir)
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}
-	d := &promotable.Dir{FS: fsys, Path: dir, Env: env.Name}
+	d := &promotable.Dir{FS: fsys, Path: dir, Env: env.Name, Cache: kc}
 	if prom.ImagesEnabled() {
 		ks, err := d.Kustomizations()
 		if err != nil {
@@ -251,13 +252,19 @@ type StatusOptions struct {
 // behind is not (it is reported as behind either way).
 func NewStatusWith(cfg *Config, fsys fs.FS, o StatusOptions) *Status {
 	s := &Status{Environments: []EnvStatus{}, Pipeline: []EdgeStatus{}}
+	// Snapshots and edges read the same kustomizations: each is parsed
+	// once, unless each environment has a tree of its own.
+	var kc *kustomize.Cache
+	if !isEnvTrees(fsys) {
+		kc = &kustomize.Cache{}
+	}
 	for _, env := range cfg.Environments {
-		s.Environments = append(s.Environments, envStatus(cfg, env, fsys))
+		s.Environments = append(s.Environments, envStatus(cfg, env, fsys, kc))
 		if env.From == "" {
 			continue
 		}
 		edge := EdgeStatus{From: env.From, To: env.Name, Changes: []Change{}}
-		trees := Trees{Source: fsys, Target: fsys}
+		trees := Trees{Source: fsys, Target: fsys, kust: kc}
 		p, err := NewPlan(cfg, Request{To: env.Name}, trees)
 		if err == nil && p.Empty() && !o.NoRender {
 			err = CheckRenders(p, trees)
@@ -272,7 +279,7 @@ func NewStatusWith(cfg *Config, fsys fs.FS, o StatusOptions) *Status {
 	return s
 }
 
-func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
+func envStatus(cfg *Config, env Environment, fsys fs.FS, kc *kustomize.Cache) EnvStatus {
 	es := EnvStatus{Name: env.Name, From: env.From, Apps: []*Snapshot{}}
 	fsys, err := envTree(fsys, env.Name)
 	if err != nil {
@@ -289,7 +296,7 @@ func envStatus(cfg *Config, env Environment, fsys fs.FS) EnvStatus {
 	snaps := make([]*Snapshot, len(apps))
 	err = parallel.ForEach(len(apps), func(i int) error {
 		var err error
-		snaps[i], err = ReadSnapshot(cfg, env, apps[i], fsys)
+		snaps[i], err = readSnapshotAs(cfg, env, cfg.PromotablesFor(env), apps[i], fsys, kc)
 		return err
 	})
 	if err != nil {

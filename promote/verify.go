@@ -224,7 +224,7 @@ func (v verifier) againstSource(c EnvCommit, src Environment, at string, changes
 	}
 	differ := map[string]Change{}
 	for _, app := range changedApps(changes) {
-		s, err := readSnapshotAs(v.cfg, src, v.cfg.PromotablesFor(v.env), app, tree)
+		s, err := readSnapshotAs(v.cfg, src, v.cfg.PromotablesFor(v.env), app, tree, nil)
 		if err != nil && !errors.Is(err, ErrNoDir) {
 			return nil, fmt.Errorf("read %s: %w", label, err)
 		}

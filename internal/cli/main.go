@@ -63,6 +63,7 @@ func NewFactory() *Factory {
 func MainWith(f *Factory) int {
 	_, wait := warnonce.Stderr()
 	defer wait()
+	defer startProfiles(os.Getenv, os.Stderr)()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -155,5 +156,44 @@ func TestCommitFilesWritesPackForLargeChanges(t *testing.T) {
 	}
 	if got := runGit(t, dir, "log", "--format=%s", c2.String()); got != "more\nbulk\ninit" {
 		t.Errorf("log = %q", got)
+	}
+}
+
+// BenchmarkDirtyFiles checks the overlay directories of 2,000 apps for
+// uncommitted edits, as a promotion of every app does, with the index
+// refreshed (files are compared by their stat data) and without one
+// (every file is hashed).
+func BenchmarkDirtyFiles(b *testing.B) {
+	isolateGit(b)
+	dir := b.TempDir()
+	runGit(b, dir, "init", "-q")
+	runGit(b, dir, "config", "gc.auto", "0") // no gc in the background while the directory is removed
+	const apps = 2000
+	files := map[string]string{}
+	var prefixes []string
+	for i := range apps {
+		for _, f := range monorepoFiles {
+			files[appPath(i, f)] = fmt.Sprintf("app: %d\nfile: %s\n", i, f)
+		}
+		prefixes = append(prefixes, appPath(i, "overlays/prod"))
+	}
+	writeFiles(b, dir, files)
+	runGit(b, dir, "add", "-A")
+	runGit(b, dir, "commit", "-q", "-m", "apps")
+	for _, index := range []bool{true, false} {
+		b.Run(fmt.Sprintf("index=%v", index), func(b *testing.B) {
+			if !index {
+				if err := os.Remove(filepath.Join(dir, ".git", "index")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			r := openRepo(b, dir)
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, err := r.DirtyFiles(prefixes); err != nil || len(got) != 0 {
+					b.Fatalf("DirtyFiles = %d files, %v", len(got), err)
+				}
+			}
+		})
 	}
 }

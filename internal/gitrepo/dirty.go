@@ -11,12 +11,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/gitops-promote/promote/internal/parallel"
 )
 
 // DirtyFiles lists, sorted, the working-tree files under any of prefixes
@@ -37,14 +41,23 @@ func (r *Repo) DirtyFiles(prefixes []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &dirtyScan{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer(), seen: map[string]bool{}}
-	for _, p := range prefixes {
-		if err := s.scanPrefix(p); err != nil {
-			return nil, err
-		}
+	d := &dirtyCheck{r: r, head: head, fileMode: r.trustFileMode(), ign: r.newIgnorer()}
+	// Prefixes are scanned on every core (a 10,000-app promotion checks
+	// 10,000 directories); the result is sorted, so it does not depend on
+	// the order they finish in.
+	outs := make([][]string, len(prefixes))
+	err = parallel.ForEach(len(prefixes), func(i int) error {
+		s := &dirtyScan{dirtyCheck: d, seen: map[string]bool{}}
+		err := s.scanPrefix(prefixes[i])
+		outs[i] = s.out
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(s.out)
-	return s.out, nil
+	out := slices.Concat(outs...)
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // headTree returns the tree of HEAD, or the zero hash on an unborn branch.
@@ -82,16 +95,38 @@ func (r *Repo) trustFileMode() bool {
 // repository costs more than hashing the few files of one app.
 var indexAfter = 200
 
-// dirtyScan accumulates the result of DirtyFiles.
-type dirtyScan struct {
+// dirtyCheck is what the scans of DirtyFiles' prefixes share; safe for
+// concurrent use.
+type dirtyCheck struct {
 	r        *Repo
 	head     plumbing.Hash
 	fileMode bool
 	ign      *ignorer
-	idx      statCache
-	checked  int // files compared so far; the index is loaded after indexAfter
-	seen     map[string]bool
-	out      []string
+	checked  atomic.Int64 // files compared so far; the index is loaded after indexAfter
+	idxOnce  sync.Once
+	idx      atomic.Pointer[statCache] // nil until loaded
+}
+
+// statCache returns the index's stat data once indexAfter files have been
+// compared, an empty cache before.
+func (d *dirtyCheck) statCache() statCache {
+	if d.checked.Add(1) >= int64(indexAfter) {
+		d.idxOnce.Do(func() {
+			c := d.r.statCache()
+			d.idx.Store(&c)
+		})
+	}
+	if c := d.idx.Load(); c != nil {
+		return *c
+	}
+	return statCache{}
+}
+
+// dirtyScan accumulates the result of one prefix of DirtyFiles.
+type dirtyScan struct {
+	*dirtyCheck
+	seen map[string]bool
+	out  []string
 }
 
 // scanPrefix compares one prefix of the working tree with HEAD.
@@ -121,8 +156,7 @@ func (s *dirtyScan) treeEntryAt(p string) (*treeEntry, error) {
 	if s.head.IsZero() {
 		return nil, nil
 	}
-	s.r.mu.Lock()
-	defer s.r.mu.Unlock()
+	defer s.r.lockReads()()
 	e, ok, err := s.r.lookupPath(s.head, p)
 	if err != nil || !ok {
 		return nil, err
@@ -205,9 +239,9 @@ func hasEntry(entries []fs.DirEntry, name string) bool {
 func (s *dirtyScan) compareChildren(rel string, wt []fs.DirEntry, te *treeEntry, ignored bool) error {
 	var tentries []treeEntry
 	if te != nil {
-		s.r.mu.Lock()
+		unlock := s.r.lockReads()
 		entries, err := s.r.tree(te.hash)
-		s.r.mu.Unlock()
+		unlock()
 		if err != nil {
 			return err
 		}
@@ -277,10 +311,7 @@ func (s *dirtyScan) fileDiffers(rel string, te treeEntry, fi fs.FileInfo) (bool,
 	if !isLink && s.fileMode && (fi.Mode()&0o100 != 0) != (te.mode == filemode.Executable) {
 		return true, nil
 	}
-	if s.checked++; s.checked == indexAfter {
-		s.idx = s.r.statCache()
-	}
-	if s.idx.clean(rel, te.hash, fi) {
+	if s.statCache().clean(rel, te.hash, fi) {
 		return false, nil
 	}
 	h, err := hashWorktreeFile(abs, fi, isLink)
@@ -309,11 +340,17 @@ func hashWorktreeFile(abs string, fi fs.FileInfo, isLink bool) (plumbing.Hash, e
 	}
 	defer f.Close()
 	h := plumbing.NewHasher(plumbing.BlobObject, fi.Size())
-	if _, err := io.Copy(h, f); err != nil {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	// Hide f's WriteTo, which would allocate a buffer for every file.
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, *buf); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return h.Sum(), nil
 }
+
+// copyBuffers are the buffers hashWorktreeFile reads files with.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // deleted records every file of HEAD's entry te at rel as deleted.
 func (s *dirtyScan) deleted(rel string, te treeEntry) error {
@@ -321,9 +358,9 @@ func (s *dirtyScan) deleted(rel string, te treeEntry) error {
 		s.add(rel)
 		return nil
 	}
-	s.r.mu.Lock()
+	unlock := s.r.lockReads()
 	entries, err := s.r.tree(te.hash)
-	s.r.mu.Unlock()
+	unlock()
 	if err != nil {
 		return err
 	}
@@ -338,8 +375,10 @@ func (s *dirtyScan) deleted(rel string, te treeEntry) error {
 // ignorer matches paths against .git/info/exclude and the .gitignore files
 // of the directories loaded so far (ancestors are always loaded first, so
 // deeper patterns come later and take precedence).
+// Safe for concurrent use.
 type ignorer struct {
 	root     string
+	mu       sync.Mutex // guards patterns and loaded
 	patterns []gitignore.Pattern
 	loaded   map[string]bool
 }
@@ -358,6 +397,8 @@ func (r *Repo) newIgnorer() *ignorer {
 
 // load adds the patterns of dir's .gitignore, once.
 func (ig *ignorer) load(dir string) {
+	ig.mu.Lock()
+	defer ig.mu.Unlock()
 	if ig.loaded[dir] {
 		return
 	}
@@ -394,7 +435,10 @@ func (ig *ignorer) ancestorIgnored(p string) bool {
 
 // match reports whether the slash path rel is ignored.
 func (ig *ignorer) match(rel string, isDir bool) bool {
-	return gitignore.NewMatcher(ig.patterns).Match(strings.Split(rel, "/"), isDir)
+	ig.mu.Lock()
+	patterns := ig.patterns
+	ig.mu.Unlock()
+	return gitignore.NewMatcher(patterns).Match(strings.Split(rel, "/"), isDir)
 }
 
 // parseIgnore reads gitignore patterns relative to domain.

@@ -175,3 +175,32 @@ func TestDirtyFilesIndexStatCache(t *testing.T) {
 		t.Errorf("DirtyFiles = %q, want %q", got, want)
 	}
 }
+
+// TestDirtyFilesManyPrefixes checks that prefixes scanned at the same
+// time, overlapping ones included, list each dirty file once, sorted, and
+// that a .gitignore read for one prefix applies to the others.
+func TestDirtyFilesManyPrefixes(t *testing.T) {
+	dir := newTestRepo(t)
+	writeFiles(t, dir, map[string]string{
+		"apps/a/deploy.yaml":  "modified\n",
+		"apps/a/x.log":        "ignored\n",
+		"apps/b/new.yaml":     "added\n",
+		"apps/b/y.log":        "ignored\n",
+		"apps/.gitignore":     "*.log\n",
+		"apps/c/config.yaml":  "changed: true\n",
+		"apps/c/sub/new.yaml": "added\n",
+	})
+	prefixes := []string{"apps/c", "apps/a", "apps", "apps/b", "apps/a/", "apps/c/sub"}
+	for range 20 {
+		prefixes = append(prefixes, "apps/b", "apps/c", "apps/missing")
+	}
+	got, err := openRepo(t, dir).DirtyFiles(prefixes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"apps/.gitignore", "apps/a/deploy.yaml", "apps/b/new.yaml", "apps/c/config.yaml", "apps/c/sub/new.yaml"}
+	if !slices.Equal(got, want) {
+		t.Errorf("DirtyFiles = %q\nwant %q", got, want)
+	}
+	checkAgainstGitStatus(t, dir, []string{"apps"}, got)
+}

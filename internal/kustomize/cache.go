@@ -1,185 +1,53 @@
 package kustomize
 
 import (
-	"errors"
+	"bytes"
 	"io/fs"
-	"path"
 	"sync"
-	"sync/atomic"
 )
 
-// Cache keeps kustomize builds so that a directory is built once for a
-// given content: a build records every path it looked at and every file
-// it read (with its git blob hash), and a later Render of the same
-// directory on any tree where all of those still hold returns the kept
-// result instead of building. It holds builds in memory (up to a byte
-// budget) and, when given a directory, on disk, so that a later process
-// on unchanged inputs builds nothing (see DiskCache).
-//
-// A Cache is safe for concurrent use. The zero value is not usable: see
-// NewCache.
+// Cache keeps the kustomizations read from one tree, each parsed once,
+// for readers that go over the same directories more than once: status
+// reads every environment for its snapshot and again for each promotion
+// edge. Safe for concurrent use; the zero Cache is ready. The
+// kustomizations it returns are shared and must not be modified. To keep
+// memory small, a kustomization's parsed documents (Docs) are kept only
+// when it has patches, the one part readers look at again.
 type Cache struct {
-	disk *DiskCache
-
-	mu      sync.Mutex
-	entries map[string][]*cacheEntry
-	bytes   int
-	budget  int
-
-	builds, hits atomic.Int64
+	mu    sync.Mutex
+	files map[string]*cacheEntry
 }
 
-// cacheEntry is one build of a directory: what it observed and what it
-// made (a rendering or a build error).
+// cacheEntry is one file of a Cache, read by the first reader.
 type cacheEntry struct {
-	obs []observation
-	r   *Rendering
-	err error
+	once sync.Once
+	k    *Kustomization
+	err  error
 }
 
-// DefaultMemoryBudget bounds the bytes of renderings a Cache keeps in
-// memory; past it, a build is kept in memory only as having succeeded
-// (and whole on disk).
-const DefaultMemoryBudget = 2 << 20
-
-// slimBudget is how many times DefaultMemoryBudget the builds kept
-// without their rendering may take in all.
-const slimBudget = 4
-
-// NewCache returns a cache kept in memory and, when disk is not nil, in
-// disk too.
-func NewCache(disk *DiskCache) *Cache {
-	return &Cache{disk: disk, entries: map[string][]*cacheEntry{}, budget: DefaultMemoryBudget}
-}
-
-// active is the cache Render uses, nil for none (every Render builds).
-var active atomic.Pointer[Cache]
-
-// UseCache makes Render, and so RenderEnv, go through c (nil: build
-// every time, the default). Commands set it once, before rendering.
-func UseCache(c *Cache) { active.Store(c) }
-
-// Stats returns how many builds the cache made and how many it saved.
-func (c *Cache) Stats() (builds, hits int64) { return c.builds.Load(), c.hits.Load() }
-
-// Render is the package's Render through the cache.
-func (c *Cache) Render(fsys fs.FS, dir string) (*Rendering, error) {
-	dir = path.Clean(dir)
-	if e := c.lookup(fsys, dir, true); e != nil {
-		c.hits.Add(1)
-		return e.r, e.err
+// read returns the kustomization file of fsys, parsed once; a nil cache
+// reads it every time.
+func (c *Cache) read(fsys fs.FS, file string) (*Kustomization, error) {
+	if c == nil {
+		return Read(fsys, file)
 	}
-	return c.load(fsys, dir)
-}
-
-// Builds is Render for a caller that needs only to know whether dir
-// builds: a build kept without its rendering answers it.
-func (c *Cache) Builds(fsys fs.FS, dir string) error {
-	dir = path.Clean(dir)
-	if e := c.lookup(fsys, dir, false); e != nil {
-		c.hits.Add(1)
-		return e.err
-	}
-	_, err := c.load(fsys, dir)
-	return err
-}
-
-// load reads dir's build from disk, or builds it, and keeps it.
-func (c *Cache) load(fsys fs.FS, dir string) (*Rendering, error) {
-	var kept []diskEntry
-	if c.disk != nil {
-		var r *diskHit
-		if r, kept = c.disk.Load(fsys, dir); r != nil {
-			c.hits.Add(1)
-			c.keep(dir, &cacheEntry{obs: r.obs, r: r.r})
-			return r.r, nil
-		}
-	}
-	c.builds.Add(1)
-	rec := newRecordFS(fsys)
-	r, storable, err := renderShared(rec, dir)
-	obs, ok := rec.observations()
-	if !ok || !reusable(err) {
-		return r, err
-	}
-	e := &cacheEntry{obs: obs, r: r, err: err}
-	c.keep(dir, e)
-	if c.disk != nil && storable && err == nil && len(r.NotRendered) == 0 {
-		c.disk.Store(dir, obs, r, kept)
-	}
-	return r, err
-}
-
-// reusable reports whether a build's error is one the same input always
-// gives: kustomize's own (a *BuildError) or none; not a failure to read.
-func reusable(err error) bool {
-	var be *BuildError
-	return err == nil || errors.As(err, &be)
-}
-
-// lookup returns the kept build of dir whose observations hold on fsys;
-// with full, only one that kept its rendering.
-func (c *Cache) lookup(fsys fs.FS, dir string, full bool) *cacheEntry {
 	c.mu.Lock()
-	list := c.entries[dir]
+	if c.files == nil {
+		c.files = map[string]*cacheEntry{}
+	}
+	e := c.files[file]
+	if e == nil {
+		e = &cacheEntry{}
+		c.files[file] = e
+	}
 	c.mu.Unlock()
-	for _, e := range list {
-		if (!full || !e.slim()) && holdsAll(e.obs, fsys) {
-			return e
+	e.once.Do(func() {
+		e.k, e.err = Read(fsys, file)
+		if e.k != nil && !bytes.Contains(e.k.Data, []byte("atches")) {
+			k := *e.k
+			k.Docs = nil
+			e.k = &k
 		}
-	}
-	return nil
-}
-
-// slim reports whether e kept only that its build succeeded.
-func (e *cacheEntry) slim() bool { return e.r == nil && e.err == nil }
-
-func holdsAll(obs []observation, fsys fs.FS) bool {
-	for _, o := range obs {
-		if !o.holds(fsys) {
-			return false
-		}
-	}
-	return true
-}
-
-// maxPerDir bounds the builds kept per directory (its state before and
-// after a change, as source and as target).
-const maxPerDir = 4
-
-// keep remembers e for dir: whole while the memory budget allows, past
-// it without its rendering (enough to say that it builds), and not at
-// all past slimBudget times the budget.
-func (c *Cache) keep(dir string, e *cacheEntry) {
-	size := e.size()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.bytes+size > c.budget && e.r != nil {
-		e = &cacheEntry{obs: e.obs}
-		size = e.size()
-	}
-	if c.bytes+size > slimBudget*c.budget {
-		return
-	}
-	list := c.entries[dir]
-	if len(list) == maxPerDir {
-		c.bytes -= list[len(list)-1].size()
-		list = list[:len(list)-1]
-	}
-	c.entries[dir] = append([]*cacheEntry{e}, list...)
-	c.bytes += size
-}
-
-// size approximates the memory an entry holds.
-func (e *cacheEntry) size() int {
-	n := 64
-	for _, o := range e.obs {
-		n += len(o.Path) + len(o.Sum) + 32
-	}
-	if e.r != nil {
-		for _, res := range e.r.Resources {
-			n += len(res.YAML) + 96
-		}
-	}
-	return n
+	})
+	return e.k, e.err
 }

@@ -12,9 +12,18 @@ import (
 // dir. The top kustomization comes first. It is an error when dir has no
 // kustomization.
 func Collect(fsys fs.FS, dir string) ([]*Kustomization, error) {
-	top, err := Find(fsys, dir)
-	if err != nil {
-		return nil, err
+	return CollectWith(fsys, dir, nil)
+}
+
+// CollectWith is Collect reading kustomizations through c (nil: none),
+// which must hold only kustomizations of fsys.
+func CollectWith(fsys fs.FS, dir string, c *Cache) ([]*Kustomization, error) {
+	top, first, known := readTop(fsys, dir, c)
+	if !known {
+		var err error
+		if top, err = Find(fsys, dir); err != nil {
+			return nil, err
+		}
 	}
 	if top == "" {
 		return nil, fmt.Errorf("%s: no kustomization (expected one of %s)", dir, strings.Join(FileNames, ", "))
@@ -29,9 +38,12 @@ func Collect(fsys fs.FS, dir string) ([]*Kustomization, error) {
 			continue
 		}
 		seen[file] = true
-		k, err := Read(fsys, file)
-		if err != nil {
-			return nil, err
+		k := first
+		if file != top || k == nil {
+			var err error
+			if k, err = c.read(fsys, file); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, k)
 		next, err := nestedFiles(fsys, dir, k.Dirs)
@@ -41,6 +53,26 @@ func Collect(fsys fs.FS, dir string) ([]*Kustomization, error) {
 		queue = append(queue, next...)
 	}
 	return out, nil
+}
+
+// readTop reads the kustomization of dir by trying each of FileNames in
+// turn, without the stat Find makes first (a stat of a file in a Git
+// tree reads the blob's size, and the file is read next anyway). It
+// returns the file and its kustomization, or "" when none of the names
+// exists; known is false when reading failed otherwise: Find and the
+// read then report the error as they always have.
+func readTop(fsys fs.FS, dir string, c *Cache) (top string, k *Kustomization, known bool) {
+	for _, name := range FileNames {
+		p := path.Join(dir, name)
+		k, err := c.read(fsys, p)
+		switch {
+		case err == nil:
+			return p, k, true
+		case !isNotExist(err):
+			return "", nil, false
+		}
+	}
+	return "", nil, true
 }
 
 // nestedFiles returns the kustomization files of those dirs that are

@@ -63,6 +63,10 @@ type Kustomization struct {
 	Dirs []string
 	// Data is the file's content.
 	Data []byte
+	// Docs are Data's parsed documents (safeyaml.Decode), shared with
+	// the scanners that read the kustomization's patches so the file is
+	// parsed once: read-only.
+	Docs []*yaml.Node
 }
 
 // Error is a problem with a kustomization file.
@@ -103,7 +107,7 @@ func Parse(file string, data []byte) (*Kustomization, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &Kustomization{File: file, Data: data}
+	k := &Kustomization{File: file, Data: data, Docs: docs}
 	if len(docs) == 0 {
 		return k, nil
 	}

@@ -102,7 +102,7 @@ func (e *BuildError) Error() string {
 // variable, so such a build runs alone and the default schema is put
 // back after it, as a fresh kustomize process would have it.
 //
-// When a Cache is in use (UseCache), a build of the same directory on
+// When a RenderCache is in use (UseCache), a build of the same directory on
 // the same content is made once and its result shared: callers must not
 // change a Rendering.
 func Render(fsys fs.FS, dir string) (*Rendering, error) {
@@ -114,7 +114,7 @@ func Render(fsys fs.FS, dir string) (*Rendering, error) {
 }
 
 // Builds reports whether dir builds (Render's error), for callers that
-// do not look at the rendering: through a Cache in use, a build it kept
+// do not look at the rendering: through a RenderCache in use, a build it kept
 // without its rendering answers it.
 func Builds(fsys fs.FS, dir string) error {
 	if c := active.Load(); c != nil {

@@ -27,6 +27,9 @@ type Dir struct {
 	// Env is the environment's name: it replaces {env} in configured file
 	// names (values-{env}.yaml).
 	Env string
+	// Cache, when set, shares parsed kustomizations with the other Dirs
+	// of the same FS.
+	Cache *kustomize.Cache
 
 	data  map[string][]byte
 	docs  map[string][]*yaml.Node
@@ -98,13 +101,18 @@ func ParseDocuments(name string, data []byte) ([]*yaml.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	return roots(docs), nil
+}
+
+// roots returns each document's root node (nil for an empty document).
+func roots(docs []*yaml.Node) []*yaml.Node {
 	out := make([]*yaml.Node, len(docs))
 	for i, doc := range docs {
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			out[i] = doc.Content[0]
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Kustomizations returns the kustomization of the directory and those of
@@ -115,7 +123,17 @@ func (d *Dir) Kustomizations() ([]*kustomize.Kustomization, error) {
 		return d.kust, d.kErr
 	}
 	d.kRead = true
-	d.kust, d.kErr = kustomize.Collect(d.FS, d.Path)
+	d.kust, d.kErr = kustomize.CollectWith(d.FS, d.Path, d.Cache)
+	for _, k := range d.kust {
+		// Documents of a kustomization (its patches) reuse the parse.
+		if k.Docs == nil {
+			continue // shared by Cache without them: parsed again if needed
+		}
+		if d.docs == nil {
+			d.docs = map[string][]*yaml.Node{}
+		}
+		d.docs[k.File] = roots(k.Docs)
+	}
 	if d.kErr != nil {
 		if top, err := kustomize.Find(d.FS, d.Path); err == nil && top == "" {
 			d.kust, d.kErr = nil, nil

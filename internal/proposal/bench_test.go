@@ -3,7 +3,9 @@ package proposal
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gitops-promote/promote/internal/forge/local"
 	"github.com/gitops-promote/promote/internal/testrepo"
@@ -60,4 +62,51 @@ func BenchmarkLocalProposalOneApp(b *testing.B) {
 	for _, n := range []int{100, 10000} {
 		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) { benchmarkProposal(b, n, []string{testrepo.AppName(n / 2)}) })
 	}
+}
+
+// BenchmarkNoRenderProposal is `promote run --forge local --no-render`
+// over every app of a monorepo of hand-written-style overlays
+// (testrepo.Options.Plain): plan, apply, the check for uncommitted edits,
+// the commit written in the object database and the branch set. cpu-s/op
+// is the CPU time per run (user and system), which varies far less than
+// wall time on a shared machine.
+func BenchmarkNoRenderProposal(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			if _, err := testrepo.InitGit(dir, testrepo.Files(testrepo.Options{Apps: n, Ahead: 1, Seed: 1, Plain: true})); err != nil {
+				b.Fatal(err)
+			}
+			ws, err := workspace.Locate(dir, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			repo, err := ws.Repo()
+			if err != nil {
+				b.Fatal(err)
+			}
+			opts := Options{Workspace: ws, Plan: PromotionNotRendered(promote.Request{To: "prod"}), Base: "main", Forge: local.New(repo)}
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				res, err := Run(context.Background(), opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Plan.Changes) != 2*n {
+					b.Fatalf("%d changes, want %d", len(res.Plan.Changes), 2*n)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

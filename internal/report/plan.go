@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 
@@ -15,6 +16,10 @@ const (
 
 // PlanText prints a plan grouped by file.
 func PlanText(w io.Writer, p *promote.Plan, color bool) {
+	// One write per line of 20,000 changes would cost a system call each.
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	w = bw
 	paint := func(code, s string) string {
 		if !color || s == "" {
 			return s

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -47,6 +48,10 @@ func valueRow(env, app string, v promote.Value) statusRow {
 // StatusText prints a status as tables: what every environment (and
 // app) runs, then the pipeline; apps adds the app column.
 func StatusText(w io.Writer, st *promote.Status, apps bool) {
+	// One write per line of 30,000 would cost a system call each.
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	w = bw
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"ENVIRONMENT", "APP", "IMAGE", "TAG", "DIGEST"}
 	if !apps {

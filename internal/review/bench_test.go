@@ -54,15 +54,15 @@ func BenchmarkGatedProposal(b *testing.B) {
 			r    proposal.Reviewer
 			// cache, when set, is the render cache of each run; with
 			// prime, one run before the timed ones fills it.
-			cache func() *kustomize.Cache
+			cache func() *kustomize.RenderCache
 			prime bool
 		}{
 			{name: "off", r: NotRendered},
 			{name: "on", r: Rendered(Options{})},
 			// Builds shared between the safety net and the gate.
-			{name: "on-shared", r: Rendered(Options{}), cache: func() *kustomize.Cache { return kustomize.NewCache(nil) }},
+			{name: "on-shared", r: Rendered(Options{}), cache: func() *kustomize.RenderCache { return kustomize.NewRenderCache(nil) }},
 			// Builds kept on disk by an earlier run (inputs unchanged).
-			{name: "on-kept", r: Rendered(Options{}), cache: func() *kustomize.Cache { return kustomize.NewCache(kustomize.OpenDiskCache(kept)) }, prime: true},
+			{name: "on-kept", r: Rendered(Options{}), cache: func() *kustomize.RenderCache { return kustomize.NewRenderCache(kustomize.OpenDiskCache(kept)) }, prime: true},
 		} {
 			b.Run(fmt.Sprintf("apps=%d/render=%s", n, mode.name), func(b *testing.B) {
 				opts := proposal.Options{

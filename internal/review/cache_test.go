@@ -53,7 +53,7 @@ func TestSharedRendersMatchUncached(t *testing.T) {
 	}
 	dir := filepath.Join(f.repo.GitDir(), "promote", "renders")
 	for _, name := range []string{"cold", "warm"} {
-		c := kustomize.NewCache(kustomize.OpenDiskCache(dir))
+		c := kustomize.NewRenderCache(kustomize.OpenDiskCache(dir))
 		kustomize.UseCache(c)
 		got := run()
 		if !reflect.DeepEqual(got.Plan.Unpromotable, want.Plan.Unpromotable) {

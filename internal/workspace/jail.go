@@ -21,7 +21,15 @@ type jailFS struct {
 	fsys fs.FS
 
 	mu   sync.Mutex
-	dirs map[string]error
+	dirs map[string]checked
+}
+
+// checked is the result of checking a directory: the error refusing it,
+// and its description when it is a directory and not a link (nil
+// otherwise), which Stat returns.
+type checked struct {
+	err  error
+	info fs.FileInfo
 }
 
 // openJail returns dir as a jailFS.
@@ -33,7 +41,7 @@ func openJail(dir string) (*jailFS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open working tree: %w", err)
 	}
-	return &jailFS{dir: abs, fsys: os.DirFS(abs), dirs: map[string]error{}}, nil
+	return &jailFS{dir: abs, fsys: os.DirFS(abs), dirs: map[string]checked{}}, nil
 }
 
 var (
@@ -67,10 +75,28 @@ func (j *jailFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return fs.ReadDir(j.fsys, name)
 }
 
-// Stat implements fs.StatFS.
+// Stat implements fs.StatFS. An entry that is not a link is described by
+// the lstat that checks it, without a second system call.
 func (j *jailFS) Stat(name string) (fs.FileInfo, error) {
-	if err := j.check("stat", name); err != nil {
+	if err := j.checkPath("stat", name); err != nil {
 		return nil, err
+	}
+	c, ok := j.checkedDir(name)
+	if !ok {
+		info, err := j.lstatEntry(name)
+		c = checked{err: err}
+		if info != nil && info.Mode()&fs.ModeSymlink == 0 {
+			c.info = info
+			if info.IsDir() {
+				j.keep(name, c) // the directory of the names below it
+			}
+		}
+	}
+	if c.err != nil {
+		return nil, wrap("stat", name, c.err)
+	}
+	if c.info != nil {
+		return c.info, nil
 	}
 	return fs.Stat(j.fsys, name)
 }
@@ -98,7 +124,26 @@ func (j *jailFS) check(op, name string) error {
 	if err := j.checkPath(op, name); err != nil {
 		return err
 	}
+	if c, ok := j.checkedDir(name); ok {
+		return wrap(op, name, c.err)
+	}
 	return wrap(op, name, j.entry(name))
+}
+
+// checkedDir returns the result of checking name when it was checked as
+// a directory.
+func (j *jailFS) checkedDir(name string) (checked, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	c, ok := j.dirs[name]
+	return c, ok
+}
+
+// keep records the result of checking the directory dir.
+func (j *jailFS) keep(dir string, c checked) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.dirs[dir] = c
 }
 
 // checkPath checks the directories leading to name.
@@ -121,39 +166,49 @@ func (j *jailFS) directory(dir string) error {
 	if dir == "." {
 		return nil
 	}
-	j.mu.Lock()
-	err, ok := j.dirs[dir]
-	j.mu.Unlock()
-	if ok {
-		return err
+	if c, ok := j.checkedDir(dir); ok {
+		return c.err
 	}
-	if err = j.directory(path.Dir(dir)); err == nil {
-		err = j.entry(dir)
+	var c checked
+	if c.err = j.directory(path.Dir(dir)); c.err == nil {
+		info, err := j.lstatEntry(dir)
+		c.err = err
+		if info != nil && info.IsDir() {
+			c.info = info
+		}
 	}
-	j.mu.Lock()
-	j.dirs[dir] = err
-	j.mu.Unlock()
-	return err
+	j.keep(dir, c)
+	return c.err
 }
 
 // entry refuses p when it is a link that resolves outside the tree. A
 // missing or dangling entry is left to the operation to report.
 func (j *jailFS) entry(p string) error {
+	_, err := j.lstatEntry(p)
+	return err
+}
+
+// lstatEntry is entry that also returns p's lstat description (nil when
+// p is "." or cannot be described).
+func (j *jailFS) lstatEntry(p string) (fs.FileInfo, error) {
 	if p == "." {
-		return nil
+		return nil, nil
 	}
 	full := filepath.Join(j.dir, filepath.FromSlash(p))
 	info, err := os.Lstat(full)
-	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
-		return nil
+	if err != nil {
+		return nil, nil
+	}
+	if info.Mode()&fs.ModeSymlink == 0 {
+		return info, nil
 	}
 	target, _ := os.Readlink(full)
 	real, err := filepath.EvalSymlinks(full)
 	if err != nil {
-		return nil
+		return info, nil
 	}
 	if real != j.dir && !strings.HasPrefix(real, j.dir+string(filepath.Separator)) {
-		return &gitrepo.LinkError{Link: p, Target: target}
+		return nil, &gitrepo.LinkError{Link: p, Target: target}
 	}
-	return nil
+	return info, nil
 }

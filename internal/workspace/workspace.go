@@ -324,13 +324,13 @@ const NoRenderCacheEnv = "PROMOTE_NO_RENDER_CACHE"
 // RenderCache is the cache of kustomize builds for commands on w: in
 // memory, and under the git directory (promote/renders) unless noDisk or
 // the repository cannot be opened.
-func (w *Workspace) RenderCache(noDisk bool) *kustomize.Cache {
+func (w *Workspace) RenderCache(noDisk bool) *kustomize.RenderCache {
 	if noDisk {
-		return kustomize.NewCache(nil)
+		return kustomize.NewRenderCache(nil)
 	}
 	repo, err := w.Repo()
 	if err != nil || repo.GitDir() == "" {
-		return kustomize.NewCache(nil)
+		return kustomize.NewRenderCache(nil)
 	}
-	return kustomize.NewCache(kustomize.OpenDiskCache(filepath.Join(repo.GitDir(), "promote", "renders")))
+	return kustomize.NewRenderCache(kustomize.OpenDiskCache(filepath.Join(repo.GitDir(), "promote", "renders")))
 }

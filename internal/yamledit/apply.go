@@ -25,6 +25,14 @@ func Apply(src []byte, doc int, ops ...Op) ([]byte, error) {
 	if doc < 0 || doc >= len(docs) {
 		return nil, &Error{Msg: fmt.Sprintf("document %d not found (the file has %d)", doc, len(docs))}
 	}
+	if len(ops) > 1 && scalarSets(ops) {
+		if out, ok := applyScalars(cur, docs, doc, ops); ok {
+			return out, nil
+		}
+		if docs, err = parse(cur); err != nil { // applyScalars changed the tree
+			return nil, err
+		}
+	}
 	for _, op := range ops {
 		cur, docs, err = applyOne(cur, docs, doc, op)
 		if err != nil {
@@ -64,6 +72,60 @@ func applyOne(b []byte, docs []*yaml.Node, doc int, op Op) ([]byte, []*yaml.Node
 	}
 	return out, next, nil
 }
+
+// scalarSets reports whether every op is a Set, the ops applyScalars may
+// make in one pass.
+func scalarSets(ops []Op) bool {
+	for _, op := range ops {
+		if _, ok := op.(setOp); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// applyScalars makes ops that each replace the text of an existing,
+// non-empty scalar (a tag bump, a digest) in one pass: every op finds its
+// node in the same parsed tree, the replacements are spliced together and
+// the result is parsed and compared with the expected tree once, instead of
+// once per op. The bytes are those of applying the ops one by one: each
+// replacement depends only on its own scalar's text and style. ok is false
+// when an op would do anything else (add a key, fill an empty value, edit
+// a scalar an earlier op edited), fails, or the result does not verify;
+// the tree may then be changed and the caller applies the ops one by one,
+// which gives the error of the op that fails.
+func applyScalars(b []byte, docs []*yaml.Node, doc int, ops []Op) ([]byte, bool) {
+	src, err := newSource(b)
+	if err != nil {
+		return nil, false
+	}
+	e := &editor{src: src, touched: map[*yaml.Node]bool{}, scalarsOnly: true}
+	if len(docs[doc].Content) > 0 {
+		e.root = docs[doc].Content[0]
+	}
+	for _, op := range ops {
+		e.path = op.target()
+		if err := op.apply(e); err != nil {
+			return nil, false
+		}
+	}
+	if len(e.splices) == 0 && len(e.touched) == 0 {
+		return b, true
+	}
+	out, err := spliceAll(b, e.splices)
+	if err != nil {
+		return nil, false
+	}
+	next, err := parse(out)
+	if err != nil || sameDocs(docs, next, e.touched) != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// errNotScalar stops applyScalars at an op that is not a plain scalar
+// replacement.
+var errNotScalar = errors.New("not a scalar replacement")
 
 // parse decodes all documents of b and checks that their positions can be
 // mapped to byte offsets.

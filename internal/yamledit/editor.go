@@ -15,6 +15,10 @@ type editor struct {
 	path    Path       // the path of the current op, for errors
 	touched map[*yaml.Node]bool
 	splices []splice
+	// scalarsOnly makes a Set that would do more than replace the text of
+	// a non-empty scalar not touched yet fail with errNotScalar
+	// (applyScalars).
+	scalarsOnly bool
 }
 
 // fail returns an *Error for the current op at node n.

@@ -66,6 +66,9 @@ func (o setOp) apply(e *editor) error {
 		return err
 	}
 	if i < 0 {
+		if e.scalarsOnly {
+			return errNotScalar
+		}
 		return e.addScalarEntry(m, key, o.value)
 	}
 	return e.setScalar(m, i, o.value)
@@ -134,6 +137,9 @@ func (e *editor) setScalar(m *yaml.Node, i int, value string) error {
 	}
 	if v.Style&yaml.TaggedStyle != 0 && v.Tag != "!!str" {
 		return e.fail(v, "value has the explicit tag %s", v.Tag)
+	}
+	if e.scalarsOnly && (isEmpty(v) || e.touched[v]) {
+		return errNotScalar
 	}
 	if isEmpty(v) {
 		text, err := e.render(value, 0, isFlow(m))
