@@ -52,8 +52,8 @@ func TestCommitFilesMonorepoTouchesOnlyChangedPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	// root, apps, app-00042, overlays, prod
-	if r.trees.decoded != 5 || r.trees.encoded != 5 {
-		t.Errorf("decoded %d and encoded %d trees, want 5 and 5", r.trees.decoded, r.trees.encoded)
+	if r.trees.loaded != 5 || r.trees.decoded.Load() != 0 || r.trees.encoded != 5 {
+		t.Errorf("read %d, decoded %d and encoded %d trees, want 5, 0 and 5", r.trees.loaded, r.trees.decoded.Load(), r.trees.encoded)
 	}
 	if got := nameStatus(t, dir, head, commit); len(got) != 1 || got[0] != "M "+changed {
 		t.Errorf("diff = %q", got)
@@ -114,7 +114,7 @@ func BenchmarkTreeFSReadFileCold(b *testing.B) {
 		if _, err := fs.ReadFile(fsys, appPath(7777, monorepoFiles[2])); err != nil {
 			b.Fatal(err)
 		}
-		decoded += r.trees.decoded
+		decoded += r.trees.loaded
 	}
 	b.ReportMetric(float64(decoded)/float64(b.N), "trees/op")
 }

@@ -215,55 +215,48 @@ func buildChangeTree(changes []FileChange) (*changeNode, error) {
 
 // applyTree returns the hash of tree base (zero for none) with the changes
 // of node applied, or the zero hash when the result is empty; r.mu must be
-// held. dir is the slash path of the tree, "" for the root.
+// held. dir is the slash path of the tree, "" for the root. The new tree
+// is the raw base with the changed entries spliced in: the others are
+// neither decoded nor encoded again.
 func (r *Repo) applyTree(b *objectBatch, base plumbing.Hash, node *changeNode, dir string) (plumbing.Hash, error) {
-	var entries []treeEntry
+	t := &rawTree{}
 	if !base.IsZero() {
-		cached, err := r.tree(base)
-		if err != nil {
+		var err error
+		if t, err = r.rawTree(base); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		entries = slices.Clone(cached)
 	}
-	var added []treeEntry
-	removed := false
+	edits := make([]treeEdit, 0, len(node.children))
 	for _, name := range slices.Sorted(maps.Keys(node.children)) {
-		child := node.children[name]
-		p := path.Join(dir, name)
-		i := findEntry(entries, name)
-		e, err := r.applyEntry(b, entries, i, name, p, child)
+		var old *treeEntry
+		i := t.find(name)
+		if i >= 0 {
+			e := t.entry(i)
+			old = &e
+		}
+		e, err := r.applyEntry(b, old, name, path.Join(dir, name), node.children[name])
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
 		switch {
 		case i >= 0:
-			entries[i] = e
-			removed = removed || e.hash.IsZero()
+			edits = append(edits, treeEdit{at: i, replace: true, entry: e})
 		case !e.hash.IsZero():
-			added = append(added, e)
+			edits = append(edits, treeEdit{at: t.search([]byte(name), e.isDir()), entry: e})
 		}
 	}
-	if removed {
-		entries = slices.DeleteFunc(entries, func(e treeEntry) bool { return e.hash.IsZero() })
-	}
-	if len(added) > 0 {
-		entries = append(entries, added...)
-		slices.SortFunc(entries, compareEntries)
-	}
-	if len(entries) == 0 {
+	data := t.splice(edits)
+	if len(data) == 0 {
 		return plumbing.ZeroHash, nil
 	}
 	r.trees.encoded++
-	return r.add(b, plumbing.TreeObject, encodeTree(entries))
+	return r.add(b, plumbing.TreeObject, data)
 }
 
-// applyEntry returns the new entry for name (index i in entries, -1 when
-// absent) after applying child; a zero hash means the entry is removed.
-func (r *Repo) applyEntry(b *objectBatch, entries []treeEntry, i int, name, p string, child *changeNode) (treeEntry, error) {
-	var old *treeEntry
-	if i >= 0 {
-		old = &entries[i]
-	}
+// applyEntry returns the new entry for name, whose current entry is old
+// (nil when absent), after applying child; a zero hash means the entry is
+// removed.
+func (r *Repo) applyEntry(b *objectBatch, old *treeEntry, name, p string, child *changeNode) (treeEntry, error) {
 	if child.change != nil {
 		return r.applyFile(b, old, name, p, child.change)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -36,55 +37,70 @@ func (e treeEntry) isDir() bool { return e.mode == filemode.Dir }
 // or a symbolic link.
 func (e treeEntry) isFile() bool { return e.mode != filemode.Dir && e.mode != filemode.Submodule }
 
-// treeCache holds decoded trees by hash. Entries are immutable once
-// cached; mu guards the map and the counters, so that trees are read
-// without r.mu when objread reads the objects.
+// treeCache holds trees read, by hash. Trees are immutable once cached;
+// mu guards the map and the counters, so that trees are read without r.mu
+// when objread reads the objects.
 type treeCache struct {
 	mu      sync.Mutex
-	trees   map[plumbing.Hash][]treeEntry
-	decoded int // number of trees decoded, for tests and benchmarks
-	encoded int // number of trees encoded by CommitFiles, likewise
+	trees   map[plumbing.Hash]*rawTree
+	loaded  int          // number of trees read and indexed, for tests and benchmarks
+	encoded int          // number of trees written by CommitFiles, likewise
+	decoded atomic.Int64 // number of trees decoded into entries, likewise
 }
 
 // get returns the cached tree hash.
-func (c *treeCache) get(hash plumbing.Hash) ([]treeEntry, bool) {
+func (c *treeCache) get(hash plumbing.Hash) (*rawTree, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	entries, ok := c.trees[hash]
-	return entries, ok
+	t, ok := c.trees[hash]
+	return t, ok
 }
 
-// put caches a decoded tree, emptying the cache when it is full.
-func (c *treeCache) put(hash plumbing.Hash, entries []treeEntry) {
+// put caches a tree, emptying the cache when it is full.
+func (c *treeCache) put(hash plumbing.Hash, t *rawTree) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.trees == nil || len(c.trees) >= maxCachedTrees {
-		c.trees = make(map[plumbing.Hash][]treeEntry)
+		c.trees = make(map[plumbing.Hash]*rawTree)
 	}
-	c.trees[hash] = entries
-	c.decoded++
+	c.trees[hash] = t
+	c.loaded++
 }
 
 // tree returns the decoded entries of the tree hash, in Git order; r.mu
 // must be held unless r.objs is set (see lockReads). The returned slice
 // must not be modified.
 func (r *Repo) tree(hash plumbing.Hash) ([]treeEntry, error) {
-	if entries, ok := r.trees.get(hash); ok {
-		return entries, nil
+	t, err := r.rawTree(hash)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := t.decoded(&r.trees.decoded)
+	if err != nil {
+		return nil, fmt.Errorf("decode tree %s: %w", hash, err)
+	}
+	return entries, nil
+}
+
+// rawTree returns the tree hash as raw bytes with an index of its
+// entries; r.mu must be held unless r.objs is set (see lockReads).
+func (r *Repo) rawTree(hash plumbing.Hash) (*rawTree, error) {
+	if t, ok := r.trees.get(hash); ok {
+		return t, nil
 	}
 	if hash == emptyTree {
-		return nil, nil
+		return &rawTree{}, nil
 	}
 	raw, err := r.readObject(plumbing.TreeObject, hash)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := decodeTree(raw)
+	t, err := parseRawTree(raw)
 	if err != nil {
 		return nil, fmt.Errorf("decode tree %s: %w", hash, err)
 	}
-	r.trees.put(hash, entries)
-	return entries, nil
+	r.trees.put(hash, t)
+	return t, nil
 }
 
 // lockReads takes r.mu for a read-only operation when objects are read
@@ -131,17 +147,25 @@ func decodeTree(raw []byte) ([]treeEntry, error) {
 func encodeTree(entries []treeEntry) []byte {
 	size := 0
 	for _, e := range entries {
-		size += 8 + len(e.name) + len(e.hash)
+		size += entrySize(e)
 	}
 	buf := make([]byte, 0, size)
 	for _, e := range entries {
-		buf = strconv.AppendUint(buf, uint64(e.mode), 8)
-		buf = append(buf, ' ')
-		buf = append(buf, e.name...)
-		buf = append(buf, 0)
-		buf = append(buf, e.hash[:]...)
+		buf = appendEntry(buf, e)
 	}
 	return buf
+}
+
+// entrySize is an upper bound of the size of e encoded.
+func entrySize(e treeEntry) int { return 8 + len(e.name) + len(e.hash) }
+
+// appendEntry appends e encoded as in a tree object.
+func appendEntry(buf []byte, e treeEntry) []byte {
+	buf = strconv.AppendUint(buf, uint64(e.mode), 8)
+	buf = append(buf, ' ')
+	buf = append(buf, e.name...)
+	buf = append(buf, 0)
+	return append(buf, e.hash[:]...)
 }
 
 // compareEntries orders tree entries like Git: by name, with subtree names
@@ -168,7 +192,7 @@ func compareNames(a string, aDir bool, b string, bDir bool) int {
 
 // nameByte returns the byte at i of a name, or the implicit terminator:
 // '/' for a subtree, 0 for anything else.
-func nameByte(s string, i int, dir bool) byte {
+func nameByte[S ~string | ~[]byte](s S, i int, dir bool) byte {
 	switch {
 	case i < len(s):
 		return s[i]
@@ -194,7 +218,8 @@ func findEntry(entries []treeEntry, name string) int {
 }
 
 // lookupPath walks the slash-separated path from the tree root; r.mu must
-// be held. It returns false when the path does not exist.
+// be held unless r.objs is set. It returns false when the path does not
+// exist. Trees on the way are searched in their raw form: none is decoded.
 func (r *Repo) lookupPath(root plumbing.Hash, p string) (treeEntry, bool, error) {
 	e := treeEntry{name: ".", mode: filemode.Dir, hash: root}
 	if p == "." || p == "" {
@@ -204,15 +229,15 @@ func (r *Repo) lookupPath(root plumbing.Hash, p string) (treeEntry, bool, error)
 		if !e.isDir() {
 			return treeEntry{}, false, nil
 		}
-		entries, err := r.tree(e.hash)
+		t, err := r.rawTree(e.hash)
 		if err != nil {
 			return treeEntry{}, false, err
 		}
-		i := findEntry(entries, part)
+		i := t.find(part)
 		if i < 0 {
 			return treeEntry{}, false, nil
 		}
-		e = entries[i]
+		e = t.entry(i)
 	}
 	return e, true, nil
 }
@@ -311,21 +336,17 @@ type objectBatch struct {
 }
 
 // add stages an object unless the batch already has it, and returns its
-// hash; r.mu must be held. Whether the repository has it is checked when
+// hash; r.mu must be held, and data must not change until the batch is
+// written. Whether the repository has it is checked when
 // the batch is written as loose objects; a packed batch may repeat an
 // object the repository has, which Git allows, and saves a lookup per
 // object.
 func (r *Repo) add(b *objectBatch, typ plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	hash := plumbing.ComputeHash(typ, data)
-	if _, ok := b.objs[hash]; ok {
-		return hash, nil
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	if _, err := obj.Write(data); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("stage %s: %w", typ, err)
-	}
-	b.put(hash, obj)
+	// data is kept as it is, not copied: a tree of a monorepo can be
+	// hundreds of kilobytes, and the batch is written before CommitFiles
+	// returns.
+	b.put(hash, &rawObject{hash: hash, typ: typ, data: data})
 	return hash, nil
 }
 
@@ -347,7 +368,11 @@ func (r *Repo) flush(b *objectBatch) error {
 		return writePackFiles(st, b)
 	}
 	for _, h := range b.order {
-		if r.repo.Storer.HasEncodedObject(h) == nil {
+		// objread finds an object with a lookup in the mapped pack
+		// indexes; go-git decodes every index first.
+		if ok, err := r.hasObject(h); err != nil {
+			return fmt.Errorf("write object %s: %w", h, err)
+		} else if ok {
 			continue
 		}
 		if _, err := r.repo.Storer.SetEncodedObject(b.objs[h]); err != nil {
@@ -357,8 +382,9 @@ func (r *Repo) flush(b *objectBatch) error {
 	return nil
 }
 
-// rawObject is an object read by objread, as a go-git EncodedObject for
-// go-git's decoders; it is read-only.
+// rawObject is an object's content as a go-git EncodedObject: one read by
+// objread, for go-git's decoders, or one staged for writing. It is
+// read-only.
 type rawObject struct {
 	hash plumbing.Hash
 	typ  plumbing.ObjectType

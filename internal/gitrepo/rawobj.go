@@ -175,7 +175,7 @@ func rawUnionDirs(a, b []byte, fn func(name string, ha, hb plumbing.Hash) error)
 		case !okB:
 			c = -1
 		default:
-			c = compareDirNames(ea.name, eb.name)
+			c = compareRawNames(ea.name, true, eb.name, true)
 		}
 		switch {
 		case c < 0:
@@ -203,23 +203,6 @@ func rawUnionDirs(a, b []byte, fn func(name string, ha, hb plumbing.Hash) error)
 		}
 	}
 	return nil
-}
-
-// compareDirNames compares two subtree names in Git tree order, where
-// each compares as if it ended in "/".
-func compareDirNames(a, b []byte) int {
-	n := min(len(a), len(b))
-	if c := bytes.Compare(a[:n], b[:n]); c != 0 {
-		return c
-	}
-	ca, cb := byte('/'), byte('/')
-	if n < len(a) {
-		ca = a[n]
-	}
-	if n < len(b) {
-		cb = b[n]
-	}
-	return int(ca) - int(cb)
 }
 
 // skipCommonEntries drops the leading entries that the raw trees a and b

@@ -194,14 +194,14 @@ func TestTreeFSIsLazy(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ".", apps, apps/b, apps/b/overlays, apps/b/overlays/prod
-	if got := r.trees.decoded; got != 5 {
-		t.Errorf("decoded %d trees reading one file, want 5", got)
+	if got := r.trees.loaded; got != 5 {
+		t.Errorf("read %d trees reading one file, want 5", got)
 	}
 	if _, err := fs.ReadFile(fsys, "apps/b/overlays/stage/patch.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	if got := r.trees.decoded; got != 6 {
-		t.Errorf("decoded %d trees after a sibling read, want 6 (cached parents)", got)
+	if got := r.trees.loaded; got != 6 {
+		t.Errorf("read %d trees after a sibling read, want 6 (cached parents)", got)
 	}
 }
 
