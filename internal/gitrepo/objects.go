@@ -364,9 +364,11 @@ func (b *objectBatch) put(hash plumbing.Hash, obj plumbing.EncodedObject) {
 // flush writes the staged objects: as one packfile when there are many and
 // the storage supports it, as loose objects otherwise; r.mu must be held.
 func (r *Repo) flush(b *objectBatch) error {
-	if st, ok := r.repo.Storer.(*filesystem.Storage); ok && len(b.order) >= packThreshold {
+	st, onDisk := r.repo.Storer.(*filesystem.Storage)
+	if onDisk && len(b.order) >= packThreshold {
 		return writePackFiles(st, b)
 	}
+	var loose *looseWriter
 	for _, h := range b.order {
 		// objread finds an object with a lookup in the mapped pack
 		// indexes; go-git decodes every index first.
@@ -375,7 +377,17 @@ func (r *Repo) flush(b *objectBatch) error {
 		} else if ok {
 			continue
 		}
-		if _, err := r.repo.Storer.SetEncodedObject(b.objs[h]); err != nil {
+		var err error
+		switch {
+		case onDisk:
+			if loose == nil {
+				loose = newLooseWriter(st.Filesystem())
+			}
+			err = loose.write(h, b.objs[h])
+		default:
+			_, err = r.repo.Storer.SetEncodedObject(b.objs[h])
+		}
+		if err != nil {
 			return fmt.Errorf("write object %s: %w", h, err)
 		}
 	}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -380,4 +382,32 @@ func FuzzRawTree(f *testing.F) {
 			t.Fatalf("splice = %q, encoding the edited entries gives %q", got, wantBytes)
 		}
 	})
+}
+
+func TestCommitFilesWritesLooseObjectsAsGit(t *testing.T) {
+	dir, base := spliceRepo(t)
+	r := openRepo(t, dir)
+	data := bytes.Repeat([]byte("replicas: 3\n"), 1000)
+	commit, err := r.CommitFiles(base, []FileChange{{Path: "sub/deep/f", Data: data}}, "loose", testSig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The blob, sub/deep, sub, the root and the commit.
+	for _, rev := range []string{commit.String() + ":sub/deep/f", commit.String() + ":sub/deep", commit.String() + ":sub", commit.String() + "^{tree}", commit.String()} {
+		h := runGit(t, dir, "rev-parse", rev)
+		p := filepath.Join(dir, "objects", h[:2], h[2:])
+		raw, err := os.ReadFile(p)
+		// 0x78 0x01: a zlib stream at the fastest level, git's default for
+		// loose objects.
+		if err != nil || len(raw) < 2 || raw[0] != 0x78 || raw[1] != 0x01 {
+			t.Errorf("%s: zlib header % x, want 78 01", rev, raw[:min(2, len(raw))])
+		}
+	}
+	if got := gitIn(t, dir, nil, nil, "cat-file", "blob", commit.String()+":sub/deep/f"); got != strings.TrimSpace(string(data)) {
+		t.Errorf("git cat-file reads %d bytes, want %d", len(got), len(data))
+	}
+	if matches, _ := filepath.Glob(filepath.Join(dir, "objects", "*", "tmp_obj_*")); len(matches) > 0 {
+		t.Errorf("temporary files left: %v", matches)
+	}
+	fsck(t, dir)
 }
