@@ -242,7 +242,7 @@ func (r *Repo) applyTree(b *objectBatch, base plumbing.Hash, node *changeNode, d
 		case i >= 0:
 			edits = append(edits, treeEdit{at: i, replace: true, entry: e})
 		case !e.hash.IsZero():
-			edits = append(edits, treeEdit{at: t.search([]byte(name), e.isDir()), entry: e})
+			edits = append(edits, treeEdit{at: t.insertAt([]byte(name), e.isDir()), entry: e})
 		}
 	}
 	data := t.splice(edits)

@@ -66,13 +66,9 @@ func indexRawTree(data []byte) (*rawTree, bool, error) {
 	prevDir := false
 	for off := 0; off < len(data); {
 		rest := data[off:]
-		sp := bytes.IndexByte(rest, ' ')
-		if sp < 0 {
-			return nil, false, errors.New("malformed entry mode")
-		}
-		mode, ok := parseMode(rest[:sp])
-		if !ok {
-			return nil, false, fmt.Errorf("malformed entry mode %q", rest[:sp])
+		mode, sp, err := scanMode(rest)
+		if err != nil {
+			return nil, false, err
 		}
 		nul := bytes.IndexByte(rest[sp+1:], 0)
 		if nul < 0 || len(rest) < sp+1+nul+1+len(plumbing.ZeroHash) {
@@ -89,22 +85,32 @@ func indexRawTree(data []byte) (*rawTree, bool, error) {
 	return t, canonical, nil
 }
 
-// parseMode parses an entry's octal mode as strconv.ParseUint(s, 8, 32)
-// does.
-func parseMode(s []byte) (filemode.FileMode, bool) {
-	if len(s) == 0 {
-		return 0, false
-	}
+// scanMode parses the octal mode that starts entry e, as
+// strconv.ParseUint(mode, 8, 32) does, and returns the offset of the
+// space that ends it.
+func scanMode(e []byte) (filemode.FileMode, int, error) {
 	var m uint64
-	for _, c := range s {
-		if c < '0' || c > '7' {
-			return 0, false
+	for i, c := range e {
+		switch {
+		case c == ' ' && i > 0:
+			return filemode.FileMode(m), i, nil
+		case c < '0' || c > '7':
+			return 0, 0, malformedMode(e)
 		}
 		if m = m<<3 | uint64(c-'0'); m > math.MaxUint32 {
-			return 0, false
+			return 0, 0, malformedMode(e)
 		}
 	}
-	return filemode.FileMode(m), true
+	return 0, 0, malformedMode(e)
+}
+
+// malformedMode is the error for the entry e whose mode does not parse.
+func malformedMode(e []byte) error {
+	sp := bytes.IndexByte(e, ' ')
+	if sp < 0 {
+		return errors.New("malformed entry mode")
+	}
+	return fmt.Errorf("malformed entry mode %q", e[:sp])
 }
 
 // len returns the number of entries.
@@ -134,8 +140,8 @@ func (t *rawTree) isDir(i int) bool {
 
 // entry decodes entry i.
 func (t *rawTree) entry(i int) treeEntry {
-	mode, name := t.modeAndName(i)
-	m, _ := parseMode(mode)
+	_, name := t.modeAndName(i)
+	m, _, _ := scanMode(t.data[t.start(i):])
 	e := treeEntry{name: string(name), mode: m}
 	copy(e.hash[:], t.data[t.nuls[i]+1:])
 	return e
@@ -147,6 +153,18 @@ func (t *rawTree) search(name []byte, dir bool) int {
 	return sort.Search(t.len(), func(i int) bool {
 		_, n := t.modeAndName(i)
 		return compareRawNames(n, t.isDir(i), name, dir) >= 0
+	})
+}
+
+// insertAt returns where Git order puts a new entry name (a subtree when
+// dir): before the first entry after it. Distinct valid names never
+// compare equal; names Git rejects ("", or with a "/") may, and the new
+// entry then goes after the entries it equals, as a stable sort of the
+// entries with it appended puts it.
+func (t *rawTree) insertAt(name []byte, dir bool) int {
+	return sort.Search(t.len(), func(i int) bool {
+		_, n := t.modeAndName(i)
+		return compareRawNames(n, t.isDir(i), name, dir) > 0
 	})
 }
 
@@ -188,7 +206,7 @@ type treeEdit struct {
 // it keeps are copied as they are and the new entries encoded in between,
 // which gives what encoding the edited entries gives. New entries must
 // not have the name of an existing entry, and at must be where Git order
-// puts them (t.search).
+// puts them (t.insertAt).
 func (t *rawTree) splice(edits []treeEdit) []byte {
 	// An entry inserted at i sorts before the entry at i, and so before
 	// its replacement, which has its name and kind.

@@ -375,7 +375,7 @@ func FuzzRawTree(f *testing.F) {
 			if len(add)%2 == 1 {
 				e.mode = 0o40000
 			}
-			edits = append(edits, treeEdit{at: tree.search([]byte(add), e.isDir()), entry: e})
+			edits = append(edits, treeEdit{at: tree.insertAt([]byte(add), e.isDir()), entry: e})
 		}
 		wantBytes := spliceByDecoding(want, edits)
 		if got := tree.splice(edits); !bytes.Equal(got, wantBytes) {
