@@ -245,12 +245,12 @@ func (r *Repo) applyTree(b *objectBatch, base plumbing.Hash, node *changeNode, d
 			edits = append(edits, treeEdit{at: t.insertAt([]byte(name), e.isDir()), entry: e})
 		}
 	}
-	data := t.splice(edits)
-	if len(data) == 0 {
+	pieces := t.splice(edits)
+	if len(pieces) == 0 {
 		return plumbing.ZeroHash, nil
 	}
 	r.trees.encoded++
-	return r.add(b, plumbing.TreeObject, data)
+	return b.putPieces(plumbing.TreeObject, pieces), nil
 }
 
 // applyEntry returns the new entry for name, whose current entry is old

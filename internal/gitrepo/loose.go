@@ -2,8 +2,11 @@ package gitrepo
 
 import (
 	"bufio"
+	"bytes"
 	"compress/zlib"
+	"encoding/binary"
 	"fmt"
+	"hash/adler32"
 	"io"
 
 	"github.com/go-git/go-billy/v5"
@@ -19,17 +22,21 @@ const looseLevel = zlib.BestSpeed
 
 // looseWriter writes loose objects into a repository's object directory
 // as git does: the zlib stream of the header and content goes to a
-// temporary file, renamed to objects/xx/yyyy.
+// temporary file, renamed to objects/xx/yyyy. Objects under storedBelow
+// are stored without compression, like small objects in the packs
+// CommitFiles writes: a loose object takes a file-system block whatever
+// its size, and setting up a flate compressor allocates 1.2 MB, more than
+// the rest of a one-app commit.
 type looseWriter struct {
 	fsys billy.Filesystem
-	zw   *zlib.Writer
+	zw   *zlib.Writer // made for the first large object
 	bw   *bufio.Writer
+	buf  []byte
 }
 
 // newLooseWriter returns a writer into the git directory fsys.
 func newLooseWriter(fsys billy.Filesystem) *looseWriter {
-	zw, _ := zlib.NewWriterLevel(io.Discard, looseLevel) // the level is valid
-	return &looseWriter{fsys: fsys, zw: zw, bw: bufio.NewWriterSize(io.Discard, 64<<10)}
+	return &looseWriter{fsys: fsys}
 }
 
 // write writes obj, whose hash is h; an object already there is kept.
@@ -65,9 +72,21 @@ func (w *looseWriter) encode(dst io.Writer, obj plumbing.EncodedObject) error {
 		return err
 	}
 	defer rd.Close()
+	w.buf = fmt.Appendf(w.buf[:0], "%s %d\x00", obj.Type(), obj.Size())
+	if obj.Size() < storedBelow {
+		if w.buf, err = appendAll(w.buf, rd); err != nil {
+			return err
+		}
+		_, err = dst.Write(appendStoredZlib(nil, w.buf))
+		return err
+	}
+	if w.zw == nil {
+		w.zw, _ = zlib.NewWriterLevel(io.Discard, looseLevel) // the level is valid
+		w.bw = bufio.NewWriterSize(io.Discard, 64<<10)
+	}
 	w.bw.Reset(dst)
 	w.zw.Reset(w.bw)
-	if _, err := fmt.Fprintf(w.zw, "%s %d\x00", obj.Type(), obj.Size()); err != nil {
+	if _, err := w.zw.Write(w.buf); err != nil {
 		return err
 	}
 	if _, err := io.Copy(w.zw, rd); err != nil {
@@ -77,4 +96,33 @@ func (w *looseWriter) encode(dst io.Writer, obj plumbing.EncodedObject) error {
 		return err
 	}
 	return w.bw.Flush()
+}
+
+// appendAll appends what r reads to buf.
+func appendAll(buf []byte, r io.Reader) ([]byte, error) {
+	b := bytes.NewBuffer(buf)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
+}
+
+// appendStoredZlib appends the zlib stream of data with its deflate
+// blocks stored, as zlib.NoCompression writes it, without allocating a
+// compressor: the header, blocks of at most 65,535 bytes each with its
+// length and the length's complement, and the Adler-32 checksum.
+func appendStoredZlib(out, data []byte) []byte {
+	sum := adler32.Checksum(data)
+	out = append(out, 0x78, 0x01)
+	for {
+		n := min(len(data), 0xffff)
+		final := byte(0)
+		if n == len(data) {
+			final = 1
+		}
+		out = append(out, final, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+		out = append(out, data[:n]...)
+		if data = data[n:]; final == 1 {
+			break
+		}
+	}
+	return binary.BigEndian.AppendUint32(out, sum)
 }

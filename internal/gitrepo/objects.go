@@ -350,6 +350,23 @@ func (r *Repo) add(b *objectBatch, typ plumbing.ObjectType, data []byte) (plumbi
 	return hash, nil
 }
 
+// putPieces stages the object whose content is the concatenation of
+// pieces, which must not change until the batch is written, and returns
+// its hash.
+func (b *objectBatch) putPieces(typ plumbing.ObjectType, pieces [][]byte) plumbing.Hash {
+	size := 0
+	for _, p := range pieces {
+		size += len(p)
+	}
+	h := plumbing.NewHasher(typ, int64(size))
+	for _, p := range pieces {
+		_, _ = h.Write(p) // a hash does not fail
+	}
+	hash := h.Sum()
+	b.put(hash, &piecesObject{hash: hash, typ: typ, pieces: pieces, size: int64(size)})
+	return hash
+}
+
 // put stages obj under hash.
 func (b *objectBatch) put(hash plumbing.Hash, obj plumbing.EncodedObject) {
 	if b.objs == nil {
@@ -427,3 +444,40 @@ func (o *rawObject) Reader() (io.ReadCloser, error) {
 
 // Writer fails: the object is read-only.
 func (o *rawObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }
+
+// piecesObject is a staged object whose content is the concatenation of
+// pieces, as a go-git EncodedObject: a tree spliced from a large one is
+// written without being copied into one buffer. It is read-only.
+type piecesObject struct {
+	hash   plumbing.Hash
+	typ    plumbing.ObjectType
+	pieces [][]byte
+	size   int64
+}
+
+// Hash returns the object's hash.
+func (o *piecesObject) Hash() plumbing.Hash { return o.hash }
+
+// Type returns the object's type.
+func (o *piecesObject) Type() plumbing.ObjectType { return o.typ }
+
+// SetType is not supported: the object is read-only.
+func (o *piecesObject) SetType(plumbing.ObjectType) {}
+
+// Size returns the content's length.
+func (o *piecesObject) Size() int64 { return o.size }
+
+// SetSize is not supported: the object is read-only.
+func (o *piecesObject) SetSize(int64) {}
+
+// Reader reads the content.
+func (o *piecesObject) Reader() (io.ReadCloser, error) {
+	readers := make([]io.Reader, len(o.pieces))
+	for i, p := range o.pieces {
+		readers[i] = bytes.NewReader(p)
+	}
+	return io.NopCloser(io.MultiReader(readers...)), nil
+}
+
+// Writer fails: the object is read-only.
+func (o *piecesObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }

@@ -202,12 +202,13 @@ type treeEdit struct {
 	entry   treeEntry
 }
 
-// splice returns the tree with edits applied: the bytes of the entries
-// it keeps are copied as they are and the new entries encoded in between,
-// which gives what encoding the edited entries gives. New entries must
-// not have the name of an existing entry, and at must be where Git order
-// puts them (t.insertAt).
-func (t *rawTree) splice(edits []treeEdit) []byte {
+// splice returns the tree with edits applied, as the pieces it is made
+// of: runs of the old tree's bytes, kept as they are, and the new entries
+// encoded in between. Their concatenation is what encoding the edited
+// entries gives; a large tree is not copied. New entries must not have
+// the name of an existing entry, and at must be where Git order puts them
+// (t.insertAt).
+func (t *rawTree) splice(edits []treeEdit) [][]byte {
 	// An entry inserted at i sorts before the entry at i, and so before
 	// its replacement, which has its name and kind.
 	slices.SortFunc(edits, func(a, b treeEdit) int {
@@ -216,23 +217,25 @@ func (t *rawTree) splice(edits []treeEdit) []byte {
 		}
 		return compareEntries(a.entry, b.entry)
 	})
-	size := len(t.data)
-	for _, e := range edits {
-		size += entrySize(e.entry)
+	var out [][]byte
+	keep := func(from, to int) {
+		if from < to {
+			out = append(out, t.data[t.start(from):t.start(to)])
+		}
 	}
-	out := make([]byte, 0, size)
-	next := 0 // the first entry not yet copied or replaced
+	next := 0 // the first entry not yet kept or replaced
 	for _, e := range edits {
-		out = append(out, t.data[t.start(next):t.start(e.at)]...)
+		keep(next, e.at)
 		next = e.at
 		if e.replace {
 			next++
 		}
 		if !e.entry.hash.IsZero() {
-			out = appendEntry(out, e.entry)
+			out = append(out, appendEntry(nil, e.entry))
 		}
 	}
-	return append(out, t.data[t.start(next):]...)
+	keep(next, t.len())
+	return out
 }
 
 // compareRawNames compares two entry names in Git tree order, where a

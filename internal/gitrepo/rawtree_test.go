@@ -2,8 +2,10 @@ package gitrepo
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -378,7 +380,7 @@ func FuzzRawTree(f *testing.F) {
 			edits = append(edits, treeEdit{at: tree.insertAt([]byte(add), e.isDir()), entry: e})
 		}
 		wantBytes := spliceByDecoding(want, edits)
-		if got := tree.splice(edits); !bytes.Equal(got, wantBytes) {
+		if got := bytes.Join(tree.splice(edits), nil); !bytes.Equal(got, wantBytes) {
 			t.Fatalf("splice = %q, encoding the edited entries gives %q", got, wantBytes)
 		}
 	})
@@ -410,4 +412,25 @@ func TestCommitFilesWritesLooseObjectsAsGit(t *testing.T) {
 		t.Errorf("temporary files left: %v", matches)
 	}
 	fsck(t, dir)
+}
+
+func TestAppendStoredZlib(t *testing.T) {
+	for _, n := range []int{0, 1, 300, 0xffff, 0x10000, 200000} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		z := appendStoredZlib([]byte("prefix"), data)
+		if !bytes.HasPrefix(z, []byte("prefix")) {
+			t.Fatalf("%d bytes: prefix lost", n)
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(z[len("prefix"):]))
+		if err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%d bytes: inflated %d bytes, %v", n, len(got), err)
+		}
+	}
 }
