@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/adler32"
 	"io"
@@ -13,30 +14,39 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// looseLevel is the zlib level loose objects are written at: git's own
-// default (core.looseCompression and core.compression unset), the
-// fastest. go-git's writer uses zlib's default level, three times slower:
-// 12 ms against 4 ms for the 360 KB tree that lists 10,000 apps, which a
-// one-app commit in such a repository writes anew.
+// looseLevel is the zlib level loose blobs and commits of storedBelow or
+// more are written at: git's own default (core.looseCompression and
+// core.compression unset), the fastest. go-git's writer uses zlib's
+// default level, three times slower.
 const looseLevel = zlib.BestSpeed
+
+// storedBlock is the most a stored deflate block holds.
+const storedBlock = 0xffff
 
 // looseWriter writes loose objects into a repository's object directory
 // as git does: the zlib stream of the header and content goes to a
-// temporary file, renamed to objects/xx/yyyy. Objects under storedBelow
-// are stored without compression, like small objects in the packs
-// CommitFiles writes: a loose object takes a file-system block whatever
-// its size, and setting up a flate compressor allocates 1.2 MB, more than
-// the rest of a one-app commit.
+// temporary file, renamed to objects/xx/yyyy. Git reads any zlib stream,
+// and some are written stored, without compression (zlib's level 0):
+//
+//   - objects under storedBelow, like small objects in the packs
+//     CommitFiles writes: a loose object takes a file-system block
+//     whatever its size, and setting up a flate compressor allocates
+//     1.2 MB, more than the rest of a one-app commit;
+//   - trees, which are mostly 20-byte hashes that do not compress: the
+//     360 KB tree listing 10,000 apps, which a one-app commit writes anew,
+//     takes 4 ms to compress at the fastest level, to 243 KB.
+//
+// git gc packs and compresses loose objects as it does any other.
 type looseWriter struct {
-	fsys billy.Filesystem
-	zw   *zlib.Writer // made for the first large object
-	bw   *bufio.Writer
-	buf  []byte
+	fsys  billy.Filesystem
+	zw    *zlib.Writer // made for the first compressed object
+	bw    *bufio.Writer
+	block []byte // a stored block's content
 }
 
 // newLooseWriter returns a writer into the git directory fsys.
 func newLooseWriter(fsys billy.Filesystem) *looseWriter {
-	return &looseWriter{fsys: fsys}
+	return &looseWriter{fsys: fsys, bw: bufio.NewWriterSize(io.Discard, 64<<10)}
 }
 
 // write writes obj, whose hash is h; an object already there is kept.
@@ -72,57 +82,73 @@ func (w *looseWriter) encode(dst io.Writer, obj plumbing.EncodedObject) error {
 		return err
 	}
 	defer rd.Close()
-	w.buf = fmt.Appendf(w.buf[:0], "%s %d\x00", obj.Type(), obj.Size())
-	if obj.Size() < storedBelow {
-		if w.buf, err = appendAll(w.buf, rd); err != nil {
-			return err
-		}
-		_, err = dst.Write(appendStoredZlib(nil, w.buf))
-		return err
-	}
-	if w.zw == nil {
-		w.zw, _ = zlib.NewWriterLevel(io.Discard, looseLevel) // the level is valid
-		w.bw = bufio.NewWriterSize(io.Discard, 64<<10)
-	}
+	header := fmt.Appendf(nil, "%s %d\x00", obj.Type(), obj.Size())
+	content := io.MultiReader(bytes.NewReader(header), rd)
 	w.bw.Reset(dst)
-	w.zw.Reset(w.bw)
-	if _, err := w.zw.Write(w.buf); err != nil {
-		return err
+	if obj.Size() < storedBelow || obj.Type() == plumbing.TreeObject {
+		if w.block == nil {
+			w.block = make([]byte, storedBlock)
+		}
+		err = writeStoredZlib(w.bw, content, int64(len(header))+obj.Size(), w.block)
+	} else {
+		err = w.compress(content)
 	}
-	if _, err := io.Copy(w.zw, rd); err != nil {
-		return err
-	}
-	if err := w.zw.Close(); err != nil {
+	if err != nil {
 		return err
 	}
 	return w.bw.Flush()
 }
 
-// appendAll appends what r reads to buf.
-func appendAll(buf []byte, r io.Reader) ([]byte, error) {
-	b := bytes.NewBuffer(buf)
-	_, err := b.ReadFrom(r)
-	return b.Bytes(), err
+// compress writes the zlib stream of r at looseLevel to w.bw.
+func (w *looseWriter) compress(r io.Reader) error {
+	if w.zw == nil {
+		w.zw, _ = zlib.NewWriterLevel(io.Discard, looseLevel) // the level is valid
+	}
+	w.zw.Reset(w.bw)
+	if _, err := io.Copy(w.zw, r); err != nil {
+		return err
+	}
+	return w.zw.Close()
 }
 
-// appendStoredZlib appends the zlib stream of data with its deflate
-// blocks stored, as zlib.NoCompression writes it, without allocating a
-// compressor: the header, blocks of at most 65,535 bytes each with its
-// length and the length's complement, and the Adler-32 checksum.
-func appendStoredZlib(out, data []byte) []byte {
-	sum := adler32.Checksum(data)
-	out = append(out, 0x78, 0x01)
+// errSizeMismatch is returned when an object's content is not as long
+// as its size says.
+var errSizeMismatch = errors.New("object content does not match its size")
+
+// writeStoredZlib writes the zlib stream of the n bytes r reads with its
+// deflate blocks stored, as zlib.NoCompression writes it but without
+// allocating a compressor: the header, blocks of at most 65,535 bytes,
+// each after its length and the length's complement, and the Adler-32
+// checksum. block is a buffer of storedBlock bytes.
+func writeStoredZlib(w io.Writer, r io.Reader, n int64, block []byte) error {
+	sum := adler32.New()
+	if _, err := w.Write([]byte{0x78, 0x01}); err != nil {
+		return err
+	}
 	for {
-		n := min(len(data), 0xffff)
+		k := int(min(n, storedBlock))
+		if _, err := io.ReadFull(r, block[:k]); err != nil {
+			return fmt.Errorf("%w: %w", errSizeMismatch, err)
+		}
+		n -= int64(k)
 		final := byte(0)
-		if n == len(data) {
+		if n == 0 {
 			final = 1
 		}
-		out = append(out, final, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
-		out = append(out, data[:n]...)
-		if data = data[n:]; final == 1 {
+		if _, err := w.Write([]byte{final, byte(k), byte(k >> 8), ^byte(k), ^byte(k >> 8)}); err != nil {
+			return err
+		}
+		if _, err := w.Write(block[:k]); err != nil {
+			return err
+		}
+		_, _ = sum.Write(block[:k]) // a hash does not fail
+		if final == 1 {
 			break
 		}
 	}
-	return binary.BigEndian.AppendUint32(out, sum)
+	if k, _ := r.Read(block[:1]); k > 0 {
+		return errSizeMismatch
+	}
+	_, err := w.Write(binary.BigEndian.AppendUint32(nil, sum.Sum32()))
+	return err
 }

@@ -400,9 +400,14 @@ func TestCommitFilesWritesLooseObjectsAsGit(t *testing.T) {
 		p := filepath.Join(dir, "objects", h[:2], h[2:])
 		raw, err := os.ReadFile(p)
 		// 0x78 0x01: a zlib stream at the fastest level, git's default for
-		// loose objects.
-		if err != nil || len(raw) < 2 || raw[0] != 0x78 || raw[1] != 0x01 {
-			t.Errorf("%s: zlib header % x, want 78 01", rev, raw[:min(2, len(raw))])
+		// loose objects, or stored.
+		if err != nil || len(raw) < 3 || raw[0] != 0x78 || raw[1] != 0x01 {
+			t.Fatalf("%s: zlib header % x, want 78 01", rev, raw[:min(2, len(raw))])
+		}
+		// The first deflate block's type: 0 stored, else compressed. The
+		// blob is larger than storedBelow.
+		if stored, want := raw[2]&0x06 == 0, !strings.HasSuffix(rev, ":sub/deep/f"); stored != want {
+			t.Errorf("%s: stored %v, want %v", rev, stored, want)
 		}
 	}
 	if got := gitIn(t, dir, nil, nil, "cat-file", "blob", commit.String()+":sub/deep/f"); got != strings.TrimSpace(string(data)) {
@@ -414,23 +419,32 @@ func TestCommitFilesWritesLooseObjectsAsGit(t *testing.T) {
 	fsck(t, dir)
 }
 
-func TestAppendStoredZlib(t *testing.T) {
-	for _, n := range []int{0, 1, 300, 0xffff, 0x10000, 200000} {
+func TestWriteStoredZlib(t *testing.T) {
+	block := make([]byte, storedBlock)
+	for _, n := range []int{0, 1, 300, storedBlock, storedBlock + 1, 200000} {
 		data := make([]byte, n)
 		for i := range data {
 			data[i] = byte(i * 7)
 		}
-		z := appendStoredZlib([]byte("prefix"), data)
-		if !bytes.HasPrefix(z, []byte("prefix")) {
-			t.Fatalf("%d bytes: prefix lost", n)
+		var z bytes.Buffer
+		if err := writeStoredZlib(&z, bytes.NewReader(data), int64(n), block); err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
 		}
-		zr, err := zlib.NewReader(bytes.NewReader(z[len("prefix"):]))
+		zr, err := zlib.NewReader(&z)
 		if err != nil {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
 		got, err := io.ReadAll(zr)
 		if err != nil || !bytes.Equal(got, data) {
 			t.Errorf("%d bytes: inflated %d bytes, %v", n, len(got), err)
+		}
+		if n > 0 {
+			if err := writeStoredZlib(io.Discard, bytes.NewReader(data[1:]), int64(n), block); !errors.Is(err, errSizeMismatch) {
+				t.Errorf("%d bytes, one short: %v", n, err)
+			}
+			if err := writeStoredZlib(io.Discard, bytes.NewReader(data), int64(n-1), block); !errors.Is(err, errSizeMismatch) {
+				t.Errorf("%d bytes, one too many: %v", n, err)
+			}
 		}
 	}
 }
