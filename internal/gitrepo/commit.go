@@ -61,9 +61,11 @@ func ValidatePath(p string) error {
 // parent is plumbing.ZeroHash) and whose tree is the parent's tree with the
 // changes applied: missing directories are created and directories left
 // empty by deletions are removed. Only the trees on the paths of changed
-// files are re-encoded; every other subtree keeps its hash, and objects
-// already present are not written again. New objects are written as loose
-// objects, or as one packfile when there are at least 100 of them. Author
+// files are written anew, each spliced from the bytes of the old one with
+// its changed entries replaced, so that it is what git writes; every other
+// subtree keeps its hash, and objects already present are not written
+// again. New objects are written as loose objects, or as one packfile when
+// there are at least 100 of them. Author
 // and committer are sig (sig.When defaults to now); a newline is appended
 // to a message lacking one. No reference, nor the working tree, index or
 // HEAD, is touched. If the changes leave the tree unchanged a commit is

@@ -83,15 +83,15 @@ func (w *looseWriter) encode(dst io.Writer, obj plumbing.EncodedObject) error {
 	}
 	defer rd.Close()
 	header := fmt.Appendf(nil, "%s %d\x00", obj.Type(), obj.Size())
-	content := io.MultiReader(bytes.NewReader(header), rd)
 	w.bw.Reset(dst)
 	if obj.Size() < storedBelow || obj.Type() == plumbing.TreeObject {
 		if w.block == nil {
 			w.block = make([]byte, storedBlock)
 		}
+		content := io.MultiReader(bytes.NewReader(header), rd)
 		err = writeStoredZlib(w.bw, content, int64(len(header))+obj.Size(), w.block)
 	} else {
-		err = w.compress(content)
+		err = w.compress(header, rd)
 	}
 	if err != nil {
 		return err
@@ -99,12 +99,16 @@ func (w *looseWriter) encode(dst io.Writer, obj plumbing.EncodedObject) error {
 	return w.bw.Flush()
 }
 
-// compress writes the zlib stream of r at looseLevel to w.bw.
-func (w *looseWriter) compress(r io.Reader) error {
+// compress writes the zlib stream of header and what r reads at
+// looseLevel to w.bw.
+func (w *looseWriter) compress(header []byte, r io.Reader) error {
 	if w.zw == nil {
 		w.zw, _ = zlib.NewWriterLevel(io.Discard, looseLevel) // the level is valid
 	}
 	w.zw.Reset(w.bw)
+	if _, err := w.zw.Write(header); err != nil {
+		return err
+	}
 	if _, err := io.Copy(w.zw, r); err != nil {
 		return err
 	}

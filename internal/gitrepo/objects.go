@@ -472,11 +472,41 @@ func (o *piecesObject) SetSize(int64) {}
 
 // Reader reads the content.
 func (o *piecesObject) Reader() (io.ReadCloser, error) {
-	readers := make([]io.Reader, len(o.pieces))
-	for i, p := range o.pieces {
-		readers[i] = bytes.NewReader(p)
+	return io.NopCloser(&piecesReader{pieces: o.pieces}), nil
+}
+
+// piecesReader reads pieces in turn. Unlike io.MultiReader's, its WriteTo
+// writes each piece as it is, without a 32 KB buffer for every object.
+type piecesReader struct {
+	pieces [][]byte
+	off    int // read from pieces[0]
+}
+
+// Read reads from the current piece.
+func (r *piecesReader) Read(p []byte) (int, error) {
+	for len(r.pieces) > 0 && r.off == len(r.pieces[0]) {
+		r.pieces, r.off = r.pieces[1:], 0
 	}
-	return io.NopCloser(io.MultiReader(readers...)), nil
+	if len(r.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.pieces[0][r.off:])
+	r.off += n
+	return n, nil
+}
+
+// WriteTo writes what is left to w.
+func (r *piecesReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for ; len(r.pieces) > 0; r.pieces, r.off = r.pieces[1:], 0 {
+		n, err := w.Write(r.pieces[0][r.off:])
+		total += int64(n)
+		if err != nil {
+			r.off += n
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // Writer fails: the object is read-only.

@@ -448,3 +448,35 @@ func TestWriteStoredZlib(t *testing.T) {
 		}
 	}
 }
+
+func TestPiecesObjectReads(t *testing.T) {
+	pieces := [][]byte{[]byte("ab"), nil, []byte("c"), []byte(""), []byte("defg")}
+	obj := &piecesObject{pieces: pieces, size: 7}
+	for name, read := range map[string]func(io.Reader) ([]byte, error){
+		"Read":    func(r io.Reader) ([]byte, error) { return io.ReadAll(io.LimitReader(r, 100)) },
+		"WriteTo": func(r io.Reader) ([]byte, error) { var b bytes.Buffer; _, err := b.ReadFrom(r); return b.Bytes(), err },
+		"byte by byte": func(r io.Reader) ([]byte, error) {
+			var out []byte
+			b := make([]byte, 1)
+			for {
+				n, err := r.Read(b)
+				out = append(out, b[:n]...)
+				if err == io.EOF {
+					return out, nil
+				} else if err != nil {
+					return out, err
+				}
+			}
+		},
+	} {
+		for range 2 { // reading leaves the object as it was
+			rd, err := obj.Reader()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := read(rd); err != nil || string(got) != "abcdefg" {
+				t.Errorf("%s: %q, %v", name, got, err)
+			}
+		}
+	}
+}
