@@ -575,7 +575,10 @@ func (kt *KustTarget) configureBuiltinPlugin(
 	p resmap.Configurable, c interface{}, bpt builtinhelpers.BuiltinPluginType) (err error) {
 	var y []byte
 	if c != nil {
-		y, err = yaml.Marshal(c)
+		// JSON is YAML: the plugins read it with sigs.k8s.io/yaml as
+		// they read the YAML that yaml.Marshal makes of the same JSON,
+		// without the cost of converting it.
+		y, err = json.Marshal(c)
 		if err != nil {
 			return errors.WrapPrefixf(
 				err, "builtin %s marshal", bpt)
@@ -586,6 +589,9 @@ func (kt *KustTarget) configureBuiltinPlugin(
 			kt.ldr, kt.validator, kt.rFactory, kt.pLdr.Config()),
 		y)
 	if err != nil {
+		if c != nil {
+			y, _ = yaml.Marshal(c)
+		}
 		return errors.WrapPrefixf(
 			err, "trouble configuring builtin %s with config: `\n%s`", bpt, string(y))
 	}

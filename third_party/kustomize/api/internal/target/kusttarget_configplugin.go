@@ -337,6 +337,12 @@ var transformerConfigurators = map[builtinhelpers.BuiltinPluginType]func(
 			result = append(result, p)
 		}
 
+		// A label transformer without labels changes nothing: skip
+		// configuring one with the whole commonLabels field spec list.
+		if len(kt.kustomization.CommonLabels) == 0 {
+			return
+		}
+
 		var c labelStruct
 
 		c.Labels = kt.kustomization.CommonLabels

@@ -154,6 +154,19 @@ func (t *TransformerConfig) Merge(input *TransformerConfig) (
 	if input == nil {
 		return t, nil
 	}
+	if m := merges.get(t, input); m != nil {
+		return m, nil
+	}
+	merged, err = t.merge(input)
+	if err == nil {
+		merges.put(t, input, merged)
+	}
+	return merged, err
+}
+
+// merge is Merge without the memo.
+func (t *TransformerConfig) merge(input *TransformerConfig) (
+	merged *TransformerConfig, err error) {
 	merged = &TransformerConfig{}
 	merged.NamePrefix, err = t.NamePrefix.MergeAll(input.NamePrefix)
 	if err != nil {
