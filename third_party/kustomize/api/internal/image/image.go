@@ -6,6 +6,7 @@ package image
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // IsImageMatched returns true if the value of t is identical to the
@@ -25,11 +26,42 @@ func IsImageMatched(s, t string) bool {
 	// into the pattern directly, so it can be an invalid regexp (for example
 	// "["). When it fails to compile, treat it as matching nothing rather than
 	// dereferencing a nil *Regexp, which would panic during the build.
-	pattern, err := regexp.Compile("^" + t + "(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$")
-	if err != nil {
+	pattern := namePattern(t)
+	if pattern == nil {
 		return false
 	}
 	return pattern.MatchString(s)
+}
+
+// patterns holds the compiled pattern of each image name IsImageMatched
+// was given (nil for a name that does not compile): a build matches
+// every image field against every images: entry, and compiling the
+// pattern was most of its cost. Emptied when it reaches maxPatterns.
+var patterns struct { //nolint:gochecknoglobals
+	sync.RWMutex
+	m map[string]*regexp.Regexp
+}
+
+const maxPatterns = 4096
+
+func namePattern(t string) *regexp.Regexp {
+	patterns.RLock()
+	p, ok := patterns.m[t]
+	patterns.RUnlock()
+	if ok {
+		return p
+	}
+	p, err := regexp.Compile("^" + t + "(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$")
+	if err != nil {
+		p = nil
+	}
+	patterns.Lock()
+	if patterns.m == nil || len(patterns.m) >= maxPatterns {
+		patterns.m = make(map[string]*regexp.Regexp)
+	}
+	patterns.m[t] = p
+	patterns.Unlock()
+	return p
 }
 
 // Split separates and returns the name and tag parts
