@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	carried "github.com/gitops-promote/promote/third_party/kustomize"
 )
 
 // DiskCache keeps kustomize builds in a directory (promote uses
@@ -79,8 +81,9 @@ func buildVersion() string {
 	if dev {
 		v += " " + executableStamp()
 	}
+	v += " sigs.k8s.io/kustomize/api@" + carried.Release + "+patch"
 	for _, m := range info.Deps {
-		if m.Path == "sigs.k8s.io/kustomize/api" || m.Path == "sigs.k8s.io/kustomize/kyaml" {
+		if m.Path == "sigs.k8s.io/kustomize/kyaml" {
 			v += " " + m.Path + "@" + m.Version
 		}
 	}
