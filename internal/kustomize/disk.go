@@ -241,18 +241,19 @@ func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
 func (d *DiskCache) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.out != nil {
-		_, _ = d.out.finish(d.dir, d.prefix)
-		d.out = nil
-		d.pruneOld()
-		if names := d.packNames(); len(names) > mergeAt {
-			d.merge(names)
-		}
-	}
 	for _, p := range d.open {
 		_ = p.f.Close()
 	}
 	d.open, d.index, d.loaded = nil, nil, false
+	if d.out == nil {
+		return
+	}
+	_, _ = d.out.finish(d.dir, d.prefix)
+	d.out = nil
+	d.pruneOld()
+	if names := d.packNames(); len(names) > mergeAt {
+		d.merge(names)
+	}
 }
 
 // merge writes the live records of the packs names (of this version)
@@ -358,8 +359,10 @@ func (d *DiskCache) pruneOld() {
 			_ = os.Remove(p)
 			continue
 		}
-		files = append(files, file{p, info.Size(), info.ModTime()})
 		total += info.Size()
+		if !strings.HasPrefix(e.Name(), tmpPrefix) { // another process's pack being written
+			files = append(files, file{p, info.Size(), info.ModTime()})
+		}
 	}
 	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
 	for _, f := range files {
