@@ -45,8 +45,11 @@ type DiskCache struct {
 	// directory, their records, newest first.
 	open  []*openPack
 	index map[string][]recordRef
-	// out is the pack being written, nil before the first Store.
-	out *packWriter
+	// out is the pack being written, nil before the first Store;
+	// unwritable is set when it could not be created (not tried again
+	// before Close).
+	out        *packWriter
+	unwritable bool
 }
 
 // Limits of a DiskCache.
@@ -223,9 +226,12 @@ func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
 	rec := encodeRecord(dir, obs, r.Resources)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.unwritable {
+		return
+	}
 	if d.out == nil {
 		w, err := newPackWriter(d.dir, d.version)
-		if err != nil {
+		if d.unwritable = err != nil; d.unwritable {
 			return
 		}
 		d.out = w
@@ -244,7 +250,7 @@ func (d *DiskCache) Close() {
 	for _, p := range d.open {
 		_ = p.f.Close()
 	}
-	d.open, d.index, d.loaded = nil, nil, false
+	d.open, d.index, d.loaded, d.unwritable = nil, nil, false, false
 	if d.out == nil {
 		return
 	}

@@ -437,3 +437,15 @@ func checkRecord(t *testing.T, data []byte) {
 		t.Fatalf("a record read reads differently once written again: %+v, want %+v", again, rec)
 	}
 }
+
+// TestDiskCacheUnwritable: a cache directory that cannot be made costs
+// only the builds it cannot keep.
+func TestDiskCacheUnwritable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(file, "renders")
+	keep(t, OpenDiskCache(dir), mapFS(layered()), "prod", "base")
+	assertBuilds(t, dir, mapFS(layered()), 2, "prod", "base")
+}
