@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -236,7 +237,7 @@ func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
 		}
 		d.out = w
 	}
-	d.out.add(rec, time.Now())
+	d.out.add(rec, time.Now().UnixNano())
 }
 
 // Close writes the pack of what the cache kept since it was opened (or
@@ -301,14 +302,14 @@ func (d *DiskCache) merge(names []string) {
 	if err != nil {
 		return
 	}
-	cutoff := time.Now().Add(-MaxAge)
+	cutoff := time.Now().Add(-MaxAge).UnixNano()
 	slices.Sort(dirs)
 	for _, dir := range dirs {
 		list := byDir[dir]
-		slices.SortStableFunc(list, func(a, b candidate) int { return b.e.written.Compare(a.e.written) })
+		slices.SortStableFunc(list, func(a, b candidate) int { return cmp.Compare(b.e.written, a.e.written) })
 		var kept [][keySize]byte
 		for _, c := range list {
-			if len(kept) == maxPerDir || c.e.written.Before(cutoff) {
+			if len(kept) == maxPerDir || c.e.written < cutoff {
 				break
 			}
 			if slices.Contains(kept, c.e.key) {

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -47,9 +49,12 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 type indexEntry struct {
 	dir     string
 	key     [keySize]byte
-	written time.Time
+	written int64 // Unix nanoseconds
 	off, n  int64
 	sum     uint32
+	// prev is, in a packWriter, the entry before of the same
+	// directory, -1 for none.
+	prev int32
 }
 
 // packReader reads the bytes of a pack: an open pack file, or the pack a
@@ -196,7 +201,7 @@ func (rec *record) rendering() (*Rendering, error) {
 	r := &Rendering{Dir: rec.dir, Resources: make([]Resource, d.count(5))}
 	for i := range r.Resources {
 		id := ResourceID{APIVersion: d.string(), Kind: d.string(), Namespace: d.string(), Name: d.string()}
-		r.Resources[i] = Resource{ID: id, YAML: d.bytes()}
+		r.Resources[i] = Resource{ID: id, YAML: bytes.Clone(d.bytes())}
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errRecord
@@ -229,13 +234,14 @@ func readRecord(r packReader, e *indexEntry) (*record, error) {
 }
 
 // encodeIndex encodes a pack's index.
-func encodeIndex(version string, entries []*indexEntry) []byte {
+func encodeIndex(version string, entries []indexEntry) []byte {
 	b := appendString(nil, version)
 	b = binary.AppendUvarint(b, uint64(len(entries)))
-	for _, e := range entries {
+	for i := range entries {
+		e := &entries[i]
 		b = appendString(b, e.dir)
 		b = append(b, e.key[:]...)
-		b = binary.AppendUvarint(b, uint64(e.written.UnixNano()))
+		b = binary.AppendUvarint(b, uint64(e.written))
 		b = binary.AppendUvarint(b, uint64(e.off))
 		b = binary.AppendUvarint(b, uint64(e.n))
 		b = binary.LittleEndian.AppendUint32(b, e.sum)
@@ -293,7 +299,7 @@ func decodeIndex(idx []byte, version string, end int64) ([]indexEntry, error) {
 		e := &entries[i]
 		e.dir = d.string()
 		copy(e.key[:], d.fixed(keySize))
-		e.written = time.Unix(0, int64(d.uvarint()&(1<<63-1)))
+		e.written = int64(d.uvarint() & (1<<63 - 1))
 		off, n := d.uvarint(), d.uvarint()
 		sum := d.fixed(4)
 		if d.err != nil {
@@ -345,8 +351,9 @@ func openPackFile(path, version string) (*openPack, error) {
 // finishes. It reads back the records written so far.
 type packWriter struct {
 	version string
-	byDir   map[string][]*indexEntry
-	entries []*indexEntry
+	// last is, by directory, its latest entry.
+	last    map[string]int32
+	entries []indexEntry
 
 	mu      sync.Mutex
 	f       *os.File
@@ -366,28 +373,31 @@ func newPackWriter(dir, version string) (*packWriter, error) {
 		return nil, err
 	}
 	buf := append(make([]byte, 0, flushAt+64<<10), packMagic...)
-	return &packWriter{version: version, byDir: map[string][]*indexEntry{}, f: f, buf: buf, size: int64(len(buf))}, nil
+	return &packWriter{version: version, last: map[string]int32{}, f: f, buf: buf, size: int64(len(buf))}, nil
 }
 
 // add appends rec, written at the given time, unless the pack holds the
 // same build already.
-func (w *packWriter) add(rec encodedRecord, written time.Time) {
-	for _, e := range w.byDir[rec.dir] {
-		if e.key == rec.key {
+func (w *packWriter) add(rec encodedRecord, written int64) {
+	prev, ok := w.last[rec.dir]
+	if !ok {
+		prev = -1
+	}
+	for i := prev; i >= 0; i = w.entries[i].prev {
+		if w.entries[i].key == rec.key {
 			return
 		}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.failed {
+	if w.failed || len(w.entries) == math.MaxInt32 {
 		return
 	}
-	e := &indexEntry{dir: rec.dir, key: rec.key, written: written, off: w.size, n: int64(len(rec.data)),
-		sum: crc32.Checksum(rec.data, castagnoli)}
+	w.entries = append(w.entries, indexEntry{dir: rec.dir, key: rec.key, written: written, off: w.size, n: int64(len(rec.data)),
+		sum: crc32.Checksum(rec.data, castagnoli), prev: prev})
+	w.last[rec.dir] = int32(len(w.entries) - 1)
 	w.buf = append(w.buf, rec.data...)
-	w.size += e.n
-	w.entries = append(w.entries, e)
-	w.byDir[rec.dir] = append(w.byDir[rec.dir], e)
+	w.size += int64(len(rec.data))
 	if len(w.buf) >= flushAt {
 		w.flush()
 	}
@@ -402,12 +412,13 @@ func (w *packWriter) flush() {
 	w.buf = w.buf[:0]
 }
 
-// refs returns dir's records in the pack, latest first.
+// refs returns dir's records in the pack, latest first. w.entries only
+// grows: an entry taken stays as it is.
 func (w *packWriter) refs(dir string) []recordRef {
-	list := w.byDir[dir]
-	refs := make([]recordRef, len(list))
-	for i, e := range list {
-		refs[len(list)-1-i] = recordRef{from: w, e: e}
+	i, ok := w.last[dir]
+	var refs []recordRef
+	for ; ok && i >= 0; i = w.entries[i].prev {
+		refs = append(refs, recordRef{from: w, e: &w.entries[i]})
 	}
 	return refs
 }

@@ -72,12 +72,8 @@ func rewriteIndex(t *testing.T, pack []byte, version string, edit func([]indexEn
 		t.Fatal(err)
 	}
 	edit(entries)
-	ptrs := make([]*indexEntry, len(entries))
-	for i := range entries {
-		ptrs[i] = &entries[i]
-	}
 	end := binary.LittleEndian.Uint64(pack[len(pack)-trailerSize:])
-	idx := encodeIndex(version, ptrs)
+	idx := encodeIndex(version, entries)
 	out := append(slices.Clip(pack[:end]), idx...)
 	out = binary.LittleEndian.AppendUint64(out, end)
 	out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(idx, castagnoli))
@@ -386,8 +382,8 @@ func FuzzReadPack(f *testing.F) {
 	}
 	obs := []observation{{Op: opRead, Path: "prod/kustomization.yaml", Sum: blobSum([]byte("resources: [../base]\n"))}, {Op: opStat, Path: "prod/kustomization.yml", Sum: sumMissing}}
 	res := []Resource{{ID: ResourceID{APIVersion: "v1", Kind: "ConfigMap", Namespace: "prod", Name: "c"}, YAML: []byte("apiVersion: v1\nkind: ConfigMap\n")}}
-	w.add(encodeRecord("prod", obs, res), time.Now())
-	w.add(encodeRecord("base", obs[1:], nil), time.Now())
+	w.add(encodeRecord("prod", obs, res), 1)
+	w.add(encodeRecord("base", obs[1:], nil), 2)
 	name, err := w.finish(filepath.Dir(w.f.Name()), "seed-")
 	if err != nil {
 		f.Fatal(err)
