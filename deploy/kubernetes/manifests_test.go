@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gitops-promote/promote/third_party/kustomize/api/krusty"
 	"go.yaml.in/yaml/v3"
-	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/gitops-promote/promote/internal/cli"

@@ -91,6 +91,23 @@ func BenchmarkRender200(b *testing.B) {
 	}
 }
 
+// BenchmarkRenderApp builds one app's environment (an overlay with a
+// namespace, an image, a patch and a generated ConfigMap over a base of
+// four resources): the unit a gated run builds twice per changed app.
+func BenchmarkRenderApp(b *testing.B) {
+	fsys := environment(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _, err := renderShared(fsys, "prod")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Resources) != 4 {
+			b.Fatalf("rendered %d resources, want 4", len(r.Resources))
+		}
+	}
+}
+
 // BenchmarkOverlay10000 lays the edited kustomizations of 10,000 apps
 // over a tree, as a gated run of a whole monorepo does before rendering.
 func BenchmarkOverlay10000(b *testing.B) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	carried "github.com/gitops-promote/promote/third_party/kustomize"
 )
 
 // DiskCache keeps kustomize builds in a directory (promote uses
@@ -116,8 +118,9 @@ func buildVersion() string {
 	if dev {
 		v += " " + executableStamp()
 	}
+	v += " sigs.k8s.io/kustomize/api@" + carried.Release + "+patch"
 	for _, m := range info.Deps {
-		if m.Path == "sigs.k8s.io/kustomize/api" || m.Path == "sigs.k8s.io/kustomize/kyaml" {
+		if m.Path == "sigs.k8s.io/kustomize/kyaml" {
 			v += " " + m.Path + "@" + m.Version
 		}
 	}

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/api/resource"
+	"github.com/gitops-promote/promote/third_party/kustomize/api/krusty"
+	"github.com/gitops-promote/promote/third_party/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 )
 

@@ -10,36 +10,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/gitops-promote/promote/internal/testrepo"
 	"github.com/gitops-promote/promote/internal/textdiff"
 	"github.com/gitops-promote/promote/promote"
 )
-
-// kustomizeBin finds the kustomize CLI: $PROMOTE_KUSTOMIZE, else the
-// one CI caches, else PATH. Without it the parity test is skipped
-// locally and fails in CI.
-func kustomizeBin(t *testing.T) string {
-	t.Helper()
-	candidates := []string{os.Getenv("PROMOTE_KUSTOMIZE")}
-	if home, err := os.UserHomeDir(); err == nil {
-		candidates = append(candidates, filepath.Join(home, ".cache", "promote-bin", "kustomize"))
-	}
-	if p, err := exec.LookPath("kustomize"); err == nil {
-		candidates = append(candidates, p)
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if _, err := os.Stat(c); err == nil {
-			return c
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("kustomize CLI not found: .ci/run installs it (set PROMOTE_KUSTOMIZE)")
-	}
-	t.Skip("kustomize CLI not found: install sigs.k8s.io/kustomize/kustomize/v5 (the version of go.mod's kustomize api) or set PROMOTE_KUSTOMIZE")
-	return ""
-}
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -61,7 +35,7 @@ spec:
 // set-image on the same kustomizations (written the way kustomize writes
 // them) and compares the lines each changes.
 func TestSetImageLikeKustomize(t *testing.T) {
-	bin := kustomizeBin(t)
+	bin := testrepo.KustomizeCLI(t)
 	withImages := `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
