@@ -38,7 +38,7 @@ const (
 	keySize = 16
 	// flushAt is how many bytes of records a writer holds before
 	// writing them to its file.
-	flushAt = 1 << 20
+	flushAt = 256 << 10
 	// minEntrySize is the least an index entry takes.
 	minEntrySize = 1 + keySize + 1 + 1 + 1 + 4
 )
@@ -372,7 +372,7 @@ func newPackWriter(dir, version string) (*packWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := append(make([]byte, 0, flushAt+64<<10), packMagic...)
+	buf := append(make([]byte, 0, flushAt+16<<10), packMagic...)
 	return &packWriter{version: version, last: map[string]int32{}, f: f, buf: buf, size: int64(len(buf))}, nil
 }
 
