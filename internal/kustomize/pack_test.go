@@ -445,3 +445,48 @@ func TestDiskCacheUnwritable(t *testing.T) {
 	keep(t, OpenDiskCache(dir), mapFS(layered()), "prod", "base")
 	assertBuilds(t, dir, mapFS(layered()), 2, "prod", "base")
 }
+
+// TestPackWriterReadsBackWhatItWrote: records written to the file and
+// records still held are read back the same, before and after the pack
+// is finished.
+func TestPackWriterReadsBackWhatItWrote(t *testing.T) {
+	dir := t.TempDir()
+	w, err := newPackWriter(dir, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := bytes.Repeat([]byte("data: x\n"), 2000)
+	var recs []encodedRecord
+	for i := range 3 * flushAt / len(yaml) {
+		obs := []observation{{Op: opRead, Path: fmt.Sprintf("d%d/kustomization.yaml", i), Sum: "s"}}
+		rec := encodeRecord(fmt.Sprintf("d%d", i), obs, []Resource{{ID: ResourceID{Kind: "ConfigMap", Name: "c"}, YAML: yaml}})
+		recs = append(recs, rec)
+		w.add(rec, int64(i))
+	}
+	if w.flushed == 0 || len(w.buf) == 0 {
+		t.Fatalf("flushed %d bytes, holding %d: the test proves nothing", w.flushed, len(w.buf))
+	}
+	check := func(from packReader, entries []indexEntry) {
+		t.Helper()
+		if len(entries) != len(recs) {
+			t.Fatalf("%d entries, want %d", len(entries), len(recs))
+		}
+		for i, rec := range recs {
+			data, err := readRecordBytes(from, &entries[i])
+			if err != nil || !bytes.Equal(data, rec.data) || entries[i].dir != rec.dir {
+				t.Fatalf("record %d read back wrong (%v)", i, err)
+			}
+		}
+	}
+	check(w, w.entries)
+	name, err := w.finish(dir, "p-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := openPackFile(name, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.f.Close()
+	check(p, p.entries)
+}
