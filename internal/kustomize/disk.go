@@ -267,7 +267,7 @@ func (d *DiskCache) Close() {
 }
 
 // merge writes the live records of the packs names (of this version)
-// into one pack and removes them: for each directory its maxPerDir
+// into one pack and removes them, and removes those that are damaged: for each directory its maxPerDir
 // latest builds written within MaxAge, each once. A pack removed while
 // another process reads it stays readable to that process (it keeps it
 // open); one that process had not opened yet is a miss there.
@@ -286,6 +286,9 @@ func (d *DiskCache) merge(names []string) {
 	var dirs []string
 	for _, name := range names {
 		p, err := openPackFile(filepath.Join(d.dir, name), d.version)
+		if errors.Is(err, errRecord) || errors.Is(err, errOtherVersion) {
+			_ = os.Remove(filepath.Join(d.dir, name)) // damaged: merged into nothing
+		}
 		if err != nil {
 			continue
 		}

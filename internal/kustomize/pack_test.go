@@ -316,7 +316,8 @@ func TestDiskCacheBoundsItsSize(t *testing.T) {
 
 // TestDiskCacheMergesPacks: past mergeAt packs, the closing process
 // merges them into one holding each directory's maxPerDir latest
-// builds; another version's packs are left alone.
+// builds and removes a damaged one; another version's packs are left
+// alone.
 func TestDiskCacheMergesPacks(t *testing.T) {
 	dir := t.TempDir()
 	keep(t, openDiskCache(dir, "promote-render-cache 0 other"), withReplicas(1), "prod")
@@ -324,7 +325,14 @@ func TestDiskCacheMergesPacks(t *testing.T) {
 	for i := range mergeAt {
 		keep(t, OpenDiskCache(dir), withReplicas(i+1), "prod")
 	}
+	damaged := filepath.Join(dir, OpenDiskCache(dir).prefix+"damaged"+packExt)
+	if err := os.WriteFile(damaged, []byte(packMagic+"garbage"+trailerMagic), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	keep(t, OpenDiskCache(dir), mapFS(layered()), "base")
+	if _, err := os.Stat(damaged); !os.IsNotExist(err) {
+		t.Errorf("the damaged pack was not removed (%v)", err)
+	}
 	if n := len(packs(t, dir)); n != 2 {
 		t.Fatalf("%d packs after %d processes, want 2: this version's merged into one, beside the other version's", n, mergeAt+1)
 	}
