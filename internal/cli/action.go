@@ -53,6 +53,7 @@ func runAction(cmd *cobra.Command, f *Factory) error {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err = root.ExecuteContext(cmd.Context())
+	sub.closeRenders()
 	if err != nil && !sub.annotated {
 		annotate(sub, err) // an error before the command ran: a flag's value
 	}

@@ -46,6 +46,8 @@ type Factory struct {
 	StderrTerminal bool
 
 	ws *workspace.Workspace
+	// renders is the command's render cache, closed when it is done.
+	renders *kustomize.RenderCache
 	// annotated is set once an error was written as an annotation.
 	annotated bool
 }
@@ -64,9 +66,15 @@ func (f *Factory) Workspace() (*workspace.Workspace, error) {
 		return nil, err
 	}
 	ws.Signing = f.Signing.options()
-	kustomize.UseCache(ws.RenderCache(f.Getenv != nil && f.Getenv(workspace.NoRenderCacheEnv) != ""))
+	f.renders = ws.RenderCache(f.Getenv != nil && f.Getenv(workspace.NoRenderCacheEnv) != "")
+	kustomize.UseCache(f.renders)
 	f.ws = ws
 	return ws, nil
+}
+
+// closeRenders writes the builds the command kept for later ones.
+func (f *Factory) closeRenders() {
+	f.renders.Close()
 }
 
 // Forge returns the forge called name.

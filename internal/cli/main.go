@@ -85,7 +85,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	cmd.SetIn(f.Stdin)
 	cmd.SetOut(f.Stdout)
 	cmd.SetErr(f.Stderr)
-	return exitCode(f, cmd.ExecuteContext(ctx))
+	err := cmd.ExecuteContext(ctx)
+	f.closeRenders()
+	return exitCode(f, err)
 }
 
 // exitCode prints err (if any) and returns the exit code it stands for.

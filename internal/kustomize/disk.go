@@ -1,18 +1,17 @@
 package kustomize
 
 import (
-	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,40 +19,78 @@ import (
 )
 
 // DiskCache keeps kustomize builds in a directory (promote uses
-// .git/promote/renders), one file per built directory holding its last
-// few builds, each with the observations it was made from (the paths it
-// looked at and the blob hashes of the files it read). A build is reused
-// only when every observation still holds on the tree being rendered,
-// and only by the same kustomize and promote versions. Files are written
-// to a temporary name and renamed, so concurrent processes never see a
-// partial one; a file that is corrupt, foreign or from another version
-// is ignored. Builds that printed warnings, left out remote bases or
-// Helm charts, or failed are not kept. Files untouched for MaxAge are
-// removed, and the oldest when the directory grows past MaxBytes.
+// .git/promote/renders) as packs: each process writes the builds it kept
+// into one file (see pack.go), the records one after the other and an
+// index of them at the end, under a temporary name renamed when the
+// process closes the cache, so concurrent processes never see a partial
+// pack. A later process reads the indexes of the packs present on its
+// first lookup and then only the records it looks up. A record holds a
+// build with the observations it was made from (the paths it looked at
+// and the blob hashes of the files it read); it is reused only when
+// every observation still holds on the tree being rendered, and only by
+// the same kustomize and promote versions (the stamp in each index). A
+// pack or record that is corrupt, truncated or another version's is
+// ignored. Builds that printed warnings, left out remote bases or Helm
+// charts, or failed are not kept. Past mergeAt packs, a closing process
+// merges them into one, keeping each directory's latest builds; packs
+// untouched for MaxAge are removed, and the oldest when the directory
+// grows past MaxBytes.
 type DiskCache struct {
 	dir     string
 	version string
-	prune   sync.Once
+	// prefix starts the names of this version's packs.
+	prefix   string
+	maxBytes int64
+
+	mu     sync.Mutex
+	loaded bool
+	// open are the packs read, newest first; index lists, by
+	// directory, their records, newest first.
+	open  []*openPack
+	index map[string][]recordRef
+	// out is the pack being written, nil before the first Store;
+	// unwritable is set when it could not be created (not tried again
+	// before Close).
+	out        *packWriter
+	unwritable bool
 }
 
 // Limits of a DiskCache.
 const (
-	// MaxAge is how long a file of the cache is kept after it was written.
+	// MaxAge is how long a pack, and a build in a merged pack, is kept
+	// after it was written.
 	MaxAge = 30 * 24 * time.Hour
-	// MaxBytes bounds the cache's size; past it the oldest files go.
+	// MaxBytes bounds the cache's size; past it the oldest packs go.
 	MaxBytes = 512 << 20
-	// pruneEvery is how often a process looks for files to remove.
+	// pruneEvery is how often a process looks for packs to remove.
 	pruneEvery = 24 * time.Hour
+	// mergeAt is how many packs of a version there may be before a
+	// closing process merges them into one.
+	mergeAt = 8
 )
 
 // cacheFormat changes whenever what a build returns for the same input
-// changes without the kustomize version changing.
-const cacheFormat = "promote-render-cache 1"
+// changes without the kustomize version changing, or the packs' layout
+// changes.
+const cacheFormat = "promote-render-cache 2"
+
+// packExt ends the name of every pack; temporary files start with
+// tmpPrefix.
+const (
+	packExt   = ".pack"
+	tmpPrefix = ".tmp-"
+	pruneMark = "pruned"
+)
 
 // OpenDiskCache returns a cache kept in dir (created when first
-// written).
+// written). Close writes what it kept.
 func OpenDiskCache(dir string) *DiskCache {
-	return &DiskCache{dir: dir, version: buildVersion()}
+	return openDiskCache(dir, buildVersion())
+}
+
+func openDiskCache(dir, version string) *DiskCache {
+	sum := sha256.Sum256([]byte(version))
+	return &DiskCache{dir: dir, version: version, prefix: hex.EncodeToString(sum[:6]) + "-", maxBytes: MaxBytes}
 }
 
 // Dir is where the cache keeps its files.
@@ -104,119 +141,213 @@ func executableStamp() string {
 	return "exe=" + strconv.FormatInt(info.Size(), 10) + "@" + strconv.FormatInt(info.ModTime().UnixNano(), 10)
 }
 
-// diskFile is the content of one file of the cache.
-type diskFile struct {
-	Version string      `json:"version"`
-	Dir     string      `json:"dir"`
-	Entries []diskEntry `json:"entries"`
-}
-
-type diskEntry struct {
-	Obs       []observation `json:"obs"`
-	Resources []diskRes     `json:"resources"`
-}
-
-type diskRes struct {
-	ID   ResourceID `json:"id"`
-	YAML string     `json:"yaml"`
-}
-
 // diskHit is a build found on disk.
 type diskHit struct {
 	obs []observation
 	r   *Rendering
 }
 
-// file is the path of dir's file.
-func (d *DiskCache) file(dir string) string {
-	sum := sha256.Sum256([]byte(d.version + "\x00" + dir))
-	return filepath.Join(d.dir, hex.EncodeToString(sum[:]))
-}
-
-// read returns the entries kept for dir, none when the file is missing,
-// corrupt or not this version's.
-func (d *DiskCache) read(dir string) []diskEntry {
-	data, err := os.ReadFile(d.file(dir))
-	if err != nil {
-		return nil
-	}
-	sumHex, body, ok := bytes.Cut(data, []byte("\n"))
-	if !ok {
-		return nil
-	}
-	sum := sha256.Sum256(body)
-	if hex.EncodeToString(sum[:]) != string(sumHex) {
-		return nil
-	}
-	var f diskFile
-	if json.Unmarshal(body, &f) != nil || f.Version != d.version || f.Dir != dir {
-		return nil
-	}
-	return f.Entries
+// recordRef is where a record is: its pack (being written or read) and
+// its index entry.
+type recordRef struct {
+	from packReader
+	e    *indexEntry
 }
 
 // Load returns the build of dir kept on disk whose observations all hold
-// on fsys, nil when there is none, and the builds kept for dir (to pass
-// to Store).
-func (d *DiskCache) Load(fsys fs.FS, dir string) (*diskHit, []diskEntry) {
-	entries := d.read(dir)
-	for _, e := range entries {
-		if len(e.Obs) == 0 || !holdsAll(e.Obs, fsys) {
+// on fsys, nil when there is none. The first Load reads the indexes of
+// the packs present.
+func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
+	d.mu.Lock()
+	if !d.loaded {
+		d.loadIndexes()
+	}
+	var refs []recordRef
+	if d.out != nil {
+		refs = d.out.refs(dir)
+	}
+	refs = append(refs, d.index[dir]...)
+	d.mu.Unlock()
+	var tried [][keySize]byte
+	for _, ref := range refs {
+		if slices.Contains(tried, ref.e.key) {
 			continue
 		}
-		r := &Rendering{Dir: dir, Resources: make([]Resource, len(e.Resources))}
-		for i, res := range e.Resources {
-			r.Resources[i] = Resource{ID: res.ID, YAML: []byte(res.YAML)}
+		tried = append(tried, ref.e.key)
+		rec, err := readRecord(ref.from, ref.e)
+		if err != nil || rec.dir != dir || len(rec.obs) == 0 || !holdsAll(rec.obs, fsys) {
+			continue
 		}
-		return &diskHit{obs: e.Obs, r: r}, entries
+		r, err := rec.rendering()
+		if err != nil {
+			continue
+		}
+		return &diskHit{obs: rec.obs, r: r}
 	}
-	return nil, entries
+	return nil
 }
 
-// Store keeps a successful build of dir, made from obs, in front of
-// kept, the builds Load found for dir. Failing to write is not an
-// error: the build is made again next time.
-func (d *DiskCache) Store(dir string, obs []observation, r *Rendering, kept []diskEntry) {
-	d.prune.Do(d.pruneOld)
-	e := diskEntry{Obs: obs, Resources: make([]diskRes, len(r.Resources))}
-	for i, res := range r.Resources {
-		e.Resources[i] = diskRes{ID: res.ID, YAML: string(res.YAML)}
-	}
-	entries := []diskEntry{e}
-	for _, old := range kept {
-		if len(entries) < maxPerDir && !slices.Equal(old.Obs, obs) {
-			entries = append(entries, old)
+// loadIndexes opens this version's packs and reads their indexes; a pack
+// that cannot be read is left out. d.mu is held.
+func (d *DiskCache) loadIndexes() {
+	d.loaded = true
+	d.index = map[string][]recordRef{}
+	for _, name := range d.packNames() {
+		p, err := openPackFile(filepath.Join(d.dir, name), d.version)
+		if err != nil {
+			continue
 		}
+		d.open = append(d.open, p)
 	}
-	body, err := json.Marshal(diskFile{Version: d.version, Dir: dir, Entries: entries})
-	if err != nil {
-		return
-	}
-	sum := sha256.Sum256(body)
-	name := d.file(dir)
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(filepath.Dir(name), 0o755) == nil {
-		tmp, err = os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	}
-	if err != nil {
-		return
-	}
-	data := append(append([]byte(hex.EncodeToString(sum[:])), '\n'), body...)
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), name) != nil {
-		_ = os.Remove(tmp.Name())
+	slices.SortStableFunc(d.open, func(a, b *openPack) int { return b.mod.Compare(a.mod) })
+	for _, p := range d.open {
+		for i := len(p.entries) - 1; i >= 0; i-- {
+			e := &p.entries[i]
+			d.index[e.dir] = append(d.index[e.dir], recordRef{from: p, e: e})
+		}
 	}
 }
 
-// pruneOld removes, at most once every pruneEvery, the files written
-// more than MaxAge ago and, while the cache is over MaxBytes, the
-// oldest.
+// packNames lists the names of this version's packs in d.dir.
+func (d *DiskCache) packNames() []string {
+	entries, err := os.ReadDir(d.dir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, d.prefix) && strings.HasSuffix(n, packExt) && e.Type().IsRegular() {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Store keeps a successful build of dir, made from obs, in the pack this
+// process writes. Failing to write is not an error: the build is made
+// again next time.
+func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
+	rec := encodeRecord(dir, obs, r.Resources)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.unwritable {
+		return
+	}
+	if d.out == nil {
+		w, err := newPackWriter(d.dir, d.version)
+		if d.unwritable = err != nil; d.unwritable {
+			return
+		}
+		d.out = w
+	}
+	d.out.add(rec, time.Now().UnixNano())
+}
+
+// Close writes the pack of what the cache kept since it was opened (or
+// last closed), renamed into place; then, at most once every pruneEvery,
+// removes old packs, and merges this version's packs when there are
+// more than mergeAt. The cache can be used again afterwards: it reads
+// the packs present again on its next lookup.
+func (d *DiskCache) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range d.open {
+		_ = p.f.Close()
+	}
+	d.open, d.index, d.loaded, d.unwritable = nil, nil, false, false
+	if d.out == nil {
+		return
+	}
+	_, _ = d.out.finish(d.dir, d.prefix)
+	d.out = nil
+	d.pruneOld()
+	if names := d.packNames(); len(names) > mergeAt {
+		d.merge(names)
+	}
+}
+
+// merge writes the live records of the packs names (of this version)
+// into one pack and removes them, and removes those that are damaged: for each directory its maxPerDir
+// latest builds written within MaxAge, each once. A pack removed while
+// another process reads it stays readable to that process (it keeps it
+// open); one that process had not opened yet is a miss there.
+func (d *DiskCache) merge(names []string) {
+	var packs []*openPack
+	defer func() {
+		for _, p := range packs {
+			_ = p.f.Close()
+		}
+	}()
+	type candidate struct {
+		p *openPack
+		e *indexEntry
+	}
+	byDir := map[string][]candidate{}
+	var dirs []string
+	for _, name := range names {
+		p, err := openPackFile(filepath.Join(d.dir, name), d.version)
+		if errors.Is(err, errRecord) || errors.Is(err, errOtherVersion) {
+			_ = os.Remove(filepath.Join(d.dir, name)) // damaged: merged into nothing
+		}
+		if err != nil {
+			continue
+		}
+		packs = append(packs, p)
+		for i := range p.entries {
+			e := &p.entries[i]
+			if _, ok := byDir[e.dir]; !ok {
+				dirs = append(dirs, e.dir)
+			}
+			byDir[e.dir] = append(byDir[e.dir], candidate{p, e})
+		}
+	}
+	if len(packs) <= 1 {
+		return
+	}
+	w, err := newPackWriter(d.dir, d.version)
+	if err != nil {
+		return
+	}
+	cutoff := time.Now().Add(-MaxAge).UnixNano()
+	slices.Sort(dirs)
+	for _, dir := range dirs {
+		list := byDir[dir]
+		slices.SortStableFunc(list, func(a, b candidate) int { return cmp.Compare(b.e.written, a.e.written) })
+		var kept [][keySize]byte
+		for _, c := range list {
+			if len(kept) == maxPerDir || c.e.written < cutoff {
+				break
+			}
+			if slices.Contains(kept, c.e.key) {
+				continue
+			}
+			data, err := readRecordBytes(c.p, c.e)
+			if err != nil {
+				continue
+			}
+			w.add(encodedRecord{dir: dir, key: c.e.key, data: data}, c.e.written)
+			kept = append(kept, c.e.key)
+		}
+	}
+	if _, err := w.finish(d.dir, d.prefix); err != nil {
+		return
+	}
+	for _, p := range packs {
+		_ = os.Remove(p.path)
+	}
+}
+
+// pruneOld removes, at most once every pruneEvery, the packs written
+// more than MaxAge ago, temporary files left for more than pruneEvery
+// (by a process that stopped before closing its cache) and the files of
+// the earlier one-file-per-directory layout; then, while the cache is
+// over maxBytes, the oldest packs. d.mu is held.
 func (d *DiskCache) pruneOld() {
-	mark := filepath.Join(d.dir, "pruned")
+	mark := filepath.Join(d.dir, pruneMark)
 	if info, err := os.Stat(mark); err == nil && time.Since(info.ModTime()) < pruneEvery {
 		return
 	}
-	if os.MkdirAll(d.dir, 0o755) != nil || os.WriteFile(mark, nil, 0o644) != nil {
+	if os.WriteFile(mark, nil, 0o644) != nil {
 		return
 	}
 	type file struct {
@@ -226,25 +357,29 @@ func (d *DiskCache) pruneOld() {
 	}
 	var files []file
 	var total int64
-	_ = filepath.WalkDir(d.dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || p == mark {
-			return nil
+	entries, _ := os.ReadDir(d.dir)
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name() == pruneMark {
+			continue
 		}
 		info, err := e.Info()
 		if err != nil {
-			return nil
+			continue
 		}
-		if time.Since(info.ModTime()) > MaxAge {
+		p := filepath.Join(d.dir, e.Name())
+		age := time.Since(info.ModTime())
+		if age > MaxAge || strings.HasPrefix(e.Name(), tmpPrefix) && age > pruneEvery || legacyFile(e.Name()) {
 			_ = os.Remove(p)
-			return nil
+			continue
 		}
-		files = append(files, file{p, info.Size(), info.ModTime()})
 		total += info.Size()
-		return nil
-	})
-	sort.Slice(files, func(i, j int) bool { return files[i].mod.Before(files[j].mod) })
+		if !strings.HasPrefix(e.Name(), tmpPrefix) { // another process's pack being written
+			files = append(files, file{p, info.Size(), info.ModTime()})
+		}
+	}
+	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
 	for _, f := range files {
-		if total <= MaxBytes {
+		if total <= d.maxBytes {
 			break
 		}
 		if os.Remove(f.name) == nil {
@@ -252,3 +387,17 @@ func (d *DiskCache) pruneOld() {
 		}
 	}
 }
+
+// legacyFile reports whether name is a file of the earlier layout (one
+// per built directory, named by a SHA-256 in hex), which no version
+// reads any more.
+func legacyFile(name string) bool {
+	if len(name) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
+}
+
+// errRecord says that a record or a pack is not what its index says.
+var errRecord = errors.New("corrupt render cache record")

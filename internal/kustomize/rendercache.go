@@ -86,10 +86,8 @@ func (c *RenderCache) Builds(fsys fs.FS, dir string) error {
 
 // load reads dir's build from disk, or builds it, and keeps it.
 func (c *RenderCache) load(fsys fs.FS, dir string) (*Rendering, error) {
-	var kept []diskEntry
 	if c.disk != nil {
-		var r *diskHit
-		if r, kept = c.disk.Load(fsys, dir); r != nil {
+		if r := c.disk.Load(fsys, dir); r != nil {
 			c.hits.Add(1)
 			c.keep(dir, &renderEntry{obs: r.obs, r: r.r})
 			return r.r, nil
@@ -105,9 +103,19 @@ func (c *RenderCache) load(fsys fs.FS, dir string) (*Rendering, error) {
 	e := &renderEntry{obs: obs, r: r, err: err}
 	c.keep(dir, e)
 	if c.disk != nil && storable && err == nil && len(r.NotRendered) == 0 {
-		c.disk.Store(dir, obs, r, kept)
+		c.disk.Store(dir, obs, r)
 	}
 	return r, err
+}
+
+// Close writes the builds kept on disk since the cache was made (or
+// last closed) as one file; a command calls it when it is done. Without
+// it nothing this process built is kept for the next. The cache stays
+// usable.
+func (c *RenderCache) Close() {
+	if c != nil && c.disk != nil {
+		c.disk.Close()
+	}
 }
 
 // reusable reports whether a build's error is one the same input always

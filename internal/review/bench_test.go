@@ -71,21 +71,26 @@ func BenchmarkGatedProposal(b *testing.B) {
 				}
 				defer kustomize.UseCache(nil)
 				if mode.prime {
-					kustomize.UseCache(mode.cache())
+					c := mode.cache()
+					kustomize.UseCache(c)
 					if _, err := proposal.Run(context.Background(), opts); err != nil {
 						b.Fatal(err)
 					}
+					c.Close()
 				}
 				b.ReportAllocs()
 				cpu := cpuTime()
 				for b.Loop() {
+					var c *kustomize.RenderCache
 					if mode.cache != nil {
-						kustomize.UseCache(mode.cache())
+						c = mode.cache()
+						kustomize.UseCache(c)
 					}
 					res, err := proposal.Run(context.Background(), opts)
 					if err != nil {
 						b.Fatal(err)
 					}
+					c.Close()
 					if res.Plan.Empty() {
 						b.Fatal("empty plan")
 					}

@@ -65,6 +65,7 @@ func TestSharedRendersMatchUncached(t *testing.T) {
 		if got.Body != want.Body {
 			t.Errorf("%s: body differs:\n%s\nwant\n%s", name, got.Body, want.Body)
 		}
+		c.Close()
 		builds, hits := c.Stats()
 		if name == "cold" && (builds == 0 || hits == 0) {
 			t.Errorf("cold: %d builds, %d shared: the gate did not reuse the safety net's builds", builds, hits)

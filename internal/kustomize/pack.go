@@ -1,0 +1,476 @@
+package kustomize
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// A pack is one file of a DiskCache:
+//
+//	header   packMagic
+//	records  one after the other (see encodeRecord)
+//	index    the stamp (the cache's version), then for each record its
+//	         directory, key, time written (Unix nanoseconds), offset, length and CRC-32C
+//	trailer  the index's offset (8 bytes) and CRC-32C (4), trailerMagic
+//
+// Integers in the index and the records are unsigned varints, except in
+// the trailer and the CRCs (little endian). A reader checks the trailer
+// and the index's CRC, that every record lies between the header and
+// the index, and each record's CRC when it reads it.
+const (
+	packMagic    = "promote renders\n"
+	trailerMagic = "PRK2"
+	headerSize   = len(packMagic)
+	trailerSize  = 8 + 4 + len(trailerMagic)
+	// keySize is the length of a record's key: the start of the SHA-256
+	// of its observations, which with its directory names its content.
+	keySize = 16
+	// flushAt is how many bytes of records a writer holds before
+	// writing them to its file.
+	flushAt = 256 << 10
+	// minEntrySize is the least an index entry takes.
+	minEntrySize = 1 + keySize + 1 + 1 + 1 + 4
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// indexEntry is one record of a pack, as its index lists it.
+type indexEntry struct {
+	dir     string
+	key     [keySize]byte
+	written int64 // Unix nanoseconds
+	off, n  int64
+	sum     uint32
+	// prev is, in a packWriter, the entry before of the same
+	// directory, -1 for none.
+	prev int32
+}
+
+// packReader reads the bytes of a pack: an open pack file, or the pack a
+// process is writing.
+type packReader interface {
+	ReadAt(p []byte, off int64) (int, error)
+}
+
+// encodedRecord is a record ready to be written.
+type encodedRecord struct {
+	dir  string
+	key  [keySize]byte
+	data []byte
+}
+
+// encodeRecord encodes a build of dir: its directory, its observations
+// (each its kind, path and sum) and its resources (each its ID's four
+// fields and its YAML).
+func encodeRecord(dir string, obs []observation, res []Resource) encodedRecord {
+	size := 16 + len(dir)
+	for _, o := range obs {
+		size += 8 + len(o.Path) + len(o.Sum)
+	}
+	for _, r := range res {
+		size += 16 + len(r.ID.APIVersion) + len(r.ID.Kind) + len(r.ID.Namespace) + len(r.ID.Name) + len(r.YAML)
+	}
+	b := make([]byte, 0, size)
+	b = appendString(b, dir)
+	start := len(b)
+	b = binary.AppendUvarint(b, uint64(len(obs)))
+	for _, o := range obs {
+		b = append(b, o.Op)
+		b = appendString(b, o.Path)
+		b = appendString(b, o.Sum)
+	}
+	sum := sha256.Sum256(b[start:])
+	b = binary.AppendUvarint(b, uint64(len(res)))
+	for _, r := range res {
+		b = appendString(b, r.ID.APIVersion)
+		b = appendString(b, r.ID.Kind)
+		b = appendString(b, r.ID.Namespace)
+		b = appendString(b, r.ID.Name)
+		b = binary.AppendUvarint(b, uint64(len(r.YAML)))
+		b = append(b, r.YAML...)
+	}
+	rec := encodedRecord{dir: dir, data: b}
+	copy(rec.key[:], sum[:])
+	return rec
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decoder reads what encodeRecord and encodeIndex wrote; past the first
+// error every read returns a zero value and err stays set.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errRecord
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// bytes returns the next length-prefixed bytes, a slice of the input.
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errRecord
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+// fixed returns the next n bytes.
+func (d *decoder) fixed(n int) []byte {
+	if d.err != nil || n > len(d.b) {
+		d.err = errRecord
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+// count reads a number of items each taking at least min bytes of what
+// is left: a count the input cannot hold is an error.
+func (d *decoder) count(min int) int {
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)/min) {
+		d.err = errRecord
+	}
+	if d.err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+// record is a decoded record: its directory and observations, and its
+// resources still encoded.
+type record struct {
+	dir       string
+	obs       []observation
+	resources []byte
+}
+
+// decodeRecord reads a record (see encodeRecord).
+func decodeRecord(data []byte) (*record, error) {
+	d := &decoder{b: data}
+	rec := &record{dir: d.string()}
+	rec.obs = make([]observation, d.count(3))
+	for i := range rec.obs {
+		op := d.fixed(1)
+		path, sum := d.string(), d.string()
+		if d.err != nil {
+			return nil, d.err
+		}
+		rec.obs[i] = observation{Op: op[0], Path: path, Sum: sum}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	rec.resources = d.b
+	return rec, nil
+}
+
+// rendering decodes the record's resources.
+func (rec *record) rendering() (*Rendering, error) {
+	d := &decoder{b: rec.resources}
+	r := &Rendering{Dir: rec.dir, Resources: make([]Resource, d.count(5))}
+	for i := range r.Resources {
+		id := ResourceID{APIVersion: d.string(), Kind: d.string(), Namespace: d.string(), Name: d.string()}
+		r.Resources[i] = Resource{ID: id, YAML: bytes.Clone(d.bytes())}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errRecord
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, nil
+}
+
+// readRecordBytes reads e's record from r and checks its CRC.
+func readRecordBytes(r packReader, e *indexEntry) ([]byte, error) {
+	data := make([]byte, e.n)
+	if _, err := r.ReadAt(data, e.off); err != nil {
+		return nil, err
+	}
+	if crc32.Checksum(data, castagnoli) != e.sum {
+		return nil, errRecord
+	}
+	return data, nil
+}
+
+// readRecord reads and decodes e's record from r.
+func readRecord(r packReader, e *indexEntry) (*record, error) {
+	data, err := readRecordBytes(r, e)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRecord(data)
+}
+
+// encodeIndex encodes a pack's index.
+func encodeIndex(version string, entries []indexEntry) []byte {
+	b := appendString(nil, version)
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	for i := range entries {
+		e := &entries[i]
+		b = appendString(b, e.dir)
+		b = append(b, e.key[:]...)
+		b = binary.AppendUvarint(b, uint64(e.written))
+		b = binary.AppendUvarint(b, uint64(e.off))
+		b = binary.AppendUvarint(b, uint64(e.n))
+		b = binary.LittleEndian.AppendUint32(b, e.sum)
+	}
+	return b
+}
+
+// errOtherVersion says that a pack was written by another version.
+var errOtherVersion = errors.New("render cache pack of another version")
+
+// readIndex reads the index of the pack r of size bytes, checking it as
+// the pack's layout says; a pack of another version than version is
+// errOtherVersion.
+func readIndex(r io.ReaderAt, size int64, version string) ([]indexEntry, error) {
+	if size < int64(headerSize+trailerSize) {
+		return nil, errRecord
+	}
+	head := make([]byte, headerSize)
+	tail := make([]byte, trailerSize)
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	if _, err := r.ReadAt(tail, size-int64(trailerSize)); err != nil {
+		return nil, err
+	}
+	if string(head) != packMagic || string(tail[12:]) != trailerMagic {
+		return nil, errRecord
+	}
+	end := size - int64(trailerSize)
+	off := binary.LittleEndian.Uint64(tail)
+	if off < uint64(headerSize) || off > uint64(end) {
+		return nil, errRecord
+	}
+	idx := make([]byte, end-int64(off))
+	if _, err := r.ReadAt(idx, int64(off)); err != nil {
+		return nil, err
+	}
+	if crc32.Checksum(idx, castagnoli) != binary.LittleEndian.Uint32(tail[8:]) {
+		return nil, errRecord
+	}
+	return decodeIndex(idx, version, int64(off))
+}
+
+// decodeIndex reads an index whose records end at end.
+func decodeIndex(idx []byte, version string, end int64) ([]indexEntry, error) {
+	d := &decoder{b: idx}
+	if d.string() != version {
+		if d.err != nil {
+			return nil, d.err
+		}
+		return nil, errOtherVersion
+	}
+	entries := make([]indexEntry, d.count(minEntrySize))
+	for i := range entries {
+		e := &entries[i]
+		e.dir = d.string()
+		copy(e.key[:], d.fixed(keySize))
+		e.written = int64(d.uvarint() & (1<<63 - 1))
+		off, n := d.uvarint(), d.uvarint()
+		sum := d.fixed(4)
+		if d.err != nil {
+			return nil, d.err
+		}
+		if off < uint64(headerSize) || n > uint64(end) || off > uint64(end)-n {
+			return nil, errRecord
+		}
+		e.off, e.n, e.sum = int64(off), int64(n), binary.LittleEndian.Uint32(sum)
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errRecord
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return entries, nil
+}
+
+// openPack is a pack file open for reading.
+type openPack struct {
+	path    string
+	f       *os.File
+	mod     time.Time
+	entries []indexEntry
+}
+
+func (p *openPack) ReadAt(b []byte, off int64) (int, error) { return p.f.ReadAt(b, off) }
+
+// openPackFile opens the pack at path and reads its index.
+func openPackFile(path, version string) (*openPack, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		var entries []indexEntry
+		if entries, err = readIndex(f, info.Size(), version); err == nil {
+			return &openPack{path: path, f: f, mod: info.ModTime(), entries: entries}, nil
+		}
+	}
+	_ = f.Close()
+	return nil, err
+}
+
+// packWriter writes a pack under a temporary name: the records as they
+// come (held up to flushAt bytes, then written), the index when it
+// finishes. It reads back the records written so far.
+type packWriter struct {
+	version string
+	// last is, by directory, its latest entry.
+	last    map[string]int32
+	entries []indexEntry
+
+	mu      sync.Mutex
+	f       *os.File
+	size    int64 // bytes of the pack so far, in f and buf
+	flushed int64 // bytes in f
+	buf     []byte
+	failed  bool
+}
+
+// newPackWriter starts a pack in dir, creating dir if needed.
+func newPackWriter(dir, version string) (*packWriter, error) {
+	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(dir, 0o755) == nil {
+		f, err = os.CreateTemp(dir, tmpPrefix+"*")
+	}
+	if err != nil {
+		return nil, err
+	}
+	buf := append(make([]byte, 0, flushAt+16<<10), packMagic...)
+	return &packWriter{version: version, last: map[string]int32{}, f: f, buf: buf, size: int64(len(buf))}, nil
+}
+
+// add appends rec, written at the given time, unless the pack holds the
+// same build already.
+func (w *packWriter) add(rec encodedRecord, written int64) {
+	prev, ok := w.last[rec.dir]
+	if !ok {
+		prev = -1
+	}
+	for i := prev; i >= 0; i = w.entries[i].prev {
+		if w.entries[i].key == rec.key {
+			return
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.failed || len(w.entries) == math.MaxInt32 {
+		return
+	}
+	w.entries = append(w.entries, indexEntry{dir: rec.dir, key: rec.key, written: written, off: w.size, n: int64(len(rec.data)),
+		sum: crc32.Checksum(rec.data, castagnoli), prev: prev})
+	w.last[rec.dir] = int32(len(w.entries) - 1)
+	w.buf = append(w.buf, rec.data...)
+	w.size += int64(len(rec.data))
+	if len(w.buf) >= flushAt {
+		w.flush()
+	}
+}
+
+// flush writes the records held; w.mu is held.
+func (w *packWriter) flush() {
+	if _, err := w.f.Write(w.buf); err != nil {
+		w.failed = true
+	}
+	w.flushed += int64(len(w.buf))
+	w.buf = w.buf[:0]
+}
+
+// refs returns dir's records in the pack, latest first. w.entries only
+// grows: an entry taken stays as it is.
+func (w *packWriter) refs(dir string) []recordRef {
+	i, ok := w.last[dir]
+	var refs []recordRef
+	for ; ok && i >= 0; i = w.entries[i].prev {
+		refs = append(refs, recordRef{from: w, e: &w.entries[i]})
+	}
+	return refs
+}
+
+// ReadAt reads records written so far.
+func (w *packWriter) ReadAt(b []byte, off int64) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if off >= w.flushed {
+		start := off - w.flushed
+		if start+int64(len(b)) > int64(len(w.buf)) {
+			return 0, io.EOF
+		}
+		return copy(b, w.buf[start:]), nil
+	}
+	return w.f.ReadAt(b, off)
+}
+
+// finish writes the index and the trailer and renames the pack to its
+// name in dir: prefix and the start of its index's SHA-256. A pack with
+// no record, or that failed to write, is removed; the error says why.
+func (w *packWriter) finish(dir, prefix string) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	tmp := w.f.Name()
+	if w.failed || len(w.entries) == 0 {
+		_ = w.f.Close()
+		_ = os.Remove(tmp)
+		return "", errors.New("no render cache pack to write")
+	}
+	idx := encodeIndex(w.version, w.entries)
+	w.buf = append(w.buf, idx...)
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(w.size))
+	w.buf = binary.LittleEndian.AppendUint32(w.buf, crc32.Checksum(idx, castagnoli))
+	w.buf = append(w.buf, trailerMagic...)
+	w.flush()
+	failed := w.failed
+	w.failed = true // nothing more may be added
+	if failed {
+		_ = w.f.Close()
+		_ = os.Remove(tmp)
+		return "", errors.New("writing a render cache pack failed")
+	}
+	sum := sha256.Sum256(idx)
+	name := filepath.Join(dir, prefix+hex.EncodeToString(sum[:16])+packExt)
+	err := w.f.Close()
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return "", err
+	}
+	return name, nil
+}
