@@ -42,7 +42,7 @@ var patterns struct { //nolint:gochecknoglobals
 	m map[string]*regexp.Regexp
 }
 
-const maxPatterns = 4096
+const maxPatterns = 256
 
 func namePattern(t string) *regexp.Regexp {
 	patterns.RLock()
