@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitops-promote/promote/internal/mapfile"
 )
 
 const (
@@ -116,11 +118,11 @@ func openPack(base string) (*pack, error) {
 		return nil, err
 	}
 	if p.idx, err = parseIndex(idxData); err != nil {
-		_ = unmap(idxData)
+		_ = mapfile.Unmap(idxData)
 		return nil, fmt.Errorf("pack index %s: %w", base+".idx", err)
 	}
 	if p.data, err = mapPath(base + ".pack"); err != nil {
-		_ = unmap(idxData)
+		_ = mapfile.Unmap(idxData)
 		return nil, err
 	}
 	if err := p.checkHeader(); err != nil {
@@ -144,7 +146,7 @@ func mapPath(name string) ([]byte, error) {
 	if fi.Size() > math.MaxInt {
 		return nil, fmt.Errorf("open %s: %w: too large to map", name, ErrUnsupported)
 	}
-	data, err := mapFile(f, fi.Size())
+	data, err := mapfile.Map(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("map %s: %w", name, err)
 	}
@@ -171,7 +173,7 @@ func (p *pack) checkHeader() error {
 }
 
 func (p *pack) close() error {
-	return errors.Join(unmap(p.idx.data), unmap(p.data))
+	return errors.Join(mapfile.Unmap(p.idx.data), mapfile.Unmap(p.data))
 }
 
 // entry is the header of one pack entry.

@@ -1,22 +1,22 @@
 //go:build unix
 
-package objread
+package mapfile
 
 import (
 	"os"
 	"syscall"
 )
 
-// mapFile maps f read-only; unmap releases it.
-func mapFile(f *os.File, size int64) ([]byte, error) {
+// Map maps the first size bytes of f read-only; Unmap releases them.
+func Map(f *os.File, size int64) ([]byte, error) {
 	if size == 0 {
 		return nil, nil
 	}
 	return syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 }
 
-// unmap releases a mapping made by mapFile.
-func unmap(b []byte) error {
+// Unmap releases a mapping made by Map.
+func Unmap(b []byte) error {
 	if b == nil {
 		return nil
 	}
