@@ -44,10 +44,9 @@ type DiskCache struct {
 
 	mu     sync.Mutex
 	loaded bool
-	// open are the packs read, newest first; index lists, by
-	// directory, their records, newest first.
-	open  []*openPack
-	index map[string][]recordRef
+	// open are the packs read, newest first; each finds a
+	// directory's records through its index.
+	open []*openPack
 	// out is the pack being written, nil before the first Store;
 	// unwritable is set when it could not be created (not tried again
 	// before Close).
@@ -72,7 +71,7 @@ const (
 // cacheFormat changes whenever what a build returns for the same input
 // changes without the kustomize version changing, or the packs' layout
 // changes.
-const cacheFormat = "promote-render-cache 2"
+const cacheFormat = "promote-render-cache 3"
 
 // packExt ends the name of every pack; temporary files start with
 // tmpPrefix.
@@ -158,23 +157,8 @@ type recordRef struct {
 // on fsys, nil when there is none. The first Load reads the indexes of
 // the packs present.
 func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
-	d.mu.Lock()
-	if !d.loaded {
-		d.loadIndexes()
-	}
-	var refs []recordRef
-	if d.out != nil {
-		refs = d.out.refs(dir)
-	}
-	refs = append(refs, d.index[dir]...)
-	d.mu.Unlock()
-	var tried [][keySize]byte
-	for _, ref := range refs {
-		if slices.Contains(tried, ref.e.key) {
-			continue
-		}
-		tried = append(tried, ref.e.key)
-		rec, err := readRecord(ref.from, ref.e)
+	for _, data := range d.candidates(dir) {
+		rec, err := decodeRecord(data)
 		if err != nil || rec.dir != dir || len(rec.obs) == 0 || !holdsAll(rec.obs, fsys) {
 			continue
 		}
@@ -187,11 +171,38 @@ func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
 	return nil
 }
 
+// candidates returns the bytes of dir's records, the pack being written
+// first, then the packs read, newest first, each record once. They are
+// copied while d.mu is held: Close unmaps the packs.
+func (d *DiskCache) candidates(dir string) [][]byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.loaded {
+		d.loadIndexes()
+	}
+	var refs []recordRef
+	if d.out != nil {
+		refs = d.out.refs(dir)
+	}
+	refs = append(refs, d.onDisk(dir)...)
+	var tried [][keySize]byte
+	var out [][]byte
+	for _, ref := range refs {
+		if slices.Contains(tried, ref.e.key) {
+			continue
+		}
+		tried = append(tried, ref.e.key)
+		if data, err := readRecordBytes(ref.from, ref.e); err == nil {
+			out = append(out, data)
+		}
+	}
+	return out
+}
+
 // loadIndexes opens this version's packs and reads their indexes; a pack
 // that cannot be read is left out. d.mu is held.
 func (d *DiskCache) loadIndexes() {
 	d.loaded = true
-	d.index = map[string][]recordRef{}
 	for _, name := range d.packNames() {
 		p, err := openPackFile(filepath.Join(d.dir, name), d.version)
 		if err != nil {
@@ -200,12 +211,18 @@ func (d *DiskCache) loadIndexes() {
 		d.open = append(d.open, p)
 	}
 	slices.SortStableFunc(d.open, func(a, b *openPack) int { return b.mod.Compare(a.mod) })
+}
+
+// onDisk returns dir's records in the packs read, the newest pack
+// first, in each the latest first. d.mu is held.
+func (d *DiskCache) onDisk(dir string) []recordRef {
+	var refs []recordRef
 	for _, p := range d.open {
-		for i := len(p.entries) - 1; i >= 0; i-- {
-			e := &p.entries[i]
-			d.index[e.dir] = append(d.index[e.dir], recordRef{from: p, e: e})
+		for _, e := range p.index.lookup(dir) {
+			refs = append(refs, recordRef{from: p, e: &e})
 		}
 	}
+	return refs
 }
 
 // packNames lists the names of this version's packs in d.dir.
@@ -252,9 +269,9 @@ func (d *DiskCache) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, p := range d.open {
-		_ = p.f.Close()
+		_ = p.close()
 	}
-	d.open, d.index, d.loaded, d.unwritable = nil, nil, false, false
+	d.open, d.loaded, d.unwritable = nil, false, false
 	if d.out == nil {
 		return
 	}
@@ -275,7 +292,7 @@ func (d *DiskCache) merge(names []string) {
 	var packs []*openPack
 	defer func() {
 		for _, p := range packs {
-			_ = p.f.Close()
+			_ = p.close()
 		}
 	}()
 	type candidate struct {
@@ -292,9 +309,15 @@ func (d *DiskCache) merge(names []string) {
 		if err != nil {
 			continue
 		}
+		entries, err := p.index.all()
+		if err != nil {
+			_ = p.close()
+			_ = os.Remove(filepath.Join(d.dir, name))
+			continue
+		}
 		packs = append(packs, p)
-		for i := range p.entries {
-			e := &p.entries[i]
+		for i := range entries {
+			e := &entries[i]
 			if _, ok := byDir[e.dir]; !ok {
 				dirs = append(dirs, e.dir)
 			}

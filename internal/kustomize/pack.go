@@ -2,37 +2,50 @@ package kustomize
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"sync"
 	"time"
+
+	"github.com/gitops-promote/promote/internal/mapfile"
 )
 
 // A pack is one file of a DiskCache:
 //
 //	header   packMagic
 //	records  one after the other (see encodeRecord)
-//	index    the stamp (the cache's version), then for each record its
-//	         directory, key, time written (Unix nanoseconds), offset, length and CRC-32C
-//	trailer  the index's offset (8 bytes) and CRC-32C (4), trailerMagic
+//	index    the stamp (the cache's version), the number of records, a
+//	         slot per record sorted by the hash of its directory (the
+//	         hash, 8 bytes, and where its entry starts, 4), then for
+//	         each record its entry: directory, key, time written (Unix
+//	         nanoseconds), offset, length and CRC-32C of the record,
+//	         and the CRC-32C of the entry itself
+//	trailer  the index's offset (8 bytes), trailerMagic
 //
 // Integers in the index and the records are unsigned varints, except in
-// the trailer and the CRCs (little endian). A reader checks the trailer
-// and the index's CRC, that every record lies between the header and
-// the index, and each record's CRC when it reads it.
+// the slots, the trailer and the CRCs (little endian). A reader maps the
+// pack and finds a directory's records by a binary search of the slots,
+// decoding only their entries: a command that builds one app reads no
+// more of a pack written by a run over thousands. It checks each entry's
+// CRC, that its record lies between the header and the index, and the
+// record's CRC when it reads it.
 const (
 	packMagic    = "promote renders\n"
-	trailerMagic = "PRK2"
+	trailerMagic = "PRK4"
 	headerSize   = len(packMagic)
-	trailerSize  = 8 + 4 + len(trailerMagic)
+	trailerSize  = 8 + len(trailerMagic)
 	// keySize is the length of a record's key: the start of the SHA-256
 	// of its observations, which with its directory names its content.
 	keySize = 16
@@ -40,8 +53,19 @@ const (
 	// writing them to its file.
 	flushAt = 256 << 10
 	// minEntrySize is the least an index entry takes.
-	minEntrySize = 1 + keySize + 1 + 1 + 1 + 4
+	minEntrySize = 1 + keySize + 1 + 1 + 1 + 4 + 4
+	// slotSize is the size of an index slot: a directory's hash and
+	// where its entry starts.
+	slotSize = 8 + 4
 )
+
+// dirHash is the hash slots are sorted by (FNV-1a): entries of
+// different directories may share one, a lookup compares directories.
+func dirHash(dir string) uint64 {
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, dir)
+	return h.Sum64()
+}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -224,126 +248,213 @@ func readRecordBytes(r packReader, e *indexEntry) ([]byte, error) {
 	return data, nil
 }
 
-// readRecord reads and decodes e's record from r.
-func readRecord(r packReader, e *indexEntry) (*record, error) {
-	data, err := readRecordBytes(r, e)
-	if err != nil {
-		return nil, err
-	}
-	return decodeRecord(data)
-}
-
-// encodeIndex encodes a pack's index.
+// encodeIndex encodes a pack's index: its slots sorted by directory
+// hash, the latest entry of a directory first.
 func encodeIndex(version string, entries []indexEntry) []byte {
-	b := appendString(nil, version)
-	b = binary.AppendUvarint(b, uint64(len(entries)))
+	var body []byte
+	starts := make([]uint32, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		b = appendString(b, e.dir)
-		b = append(b, e.key[:]...)
-		b = binary.AppendUvarint(b, uint64(e.written))
-		b = binary.AppendUvarint(b, uint64(e.off))
-		b = binary.AppendUvarint(b, uint64(e.n))
-		b = binary.LittleEndian.AppendUint32(b, e.sum)
+		starts[i] = uint32(len(body))
+		body = appendString(body, e.dir)
+		body = append(body, e.key[:]...)
+		body = binary.AppendUvarint(body, uint64(e.written))
+		body = binary.AppendUvarint(body, uint64(e.off))
+		body = binary.AppendUvarint(body, uint64(e.n))
+		body = binary.LittleEndian.AppendUint32(body, e.sum)
+		body = binary.LittleEndian.AppendUint32(body, crc32.Checksum(body[starts[i]:], castagnoli))
 	}
-	return b
+	order := make([]int, len(entries))
+	hashes := make([]uint64, len(entries))
+	for i := range entries {
+		order[i], hashes[i] = i, dirHash(entries[i].dir)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(hashes[a], hashes[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(b, a)
+	})
+	b := appendString(nil, version)
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	for _, i := range order {
+		b = binary.LittleEndian.AppendUint64(b, hashes[i])
+		b = binary.LittleEndian.AppendUint32(b, starts[i])
+	}
+	return append(b, body...)
 }
 
 // errOtherVersion says that a pack was written by another version.
 var errOtherVersion = errors.New("render cache pack of another version")
 
-// readIndex reads the index of the pack r of size bytes, checking it as
-// the pack's layout says; a pack of another version than version is
+// packIndex is a pack's index as read, its entries decoded on demand.
+type packIndex struct {
+	slots []byte // len(slots) is a multiple of slotSize
+	body  []byte // the entries
+	end   int64  // where the records end
+}
+
+// readIndex reads and decodes every entry of the index of the pack r of
+// size bytes; a pack of another version than version is
 // errOtherVersion.
 func readIndex(r io.ReaderAt, size int64, version string) ([]indexEntry, error) {
-	if size < int64(headerSize+trailerSize) {
-		return nil, errRecord
-	}
-	head := make([]byte, headerSize)
-	tail := make([]byte, trailerSize)
-	if _, err := r.ReadAt(head, 0); err != nil {
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil {
 		return nil, err
 	}
-	if _, err := r.ReadAt(tail, size-int64(trailerSize)); err != nil {
+	x, err := parsePack(data, version)
+	if err != nil {
 		return nil, err
 	}
-	if string(head) != packMagic || string(tail[12:]) != trailerMagic {
+	return x.all()
+}
+
+// parsePack finds the index of a pack's bytes, checking its header,
+// trailer, version and that its slots fit; entries are checked when
+// decoded.
+func parsePack(data []byte, version string) (*packIndex, error) {
+	size := len(data)
+	if size < headerSize+trailerSize || string(data[:headerSize]) != packMagic ||
+		string(data[size-len(trailerMagic):]) != trailerMagic {
 		return nil, errRecord
 	}
-	end := size - int64(trailerSize)
-	off := binary.LittleEndian.Uint64(tail)
+	end := size - trailerSize
+	off := binary.LittleEndian.Uint64(data[end:])
 	if off < uint64(headerSize) || off > uint64(end) {
 		return nil, errRecord
 	}
-	idx := make([]byte, end-int64(off))
-	if _, err := r.ReadAt(idx, int64(off)); err != nil {
-		return nil, err
-	}
-	if crc32.Checksum(idx, castagnoli) != binary.LittleEndian.Uint32(tail[8:]) {
-		return nil, errRecord
-	}
-	return decodeIndex(idx, version, int64(off))
-}
-
-// decodeIndex reads an index whose records end at end.
-func decodeIndex(idx []byte, version string, end int64) ([]indexEntry, error) {
-	d := &decoder{b: idx}
+	d := &decoder{b: data[off:end]}
 	if d.string() != version {
 		if d.err != nil {
 			return nil, d.err
 		}
 		return nil, errOtherVersion
 	}
-	entries := make([]indexEntry, d.count(minEntrySize))
-	for i := range entries {
-		e := &entries[i]
-		e.dir = d.string()
-		copy(e.key[:], d.fixed(keySize))
-		e.written = int64(d.uvarint() & (1<<63 - 1))
-		off, n := d.uvarint(), d.uvarint()
-		sum := d.fixed(4)
-		if d.err != nil {
-			return nil, d.err
-		}
-		if off < uint64(headerSize) || n > uint64(end) || off > uint64(end)-n {
-			return nil, errRecord
-		}
-		e.off, e.n, e.sum = int64(off), int64(n), binary.LittleEndian.Uint32(sum)
-	}
-	if d.err == nil && len(d.b) != 0 {
-		d.err = errRecord
-	}
+	n := d.count(slotSize + minEntrySize)
+	slots := d.fixed(n * slotSize)
 	if d.err != nil {
 		return nil, d.err
+	}
+	return &packIndex{slots: slots, body: d.b, end: int64(off)}, nil
+}
+
+// count is the number of entries.
+func (x *packIndex) count() int { return len(x.slots) / slotSize }
+
+// slot returns slot i's hash and entry start.
+func (x *packIndex) slot(i int) (uint64, uint32) {
+	s := x.slots[i*slotSize:]
+	return binary.LittleEndian.Uint64(s), binary.LittleEndian.Uint32(s[8:])
+}
+
+// entry decodes the entry at start, checking that its record lies
+// between the header and the index.
+func (x *packIndex) entry(start uint32) (indexEntry, int, error) {
+	if uint64(start) >= uint64(len(x.body)) {
+		return indexEntry{}, 0, errRecord
+	}
+	d := &decoder{b: x.body[start:]}
+	var e indexEntry
+	e.dir = d.string()
+	copy(e.key[:], d.fixed(keySize))
+	e.written = int64(d.uvarint() & (1<<63 - 1))
+	off, n := d.uvarint(), d.uvarint()
+	sum := d.fixed(4)
+	size := len(x.body) - int(start) - len(d.b)
+	own := d.fixed(4)
+	if d.err != nil {
+		return indexEntry{}, 0, d.err
+	}
+	if crc32.Checksum(x.body[start:int(start)+size], castagnoli) != binary.LittleEndian.Uint32(own) {
+		return indexEntry{}, 0, errRecord
+	}
+	if off < uint64(headerSize) || n > uint64(x.end) || off > uint64(x.end)-n {
+		return indexEntry{}, 0, errRecord
+	}
+	e.off, e.n, e.sum = int64(off), int64(n), binary.LittleEndian.Uint32(sum)
+	return e, size + 4, nil
+}
+
+// all decodes every entry, in the order written, and checks that
+// nothing follows them.
+func (x *packIndex) all() ([]indexEntry, error) {
+	entries := make([]indexEntry, x.count())
+	var at uint32
+	for i := range entries {
+		e, size, err := x.entry(at)
+		if err != nil {
+			return nil, err
+		}
+		entries[i] = e
+		at += uint32(size)
+	}
+	if int(at) != len(x.body) {
+		return nil, errRecord
 	}
 	return entries, nil
 }
 
-// openPack is a pack file open for reading.
-type openPack struct {
-	path    string
-	f       *os.File
-	mod     time.Time
-	entries []indexEntry
+// lookup returns dir's entries, the latest first; an entry that does
+// not decode is left out.
+func (x *packIndex) lookup(dir string) []indexEntry {
+	h := dirHash(dir)
+	lo := sort.Search(x.count(), func(i int) bool {
+		sh, _ := x.slot(i)
+		return sh >= h
+	})
+	var out []indexEntry
+	for ; lo < x.count(); lo++ {
+		sh, start := x.slot(lo)
+		if sh != h {
+			break
+		}
+		if e, _, err := x.entry(start); err == nil && e.dir == dir {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
-func (p *openPack) ReadAt(b []byte, off int64) (int, error) { return p.f.ReadAt(b, off) }
+// openPack is a pack file mapped for reading.
+type openPack struct {
+	path  string
+	data  []byte
+	mod   time.Time
+	index *packIndex
+}
 
-// openPackFile opens the pack at path and reads its index.
+// ReadAt reads from the mapped pack.
+func (p *openPack) ReadAt(b []byte, off int64) (int, error) {
+	if off < 0 || off > int64(len(p.data)) || int64(len(b)) > int64(len(p.data))-off {
+		return 0, io.EOF
+	}
+	return copy(b, p.data[off:]), nil
+}
+
+// close unmaps the pack.
+func (p *openPack) close() error { return mapfile.Unmap(p.data) }
+
+// openPackFile maps the pack at path and finds its index.
 func openPackFile(path, version string) (*openPack, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	info, err := f.Stat()
-	if err == nil {
-		var entries []indexEntry
-		if entries, err = readIndex(f, info.Size(), version); err == nil {
-			return &openPack{path: path, f: f, mod: info.ModTime(), entries: entries}, nil
-		}
+	if err != nil {
+		return nil, err
 	}
-	_ = f.Close()
-	return nil, err
+	data, err := mapfile.Map(f, info.Size())
+	if err != nil {
+		return nil, err
+	}
+	x, err := parsePack(data, version)
+	if err != nil {
+		_ = mapfile.Unmap(data)
+		return nil, err
+	}
+	return &openPack{path: path, data: data, mod: info.ModTime(), index: x}, nil
 }
 
 // packWriter writes a pack under a temporary name: the records as they
@@ -452,7 +563,6 @@ func (w *packWriter) finish(dir, prefix string) (string, error) {
 	idx := encodeIndex(w.version, w.entries)
 	w.buf = append(w.buf, idx...)
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(w.size))
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, crc32.Checksum(idx, castagnoli))
 	w.buf = append(w.buf, trailerMagic...)
 	w.flush()
 	failed := w.failed

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,7 +63,7 @@ func assertBuilds(t *testing.T, dir string, fsys fs.FS, builds int64, dirs ...st
 }
 
 // rewriteIndex returns pack with its index's entries changed by edit,
-// the index's CRC made right again.
+// the entries' CRCs made right again.
 func rewriteIndex(t *testing.T, pack []byte, version string, edit func([]indexEntry)) []byte {
 	t.Helper()
 	entries, err := readIndex(bytes.NewReader(pack), int64(len(pack)), version)
@@ -76,7 +75,6 @@ func rewriteIndex(t *testing.T, pack []byte, version string, edit func([]indexEn
 	idx := encodeIndex(version, entries)
 	out := append(slices.Clip(pack[:end]), idx...)
 	out = binary.LittleEndian.AppendUint64(out, end)
-	out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(idx, castagnoli))
 	return append(out, trailerMagic...)
 }
 
@@ -405,7 +403,18 @@ func FuzzReadPack(f *testing.F) {
 	f.Add([]byte(packMagic + trailerMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkRecord(t, data)
-		entries, err := readIndex(bytes.NewReader(data), int64(len(data)), version)
+		x, err := parsePack(data, version)
+		if err != nil {
+			return
+		}
+		for _, dir := range []string{"prod", "base", ""} {
+			for _, e := range x.lookup(dir) {
+				if e.dir != dir || e.off < int64(headerSize) || e.n < 0 || e.off+e.n > int64(len(data)-trailerSize) {
+					t.Fatalf("lookup %q: entry outside the pack or of another directory: %+v", dir, e)
+				}
+			}
+		}
+		entries, err := x.all()
 		if err != nil {
 			return
 		}
@@ -454,6 +463,70 @@ func TestDiskCacheUnwritable(t *testing.T) {
 	assertBuilds(t, dir, mapFS(layered()), 2, "prod", "base")
 }
 
+// finishAndOpen finishes w's pack of version "v" in dir and opens it,
+// closed when the test ends.
+func finishAndOpen(t *testing.T, w *packWriter, dir string) *openPack {
+	t.Helper()
+	name, err := w.finish(dir, "p-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := openPackFile(name, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.close() })
+	return p
+}
+
+// TestPackIndexLookup: a pack's index finds each directory's records,
+// the latest first, and nothing for a directory it does not hold, from
+// slots sorted by hash rather than by the order records were written.
+func TestPackIndexLookup(t *testing.T) {
+	dir := t.TempDir()
+	w, err := newPackWriter(dir, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int64{}
+	for i := range 1500 {
+		d := fmt.Sprintf("apps/app-%04d/overlays/prod", i%700)
+		obs := []observation{{Op: opRead, Path: d + "/kustomization.yaml", Sum: fmt.Sprint(i)}}
+		w.add(encodeRecord(d, obs, nil), int64(i))
+		want[d] = append([]int64{int64(i)}, want[d]...)
+	}
+	p := finishAndOpen(t, w, dir)
+	for d, written := range want {
+		var got []int64
+		for _, e := range p.index.lookup(d) {
+			if e.dir != d {
+				t.Fatalf("lookup %s: entry of %s", d, e.dir)
+			}
+			data, err := readRecordBytes(p, &e)
+			var rec *record
+			if err == nil {
+				rec, err = decodeRecord(data)
+			}
+			if err != nil || rec.dir != d {
+				t.Fatalf("lookup %s: record does not read back (%v)", d, err)
+			}
+			got = append(got, e.written)
+		}
+		if !slices.Equal(got, written) {
+			t.Fatalf("lookup %s: written at %v, want %v (latest first)", d, got, written)
+		}
+	}
+	for _, d := range []string{"apps/app-0700/overlays/prod", "apps", ""} {
+		if got := p.index.lookup(d); len(got) != 0 {
+			t.Errorf("lookup %q: %d entries, want none", d, len(got))
+		}
+	}
+	all, err := p.index.all()
+	if err != nil || len(all) != 1500 || all[0].written != 0 || all[1499].written != 1499 {
+		t.Fatalf("all: %d entries (%v), want 1500 in the order written", len(all), err)
+	}
+}
+
 // TestPackWriterReadsBackWhatItWrote: records written to the file and
 // records still held are read back the same, before and after the pack
 // is finished.
@@ -487,14 +560,10 @@ func TestPackWriterReadsBackWhatItWrote(t *testing.T) {
 		}
 	}
 	check(w, w.entries)
-	name, err := w.finish(dir, "p-")
+	p := finishAndOpen(t, w, dir)
+	entries, err := p.index.all()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := openPackFile(name, "v")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.f.Close()
-	check(p, p.entries)
+	check(p, entries)
 }
