@@ -42,6 +42,11 @@ func GiteaBinary() (string, error) {
 	if _, err := os.Stat(p); err != nil {
 		return "", fmt.Errorf("gitea %s not found at %s: build it with bash .ci/gitea.sh (about 8 minutes, cached after), or set %s", GiteaVersion, p, GiteaBinEnv)
 	}
+	// Built without bindata, gitea reads its locale files next to the
+	// binary and refuses to start without them.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(p), "options", "locale")); err != nil {
+		return "", fmt.Errorf("gitea at %s has no options/locale beside it: rebuild it with bash .ci/gitea.sh", p)
+	}
 	return p, nil
 }
 
@@ -58,8 +63,9 @@ type Gitea struct {
 	direct           string // the server's own address
 	proxy            *httptest.Server
 	cmd              *exec.Cmd
-	log              bytes.Buffer
-	done             chan error
+	log              LockedBuffer
+	exited           chan struct{} // closed when the server process has ended
+	waitErr          error         // how it ended, set before exited is closed
 }
 
 // GiteaOptions configure a server.
@@ -152,7 +158,7 @@ func StartGitea(bin, dir string, o GiteaOptions) (*Gitea, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gitea{bin: bin, dir: dir, User: "promote-admin", Password: randomHex(12), done: make(chan error, 1)}
+	g := &Gitea{bin: bin, dir: dir, User: "promote-admin", Password: randomHex(12), exited: make(chan struct{})}
 	g.direct = fmt.Sprintf("http://127.0.0.1:%d", port)
 	g.URL = g.direct
 	if sub := strings.Trim(o.SubPath, "/"); sub != "" {
@@ -176,7 +182,7 @@ func StartGitea(bin, dir string, o GiteaOptions) (*Gitea, error) {
 	if err := g.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("gitea web: %w", err)
 	}
-	go func() { g.done <- g.cmd.Wait() }()
+	go func() { g.waitErr = g.cmd.Wait(); close(g.exited) }()
 	if err := g.waitReady(60 * time.Second); err != nil {
 		g.Stop()
 		return nil, err
@@ -222,8 +228,8 @@ func (g *Gitea) waitReady(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-g.done:
-			return fmt.Errorf("gitea web exited: %v\n%s", err, g.log.String())
+		case <-g.exited:
+			return fmt.Errorf("gitea web exited: %v\n%s", g.waitErr, g.log.String())
 		default:
 		}
 		resp, err := http.Get(g.direct + "/api/v1/version")
@@ -329,10 +335,10 @@ func (g *Gitea) Stop() {
 	}
 	_ = g.cmd.Process.Signal(os.Interrupt)
 	select {
-	case <-g.done:
+	case <-g.exited:
 	case <-time.After(10 * time.Second):
 		_ = g.cmd.Process.Kill()
-		<-g.done
+		<-g.exited
 	}
 	g.cmd = nil
 }

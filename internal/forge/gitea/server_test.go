@@ -1,7 +1,6 @@
 package gitea_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -104,26 +103,7 @@ type env struct {
 	dir    string
 	vars   map[string]string
 	count  *counter
-	stderr syncBuffer
-}
-
-// syncBuffer is a buffer that the server's workers and the test may use
-// at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	stderr forgetest.LockedBuffer
 }
 
 var repoSeq atomic.Int64
