@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # third_party/kustomize/api is sigs.k8s.io/kustomize/api at the Release
 # of doc.go, as released (Go sources without tests, the LICENSE), its
-# imports of itself moved under this module, with api.patch applied.
+# imports of itself moved under this module, formatted by this Go's gofmt
+# (older releases predate its doc comment rules), with api.patch applied.
 #
 #   sync.sh          rebuild api/ from the release and api.patch (after
 #                    changing Release)
@@ -19,7 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # release DIR: the released files promote carries, copied to DIR, their
-# imports of the module moved to this one. Left out: tests, testdata,
+# imports of the module moved to this one, gofmt'd. Left out: tests, testdata,
 # test helpers (testutils) and the module's placeholder main.go.
 release() {
   mkdir -p "$1"
@@ -29,6 +30,13 @@ release() {
   chmod -R u+w "$1"
   find "$1" -name '*.go' -exec sed -i \
     's#^\(import \|[[:space:]]*\)\([A-Za-z_][A-Za-z0-9_]* \)\?"sigs\.k8s\.io/kustomize/api/#\1\2"github.com/gitops-promote/promote/third_party/kustomize/api/#' {} +
+  # gofmt's doc comment rewrite can take two passes to settle.
+  local pass
+  for pass in 1 2 3; do
+    [ -z "$(gofmt -l "$1")" ] && return 0
+    gofmt -w "$1"
+  done
+  [ -z "$(gofmt -l "$1")" ] || { echo "sync.sh: gofmt does not settle on $(gofmt -l "$1")" >&2; exit 1; }
 }
 
 release "$work/a"

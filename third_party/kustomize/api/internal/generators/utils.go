@@ -8,9 +8,9 @@ import (
 	"path"
 	"strings"
 
-	"github.com/go-errors/errors"
 	"github.com/gitops-promote/promote/third_party/kustomize/api/ifc"
 	"github.com/gitops-promote/promote/third_party/kustomize/api/types"
+	"github.com/go-errors/errors"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
