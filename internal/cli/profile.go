@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -21,43 +22,39 @@ import (
 // the user interface: they exist to measure promote at monorepo size
 // (docs/performance.md).
 func startProfiles(getenv func(string) string, stderr *os.File) func() {
-	cpu, mem := getenv("PROMOTE_CPUPROFILE"), getenv("PROMOTE_MEMPROFILE")
-	var stopCPU, stopTrace func()
-	if name := getenv("PROMOTE_TRACE"); name != "" {
-		f, err := os.Create(name)
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "promote: trace: %v\n", err)
-		} else {
-			stopTrace = func() { trace.Stop(); f.Close() }
-		}
-	}
-	if cpu != "" {
-		f, err := os.Create(cpu)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "promote: cpu profile: %v\n", err)
-		} else {
-			stopCPU = func() { pprof.StopCPUProfile(); f.Close() }
-		}
-	}
+	stopTrace := startRecording(getenv("PROMOTE_TRACE"), "trace", trace.Start, trace.Stop, stderr)
+	stopCPU := startRecording(getenv("PROMOTE_CPUPROFILE"), "cpu profile", pprof.StartCPUProfile, pprof.StopCPUProfile, stderr)
+	mem := getenv("PROMOTE_MEMPROFILE")
 	return func() {
-		if stopCPU != nil {
-			stopCPU()
-		}
-		if stopTrace != nil {
-			stopTrace()
-		}
+		stopCPU()
+		stopTrace()
 		if mem != "" {
 			if err := writeHeapProfile(mem); err != nil {
 				fmt.Fprintf(stderr, "promote: heap profile: %v\n", err)
 			}
 		}
 	}
+}
+
+// startRecording creates the file name and starts a recording into it;
+// the function it returns stops the recording and closes the file. With
+// no name, or when the recording cannot start (said on stderr), it
+// records nothing and the function does nothing.
+func startRecording(name, what string, start func(io.Writer) error, stop func(), stderr *os.File) func() {
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err == nil {
+		if err = start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "promote: %s: %v\n", what, err)
+		return func() {}
+	}
+	return func() { stop(); f.Close() }
 }
 
 // writeHeapProfile writes the heap profile to path.
