@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"hash/adler32"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -63,6 +65,7 @@ func (w *looseWriter) write(h plumbing.Hash, obj plumbing.EncodedObject) error {
 		err = cerr
 	}
 	if err == nil {
+		w.makeReadOnly(f.Name())
 		err = w.fsys.Rename(f.Name(), dst)
 	}
 	if err != nil {
@@ -73,6 +76,17 @@ func (w *looseWriter) write(h plumbing.Hash, obj plumbing.EncodedObject) error {
 		return err
 	}
 	return nil
+}
+
+// makeReadOnly gives a written object git's mode, 0444 (readable by
+// everyone, as git leaves objects when core.sharedRepository is unset),
+// where the filesystem can change modes.
+func (w *looseWriter) makeReadOnly(name string) {
+	if c, ok := w.fsys.(billy.Change); ok {
+		_ = c.Chmod(name, 0o444)
+		return
+	}
+	_ = os.Chmod(filepath.Join(w.fsys.Root(), name), 0o444)
 }
 
 // encode writes the zlib stream of obj's header and content to dst.

@@ -388,10 +388,10 @@ func (r *Repo) flush(b *objectBatch) error {
 	var loose *looseWriter
 	for _, h := range b.order {
 		// objread finds an object with a lookup in the mapped pack
-		// indexes; go-git decodes every index first.
-		if ok, err := r.hasObject(h); err != nil {
-			return fmt.Errorf("write object %s: %w", h, err)
-		} else if ok {
+		// indexes; go-git decodes every index first. The lookup only
+		// saves a write: when it cannot answer (a pack it cannot read),
+		// the object is written, as git does.
+		if ok, err := r.hasObject(h); err == nil && ok {
 			continue
 		}
 		var err error

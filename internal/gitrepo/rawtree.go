@@ -57,7 +57,7 @@ func parseRawTree(data []byte) (*rawTree, error) {
 
 // indexRawTree indexes data and reports whether it is in canonical form.
 func indexRawTree(data []byte) (*rawTree, bool, error) {
-	if len(data) > math.MaxUint32 {
+	if uint64(len(data)) > math.MaxUint32 {
 		return nil, false, errTreeTooLarge
 	}
 	t := &rawTree{data: data, nuls: make([]uint32, 0, len(data)/32)}

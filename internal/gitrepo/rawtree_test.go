@@ -409,6 +409,9 @@ func TestCommitFilesWritesLooseObjectsAsGit(t *testing.T) {
 		if stored, want := raw[2]&0x06 == 0, !strings.HasSuffix(rev, ":sub/deep/f"); stored != want {
 			t.Errorf("%s: stored %v, want %v", rev, stored, want)
 		}
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o444 {
+			t.Errorf("%s: mode %v, %v; want -r--r--r-- as git writes objects", rev, fi.Mode(), err)
+		}
 	}
 	if got := gitIn(t, dir, nil, nil, "cat-file", "blob", commit.String()+":sub/deep/f"); got != strings.TrimSpace(string(data)) {
 		t.Errorf("git cat-file reads %d bytes, want %d", len(got), len(data))
@@ -478,5 +481,60 @@ func TestPiecesObjectReads(t *testing.T) {
 				t.Errorf("%s: %q, %v", name, got, err)
 			}
 		}
+	}
+}
+
+// TestCommitFilesBesideAnUnreadablePack commits in a repository holding a
+// pack index that cannot be read (a stray or truncated file): git reads
+// the repository, so committing must not fail on it.
+func TestCommitFilesBesideAnUnreadablePack(t *testing.T) {
+	dir, base := spliceRepo(t)
+	packDir := filepath.Join(dir, "objects", "pack")
+	if err := os.MkdirAll(packDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(packDir, "pack-"+strings.Repeat("0", 40)+".idx")
+	if err := os.WriteFile(stray, []byte("not an index"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := openRepo(t, dir)
+	commit, err := r.CommitFiles(base, []FileChange{{Path: "sub/deep/f", Data: []byte("new\n")}}, "beside a stray index", testSig)
+	if err != nil {
+		t.Fatalf("CommitFiles beside an unreadable pack index: %v", err)
+	}
+	if got := gitIn(t, dir, nil, nil, "cat-file", "blob", commit.String()+":sub/deep/f"); got != "new" {
+		t.Errorf("git reads %q, want %q", got, "new")
+	}
+}
+
+// TestReadingADamagedStoredTreeFails flips one byte of a tree hash inside
+// a loose tree written uncompressed: only zlib's checksum can tell, and
+// a read must say the object is damaged rather than answer from it.
+func TestReadingADamagedStoredTreeFails(t *testing.T) {
+	dir, base := spliceRepo(t)
+	r := openRepo(t, dir)
+	commit, err := r.CommitFiles(base, []FileChange{{Path: "sub/deep/f", Data: []byte("new\n")}}, "damaged later", testSig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := runGit(t, dir, "rev-parse", commit.String()+"^{tree}")
+	p := filepath.Join(dir, "objects", h[:2], h[2:])
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)-10] ^= 0x01 // inside the last entry's hash, before the checksum
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := openRepo(t, dir).TreeFS(commit)
+	if err == nil {
+		_, err = fs.ReadDir(fsys, ".")
+	}
+	if err == nil || !strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("reading the damaged root tree: %v, want a checksum error", err)
 	}
 }

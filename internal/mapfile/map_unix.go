@@ -3,6 +3,8 @@
 package mapfile
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"syscall"
 )
@@ -11,6 +13,9 @@ import (
 func Map(f *os.File, size int64) ([]byte, error) {
 	if size == 0 {
 		return nil, nil
+	}
+	if size < 0 || size > math.MaxInt {
+		return nil, fmt.Errorf("map %s: %d bytes cannot be mapped", f.Name(), size)
 	}
 	return syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 }

@@ -64,19 +64,44 @@ func inflate(data []byte, size int64) ([]byte, error) {
 		if err == nil && n < size {
 			err = io.ErrUnexpectedEOF
 		}
+		if err == nil {
+			err = streamEnds(zr.z)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("inflate %d bytes: %w", size, err)
 		}
 		return b.Bytes(), nil
 	}
 	out := make([]byte, size)
-	if _, err := io.ReadFull(zr.z, out); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
+	_, err = io.ReadFull(zr.z, out)
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	if err == nil {
+		err = streamEnds(zr.z)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("inflate %d bytes: %w", size, err)
 	}
 	return out, nil
+}
+
+// streamEnds reads the end of a zlib stream whose content has been read:
+// zlib checks the stream's checksum only there, and an uncompressed
+// (stored) stream has no other check, so a damaged byte would otherwise
+// go unnoticed. Content beyond the size the header gave is an error too.
+func streamEnds(z io.Reader) error {
+	var one [1]byte
+	n, err := z.Read(one[:])
+	switch {
+	case n > 0:
+		return errors.New("the stream holds more than the object's size")
+	case err == io.EOF:
+		return nil
+	case err == nil:
+		return streamEnds(z)
+	}
+	return err
 }
 
 // preallocLimit is the largest inflated size allocated before inflating.
