@@ -28,7 +28,10 @@ func selectApps(cfg *Config, from, to Environment, sel []string, trees Trees, p 
 	if err != nil {
 		return nil, err
 	}
-	has := existing(len(found), func(i int) (fs.FS, string) { return trees.Target, cfg.Dir(to, found[i]) })
+	has, err := existing(len(found), func(i int) (fs.FS, string) { return trees.Target, cfg.Dir(to, found[i]) })
+	if err != nil {
+		return nil, err
+	}
 	var apps []string
 	for i, app := range found {
 		if has[i] {
@@ -52,7 +55,10 @@ func checkSelection(cfg *Config, from, to Environment, sel []string, trees Trees
 			env  Environment
 			fsys fs.FS
 		}{{from, trees.Source}, {to, trees.Target}} {
-			if dir := cfg.Dir(side.env, app); !exists(side.fsys, dir) {
+			dir := cfg.Dir(side.env, app)
+			if ok, err := exists(side.fsys, dir); err != nil {
+				return nil, fmt.Errorf("app %q: %w", app, err)
+			} else if !ok {
 				return nil, fmt.Errorf("app %q: %s has no directory %s", app, side.env.Name, dir)
 			}
 		}
@@ -81,7 +87,10 @@ func DiscoverApps(cfg *Config, env Environment, fsys fs.FS) ([]string, error) {
 			names = append(names, e.Name())
 		}
 	}
-	has := existing(len(names), func(i int) (fs.FS, string) { return fsys, cfg.Dir(env, names[i]) })
+	has, err := existing(len(names), func(i int) (fs.FS, string) { return fsys, cfg.Dir(env, names[i]) })
+	if err != nil {
+		return nil, fmt.Errorf("apps: %w", err)
+	}
 	var apps []string
 	for i, name := range names {
 		if has[i] {
@@ -96,18 +105,31 @@ func DiscoverApps(cfg *Config, env Environment, fsys fs.FS) ([]string, error) {
 
 // existing reports, for each of n directories dir(i) returns, whether it
 // exists; the checks run on every core (a monorepo has thousands of apps).
-func existing(n int, dir func(i int) (fs.FS, string)) []bool {
+// A directory that cannot be read (a link out of the checkout) is an
+// error, not an absent directory.
+func existing(n int, dir func(i int) (fs.FS, string)) ([]bool, error) {
 	out := make([]bool, n)
-	_ = parallel.ForEach(n, func(i int) error {
-		out[i] = exists(dir(i))
-		return nil
+	err := parallel.ForEach(n, func(i int) error {
+		var err error
+		out[i], err = exists(dir(i))
+		return err
 	})
-	return out
+	return out, err
 }
 
-func exists(fsys fs.FS, dir string) bool {
+// exists reports whether dir is a directory of fsys. A path that is
+// absent (or under a file) is not; one that cannot be read, such as a
+// symbolic link the checkout refuses to follow, is an error: treating it
+// as absent would report "nothing to promote" for a directory never read.
+func exists(fsys fs.FS, dir string) (bool, error) {
 	info, err := fs.Stat(fsys, dir)
-	return err == nil && info.IsDir()
+	switch {
+	case err == nil:
+		return info.IsDir(), nil
+	case isNotExist(err):
+		return false, nil
+	}
+	return false, err
 }
 
 func isNotExist(err error) bool {

@@ -346,10 +346,11 @@ func (c *Config) AppOfDir(env Environment, dir string) (string, bool) {
 }
 
 // ExistsIn reports whether env has its directory (with apps: a directory
-// for some app) in fsys.
+// for some app) in fsys; one that cannot be read counts as absent.
 func (c *Config) ExistsIn(env Environment, fsys fs.FS) bool {
 	if c.Apps == nil {
-		return exists(fsys, env.Path)
+		ok, err := exists(fsys, env.Path)
+		return ok && err == nil
 	}
 	apps, err := DiscoverApps(c, env, fsys)
 	return err == nil && len(apps) > 0

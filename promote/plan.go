@@ -364,7 +364,10 @@ func matchFiles(fsys fs.FS, dir, glob string) ([]string, error) {
 	var out []string
 	for _, n := range names {
 		info, err := fs.Lstat(sub, n)
-		if err != nil || info.IsDir() {
+		if err != nil {
+			return nil, fmt.Errorf("files: %q matches %s: %w", glob, path.Join(dir, n), err)
+		}
+		if info.IsDir() {
 			continue
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {

@@ -72,14 +72,19 @@ func rollbackApps(cfg *Config, env Environment, req RollbackRequest, trees Trees
 		if len(req.Apps) > 0 {
 			return nil, fmt.Errorf("--app given but %s has no apps: section", cfg.File)
 		}
-		if !exists(trees.Source, env.Path) {
+		if ok, err := exists(trees.Source, env.Path); err != nil {
+			return nil, fmt.Errorf("environment %q at commit %s: %w", env.Name, at, err)
+		} else if !ok {
 			return nil, fmt.Errorf("environment %q did not exist at commit %s: it has no directory %s", env.Name, at, env.Path)
 		}
 		return []string{""}, nil
 	}
 	if len(req.Apps) > 0 {
 		for _, app := range req.Apps {
-			if dir := cfg.Dir(env, app); !exists(trees.Source, dir) {
+			dir := cfg.Dir(env, app)
+			if ok, err := exists(trees.Source, dir); err != nil {
+				return nil, fmt.Errorf("app %q of environment %q at commit %s: %w", app, env.Name, at, err)
+			} else if !ok {
 				return nil, fmt.Errorf("app %q of environment %q did not exist at commit %s: it has no directory %s", app, env.Name, at, dir)
 			}
 		}
@@ -193,8 +198,8 @@ func differingFiles(a fs.FS, dirA string, b fs.FS, dirB string) ([]fileDiff, err
 // an absent directory has none.
 func readFiles(fsys fs.FS, dir string) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	if !exists(fsys, dir) {
-		return out, nil
+	if ok, err := exists(fsys, dir); err != nil || !ok {
+		return out, err
 	}
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

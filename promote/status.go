@@ -50,7 +50,9 @@ func ReadSnapshot(cfg *Config, env Environment, app string, fsys fs.FS) (*Snapsh
 // read through kc (nil: none).
 func readSnapshotAs(cfg *Config, env Environment, prom Promotables, app string, fsys fs.FS, kc *kustomize.Cache) (*Snapshot, error) {
 	dir := cfg.Dir(env, app)
-	if !exists(fsys, dir) {
+	if ok, err := exists(fsys, dir); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNoDir, dir)
 	}
 	s := &Snapshot{App: app, Dir: dir, Images: []kustomize.Image{}}

@@ -103,8 +103,9 @@ func validateDir(cfg *Config, env Environment, app string, fsys fs.FS) Check {
 		}
 		for _, g := range cfg.PromotablesFor(env).Files {
 			_, err := matchFiles(srcFS, srcDir, g)
+			present, xerr := exists(srcFS, srcDir)
 			switch {
-			case err == nil || !exists(srcFS, srcDir):
+			case err == nil || (xerr == nil && !present):
 			case errors.Is(err, errNoMatch):
 				// A file one environment lacks is a note; planning errs
 				// only when no environment has it.

@@ -102,15 +102,51 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 	return &dirFile{t: t, path: name, info: fi}, nil
 }
 
-// Stat returns the FileInfo of the named file or directory.
+// Stat returns the FileInfo of the named file or directory; a symbolic
+// link that leaves the tree is refused, as Open refuses it, so that it is
+// never taken for a missing file.
 func (t *treeFS) Stat(name string) (fs.FileInfo, error) {
 	e, err := t.lookup("stat", name)
 	if err != nil {
 		return nil, err
 	}
+	if err := t.checkLink("stat", name, e); err != nil {
+		return nil, err
+	}
+	return t.describe("stat", name, e)
+}
+
+// Lstat implements fs.ReadLinkFS: a symbolic link is described, not
+// checked (promote never follows one).
+func (t *treeFS) Lstat(name string) (fs.FileInfo, error) {
+	e, err := t.lookup("lstat", name)
+	if err != nil {
+		return nil, err
+	}
+	return t.describe("lstat", name, e)
+}
+
+// ReadLink implements fs.ReadLinkFS: the target of a symbolic link.
+func (t *treeFS) ReadLink(name string) (string, error) {
+	e, err := t.lookup("readlink", name)
+	if err != nil {
+		return "", err
+	}
+	if e.mode != filemode.Symlink {
+		return "", &fs.PathError{Op: "readlink", Path: name, Err: errors.New("not a symbolic link")}
+	}
+	target, err := t.readBlob(e.hash)
+	if err != nil {
+		return "", &fs.PathError{Op: "readlink", Path: name, Err: err}
+	}
+	return string(target), nil
+}
+
+// describe returns the FileInfo of e, found at name.
+func (t *treeFS) describe(op, name string, e treeEntry) (fs.FileInfo, error) {
 	fi, err := t.info(e)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+		return nil, &fs.PathError{Op: op, Path: name, Err: err}
 	}
 	return fi, nil
 }
