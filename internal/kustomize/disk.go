@@ -92,9 +92,6 @@ func openDiskCache(dir, version string) *DiskCache {
 	return &DiskCache{dir: dir, version: version, prefix: hex.EncodeToString(sum[:6]) + "-", maxBytes: MaxBytes}
 }
 
-// Dir is where the cache keeps its files.
-func (d *DiskCache) Dir() string { return d.dir }
-
 // buildVersion names the code that makes a build: the cache format,
 // kustomize's module version and promote's own version (its commit when
 // built from a checkout). A development build (no version, or built
@@ -153,10 +150,10 @@ type recordRef struct {
 	e    *indexEntry
 }
 
-// Load returns the build of dir kept on disk whose observations all hold
-// on fsys, nil when there is none. The first Load reads the indexes of
+// load returns the build of dir kept on disk whose observations all hold
+// on fsys, nil when there is none. The first load reads the indexes of
 // the packs present.
-func (d *DiskCache) Load(fsys fs.FS, dir string) *diskHit {
+func (d *DiskCache) load(fsys fs.FS, dir string) *diskHit {
 	for _, data := range d.candidates(dir) {
 		rec, err := decodeRecord(data)
 		if err != nil || rec.dir != dir || len(rec.obs) == 0 || !holdsAll(rec.obs, fsys) {
@@ -191,8 +188,9 @@ func (d *DiskCache) candidates(dir string) [][]byte {
 		if slices.Contains(tried, ref.e.key) {
 			continue
 		}
-		tried = append(tried, ref.e.key)
+		// A damaged copy does not hide an intact older one of the build.
 		if data, err := readRecordBytes(ref.from, ref.e); err == nil {
+			tried = append(tried, ref.e.key)
 			out = append(out, data)
 		}
 	}
@@ -240,10 +238,16 @@ func (d *DiskCache) packNames() []string {
 	return names
 }
 
-// Store keeps a successful build of dir, made from obs, in the pack this
+// store keeps a successful build of dir, made from obs, in the pack this
 // process writes. Failing to write is not an error: the build is made
 // again next time.
-func (d *DiskCache) Store(dir string, obs []observation, r *Rendering) {
+func (d *DiskCache) store(dir string, obs []observation, r *Rendering) {
+	d.mu.Lock()
+	unwritable := d.unwritable
+	d.mu.Unlock()
+	if unwritable {
+		return
+	}
 	rec := encodeRecord(dir, obs, r.Resources)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -336,27 +340,40 @@ func (d *DiskCache) merge(names []string) {
 	for _, dir := range dirs {
 		list := byDir[dir]
 		slices.SortStableFunc(list, func(a, b candidate) int { return cmp.Compare(b.e.written, a.e.written) })
-		var kept [][keySize]byte
+		var keys [][keySize]byte
+		var recs []encodedRecord
+		var written []int64
 		for _, c := range list {
-			if len(kept) == maxPerDir || c.e.written < cutoff {
+			if len(keys) == maxPerDir || c.e.written < cutoff {
 				break
 			}
-			if slices.Contains(kept, c.e.key) {
+			if slices.Contains(keys, c.e.key) {
 				continue
 			}
 			data, err := readRecordBytes(c.p, c.e)
 			if err != nil {
 				continue
 			}
-			w.add(encodedRecord{dir: dir, key: c.e.key, data: data}, c.e.written)
-			kept = append(kept, c.e.key)
+			keys = append(keys, c.e.key)
+			recs = append(recs, encodedRecord{dir: dir, key: c.e.key, data: data})
+			written = append(written, c.e.written)
+		}
+		// Oldest first: a pack lists a directory's builds latest added
+		// first, and lookups try them in that order.
+		for i := len(recs) - 1; i >= 0; i-- {
+			w.add(recs[i], written[i])
 		}
 	}
-	if _, err := w.finish(d.dir, d.prefix); err != nil {
+	merged, err := w.finish(d.dir, d.prefix)
+	if err != nil {
 		return
 	}
 	for _, p := range packs {
-		_ = os.Remove(p.path)
+		// Another process merging the same packs at once writes the
+		// same name: its result is this one, never removed here.
+		if p.path != merged {
+			_ = os.Remove(p.path)
+		}
 	}
 }
 

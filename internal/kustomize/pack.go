@@ -1,12 +1,12 @@
 package kustomize
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"hash/fnv"
 	"io"
@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/mapfile"
@@ -225,7 +224,7 @@ func (rec *record) rendering() (*Rendering, error) {
 	r := &Rendering{Dir: rec.dir, Resources: make([]Resource, d.count(5))}
 	for i := range r.Resources {
 		id := ResourceID{APIVersion: d.string(), Kind: d.string(), Namespace: d.string(), Name: d.string()}
-		r.Resources[i] = Resource{ID: id, YAML: bytes.Clone(d.bytes())}
+		r.Resources[i] = Resource{ID: id, YAML: d.bytes()} // rec is a copy of the pack's bytes
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errRecord
@@ -292,21 +291,6 @@ type packIndex struct {
 	slots []byte // len(slots) is a multiple of slotSize
 	body  []byte // the entries
 	end   int64  // where the records end
-}
-
-// readIndex reads and decodes every entry of the index of the pack r of
-// size bytes; a pack of another version than version is
-// errOtherVersion.
-func readIndex(r io.ReaderAt, size int64, version string) ([]indexEntry, error) {
-	data := make([]byte, size)
-	if _, err := r.ReadAt(data, 0); err != nil {
-		return nil, err
-	}
-	x, err := parsePack(data, version)
-	if err != nil {
-		return nil, err
-	}
-	return x.all()
 }
 
 // parsePack finds the index of a pack's bytes, checking its header,
@@ -459,19 +443,20 @@ func openPackFile(path, version string) (*openPack, error) {
 
 // packWriter writes a pack under a temporary name: the records as they
 // come (held up to flushAt bytes, then written), the index when it
-// finishes. It reads back the records written so far.
+// finishes. It reads back the records written so far. It is not safe for
+// concurrent use: its owner's lock (DiskCache.mu) guards it.
 type packWriter struct {
 	version string
 	// last is, by directory, its latest entry.
 	last    map[string]int32
 	entries []indexEntry
 
-	mu      sync.Mutex
 	f       *os.File
 	size    int64 // bytes of the pack so far, in f and buf
 	flushed int64 // bytes in f
 	buf     []byte
-	failed  bool
+	err     error // the first write error; nothing is added after it
+	done    bool  // finished: nothing more may be added
 }
 
 // newPackWriter starts a pack in dir, creating dir if needed.
@@ -499,9 +484,7 @@ func (w *packWriter) add(rec encodedRecord, written int64) {
 			return
 		}
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.failed || len(w.entries) == math.MaxInt32 {
+	if w.err != nil || w.done || len(w.entries) == math.MaxInt32 {
 		return
 	}
 	w.entries = append(w.entries, indexEntry{dir: rec.dir, key: rec.key, written: written, off: w.size, n: int64(len(rec.data)),
@@ -514,10 +497,10 @@ func (w *packWriter) add(rec encodedRecord, written int64) {
 	}
 }
 
-// flush writes the records held; w.mu is held.
+// flush writes the records held.
 func (w *packWriter) flush() {
-	if _, err := w.f.Write(w.buf); err != nil {
-		w.failed = true
+	if _, err := w.f.Write(w.buf); err != nil && w.err == nil {
+		w.err = err
 	}
 	w.flushed += int64(len(w.buf))
 	w.buf = w.buf[:0]
@@ -536,8 +519,6 @@ func (w *packWriter) refs(dir string) []recordRef {
 
 // ReadAt reads records written so far.
 func (w *packWriter) ReadAt(b []byte, off int64) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if off >= w.flushed {
 		start := off - w.flushed
 		if start+int64(len(b)) > int64(len(w.buf)) {
@@ -552,35 +533,31 @@ func (w *packWriter) ReadAt(b []byte, off int64) (int, error) {
 // name in dir: prefix and the start of its index's SHA-256. A pack with
 // no record, or that failed to write, is removed; the error says why.
 func (w *packWriter) finish(dir, prefix string) (string, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.done = true
+	var idx []byte
+	if w.err == nil && len(w.entries) == 0 {
+		w.err = errors.New("no build to write")
+	}
+	if w.err == nil {
+		idx = encodeIndex(w.version, w.entries)
+		w.buf = append(w.buf, idx...)
+		w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(w.size))
+		w.buf = append(w.buf, trailerMagic...)
+		w.flush()
+	}
 	tmp := w.f.Name()
-	if w.failed || len(w.entries) == 0 {
-		_ = w.f.Close()
-		_ = os.Remove(tmp)
-		return "", errors.New("no render cache pack to write")
+	if err := w.f.Close(); err != nil && w.err == nil {
+		w.err = err
 	}
-	idx := encodeIndex(w.version, w.entries)
-	w.buf = append(w.buf, idx...)
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(w.size))
-	w.buf = append(w.buf, trailerMagic...)
-	w.flush()
-	failed := w.failed
-	w.failed = true // nothing more may be added
-	if failed {
-		_ = w.f.Close()
-		_ = os.Remove(tmp)
-		return "", errors.New("writing a render cache pack failed")
+	var name string
+	if w.err == nil {
+		sum := sha256.Sum256(idx)
+		name = filepath.Join(dir, prefix+hex.EncodeToString(sum[:16])+packExt)
+		w.err = os.Rename(tmp, name)
 	}
-	sum := sha256.Sum256(idx)
-	name := filepath.Join(dir, prefix+hex.EncodeToString(sum[:16])+packExt)
-	err := w.f.Close()
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
+	if w.err != nil {
 		_ = os.Remove(tmp)
-		return "", err
+		return "", fmt.Errorf("write render cache pack: %w", w.err)
 	}
 	return name, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -214,14 +215,14 @@ func TestDiskCacheReadsItsOwnPackBeforeClosing(t *testing.T) {
 	if _, err := keepOpen.Render(fsys, "prod"); err != nil {
 		t.Fatal(err)
 	}
-	hit := disk.Load(fsys, "prod")
+	hit := disk.load(fsys, "prod")
 	if hit == nil {
 		t.Fatal("the build kept is not found before closing")
 	}
 	if got, want := describe(hit.r, nil), uncached(t, fsys, "prod"); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if disk.Load(withReplicas(7), "prod") != nil {
+	if disk.load(withReplicas(7), "prod") != nil {
 		t.Error("a build of another content was returned")
 	}
 }
@@ -566,4 +567,80 @@ func TestPackWriterReadsBackWhatItWrote(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(p, entries)
+}
+
+// readIndex reads and decodes every entry of the index of the pack r of
+// size bytes; a pack of another version than version is
+// errOtherVersion.
+func readIndex(r io.ReaderAt, size int64, version string) ([]indexEntry, error) {
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil {
+		return nil, err
+	}
+	x, err := parsePack(data, version)
+	if err != nil {
+		return nil, err
+	}
+	return x.all()
+}
+
+// TestDiskCacheMergeListsLatestFirst: after a merge, a directory's builds
+// are tried latest first, as in a pack one process wrote.
+func TestDiskCacheMergeListsLatestFirst(t *testing.T) {
+	dir := t.TempDir()
+	for i := range mergeAt + 1 {
+		keep(t, OpenDiskCache(dir), withReplicas(i+1), "prod")
+	}
+	if n := len(packs(t, dir)); n != 1 {
+		t.Fatalf("%d packs, want 1 merged", n)
+	}
+	d := OpenDiskCache(dir)
+	d.mu.Lock()
+	d.loadIndexes()
+	refs := d.onDisk("prod")
+	d.mu.Unlock()
+	defer d.Close()
+	if len(refs) != maxPerDir {
+		t.Fatalf("%d builds of prod kept, want %d", len(refs), maxPerDir)
+	}
+	for i := 1; i < len(refs); i++ {
+		if refs[i-1].e.written <= refs[i].e.written {
+			t.Fatalf("build %d written at %d before build %d at %d: want the latest first", i-1, refs[i-1].e.written, i, refs[i].e.written)
+		}
+	}
+}
+
+// TestDiskCacheMergeOfItsOwnResult: a process that merges packs together
+// with the pack another process just merged them into (it listed the
+// directory between that rename and the removals) writes the same pack
+// and must not remove it.
+func TestDiskCacheMergeOfItsOwnResult(t *testing.T) {
+	dir := t.TempDir()
+	for i := range mergeAt {
+		keep(t, OpenDiskCache(dir), withReplicas(i+1), "prod")
+	}
+	inputs := map[string][]byte{}
+	for _, p := range packs(t, dir) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = data
+	}
+	d := OpenDiskCache(dir)
+	d.merge(d.packNames())
+	merged := packs(t, dir)
+	if len(merged) != 1 {
+		t.Fatalf("%d packs after a merge, want 1", len(merged))
+	}
+	for p, data := range inputs {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.merge(d.packNames())
+	if got := packs(t, dir); len(got) != 1 || got[0] != merged[0] {
+		t.Fatalf("packs after merging the merged pack with its inputs: %v, want %v", got, merged)
+	}
+	assertBuilds(t, dir, withReplicas(mergeAt), 0, "prod")
 }

@@ -87,7 +87,7 @@ func (c *RenderCache) Builds(fsys fs.FS, dir string) error {
 // load reads dir's build from disk, or builds it, and keeps it.
 func (c *RenderCache) load(fsys fs.FS, dir string) (*Rendering, error) {
 	if c.disk != nil {
-		if r := c.disk.Load(fsys, dir); r != nil {
+		if r := c.disk.load(fsys, dir); r != nil {
 			c.hits.Add(1)
 			c.keep(dir, &renderEntry{obs: r.obs, r: r.r})
 			return r.r, nil
@@ -103,7 +103,7 @@ func (c *RenderCache) load(fsys fs.FS, dir string) (*Rendering, error) {
 	e := &renderEntry{obs: obs, r: r, err: err}
 	c.keep(dir, e)
 	if c.disk != nil && storable && err == nil && len(r.NotRendered) == 0 {
-		c.disk.Store(dir, obs, r)
+		c.disk.store(dir, obs, r)
 	}
 	return r, err
 }
