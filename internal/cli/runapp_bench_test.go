@@ -4,21 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gitops-promote/promote/internal/testrepo"
 )
-
-// processCPU is the CPU time (user and system) the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkRunOneApp is `promote run --to prod --forge local --app X` as
 // the binary runs it, opening the repository every time, in a monorepo of
@@ -38,13 +28,13 @@ func BenchmarkRunOneApp(b *testing.B) {
 			b.ReportAllocs()
 			var cpu time.Duration
 			for b.Loop() {
-				start := processCPU()
+				start := testrepo.CPUTime()
 				var stderr strings.Builder
 				f := &Factory{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}
 				if code := Run(b.Context(), f, args); code != 0 {
 					b.Fatalf("exit %d: %s", code, stderr.String())
 				}
-				cpu += processCPU() - start
+				cpu += testrepo.CPUTime() - start
 				b.StopTimer()
 				git(b, dir, "update-ref", "-d", "refs/heads/promote/"+app+"/staging-to-prod")
 				b.StartTimer()

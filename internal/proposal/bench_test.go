@@ -3,9 +3,7 @@ package proposal
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gitops-promote/promote/internal/forge/local"
 	"github.com/gitops-promote/promote/internal/testrepo"
@@ -87,7 +85,7 @@ func BenchmarkNoRenderProposal(b *testing.B) {
 			}
 			opts := Options{Workspace: ws, Plan: PromotionNotRendered(promote.Request{To: "prod"}), Base: "main", Forge: local.New(repo)}
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testrepo.CPUTime()
 			for b.Loop() {
 				res, err := Run(context.Background(), opts)
 				if err != nil {
@@ -97,16 +95,7 @@ func BenchmarkNoRenderProposal(b *testing.B) {
 					b.Fatalf("%d changes, want %d", len(res.Plan.Changes), 2*n)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((testrepo.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
-}
-
-// cpuTime is the CPU time (user and system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

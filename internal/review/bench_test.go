@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gitops-promote/promote/internal/forge/local"
 	"github.com/gitops-promote/promote/internal/kustomize"
@@ -15,16 +13,6 @@ import (
 	"github.com/gitops-promote/promote/internal/workspace"
 	"github.com/gitops-promote/promote/promote"
 )
-
-// cpuTime is the CPU time (user and system) the process has used: on a
-// shared machine it varies far less than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkGatedProposal is `promote run --forge local` over every app of
 // a generated monorepo of hand-written-style overlays (testrepo.Options.Plain)
@@ -79,7 +67,7 @@ func BenchmarkGatedProposal(b *testing.B) {
 					c.Close()
 				}
 				b.ReportAllocs()
-				cpu := cpuTime()
+				cpu := testrepo.CPUTime()
 				for b.Loop() {
 					var c *kustomize.RenderCache
 					if mode.cache != nil {
@@ -95,7 +83,7 @@ func BenchmarkGatedProposal(b *testing.B) {
 						b.Fatal("empty plan")
 					}
 				}
-				b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+				b.ReportMetric((testrepo.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 			})
 		}
 	}
