@@ -63,4 +63,22 @@ func TestJailStat(t *testing.T) {
 	if data, err := j.ReadFile("apps/web/live/kustomization.yaml"); err != nil || string(data) != "images: []\n" {
 		t.Errorf("ReadFile through a link inside the tree = %q, %v", data, err)
 	}
+
+	// Directories described while reading files below them, then stat'ed:
+	// a link to a directory is still described as the directory.
+	j, err = openJail(root)
+	must(err)
+	for _, name := range []string{"apps/web/live/kustomization.yaml", "apps/web/prod/kustomization.yaml"} {
+		_, err := j.ReadFile(name)
+		must(err)
+	}
+	for _, name := range []string{"apps/web/live", "apps/web/prod", "apps/web"} {
+		got, err := j.Stat(name)
+		must(err)
+		want, err := fs.Stat(os.DirFS(root), name)
+		must(err)
+		if !got.IsDir() || got.Mode() != want.Mode() {
+			t.Errorf("Stat(%s) after reading below it = %v, want %v", name, got.Mode(), want.Mode())
+		}
+	}
 }
