@@ -1,7 +1,6 @@
 package helm
 
 import (
-	"bytes"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -45,7 +44,7 @@ func kustomizeCharts(d *promotable.Dir) ([]promotable.Found, error) {
 	}
 	var out []promotable.Found
 	for _, k := range ks {
-		if !bytes.Contains(k.Data, []byte("helmCharts")) {
+		if !k.Mentions("helmCharts") {
 			continue
 		}
 		docs, err := d.Documents(k.File)

@@ -1,7 +1,6 @@
 package kustomize
 
 import (
-	"bytes"
 	"io/fs"
 	"sync"
 )
@@ -43,7 +42,7 @@ func (c *Cache) read(fsys fs.FS, file string) (*Kustomization, error) {
 	c.mu.Unlock()
 	e.once.Do(func() {
 		e.k, e.err = Read(fsys, file)
-		if e.k != nil && !bytes.Contains(e.k.Data, []byte("atches")) {
+		if e.k != nil && !e.k.needsDocs() {
 			k := *e.k
 			k.Docs = nil
 			e.k = &k

@@ -87,3 +87,25 @@ func TestCollectFindsTheFirstName(t *testing.T) {
 		t.Errorf("nested: %d kustomizations, %v", len(ks), err)
 	}
 }
+
+// TestCacheKeepsDocsEveryScannerReads: the documents are kept for every
+// field whose scanner reads them (remote bases, Helm charts, patches),
+// so none parses the file a second time.
+func TestCacheKeepsDocsEveryScannerReads(t *testing.T) {
+	fsys := fstest.MapFS{
+		"remote/kustomization.yaml": {Data: []byte("resources:\n- https://github.com/acme/base//deploy?ref=v1.2.0\n")},
+		"helm/kustomization.yaml":   {Data: []byte("helmCharts:\n- name: podinfo\n  version: 6.7.0\n  repo: https://stefanprodan.github.io/podinfo\n")},
+		"patch/kustomization.yaml":  {Data: []byte("patchesStrategicMerge:\n- p.yaml\n")},
+		"plain/kustomization.yaml":  {Data: []byte("images:\n- name: web\n  newTag: \"1.0\"\n")},
+	}
+	var c Cache
+	for dir, want := range map[string]bool{"remote": true, "helm": true, "patch": true, "plain": false} {
+		ks, err := CollectWith(fsys, dir, &c)
+		if err != nil || len(ks) != 1 {
+			t.Fatalf("%s: %d kustomizations, %v", dir, len(ks), err)
+		}
+		if got := ks[0].Docs != nil; got != want {
+			t.Errorf("%s: docs kept %v, want %v", dir, got, want)
+		}
+	}
+}

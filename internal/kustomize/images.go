@@ -1,10 +1,12 @@
 package kustomize
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -67,6 +69,23 @@ type Kustomization struct {
 	// the scanners that read the kustomization's patches so the file is
 	// parsed once: read-only.
 	Docs []*yaml.Node
+}
+
+// Mentions reports whether the kustomization's text holds field, a cheap
+// test that lets a scanner skip parsing files without the field (a
+// false positive only costs the parse). Readers of Docs test for
+// "atches" (patches, patchesJson6902, patchesStrategicMerge), "ref="
+// (remote bases) and "helmCharts".
+func (k *Kustomization) Mentions(field string) bool {
+	return bytes.Contains(k.Data, []byte(field))
+}
+
+// docReaders are the fields whose scanners read Docs (see Mentions).
+var docReaders = []string{"atches", "ref=", "helmCharts"}
+
+// needsDocs reports whether a scanner will read k's documents.
+func (k *Kustomization) needsDocs() bool {
+	return slices.ContainsFunc(docReaders, k.Mentions)
 }
 
 // Error is a problem with a kustomization file.

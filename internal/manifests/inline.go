@@ -1,7 +1,6 @@
 package manifests
 
 import (
-	"bytes"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gitops-promote/promote/internal/kustomize"
@@ -20,7 +19,7 @@ var inlineFields = []string{"patches", "patchesJson6902", "patchesStrategicMerge
 // inside it. Patches written as folded or quoted strings are left out:
 // they cannot be edited byte-minimally.
 func inlineImages(d *promotable.Dir, k *kustomize.Kustomization) ([]promotable.Found, error) {
-	if !bytes.Contains(k.Data, []byte("atches")) {
+	if !k.Mentions("atches") {
 		return nil, nil // no patches field: nothing to parse
 	}
 	docs, err := d.Documents(k.File)

@@ -225,7 +225,7 @@ func (d *Dir) kustomizedFiles(ks []*kustomize.Kustomization) ([]string, error) {
 
 // patchFiles returns the local patch files k names inside the directory.
 func (d *Dir) patchFiles(k *kustomize.Kustomization) ([]string, error) {
-	if !bytes.Contains(k.Data, []byte("atches")) {
+	if !k.Mentions("atches") {
 		return nil, nil
 	}
 	docs, err := d.Documents(k.File)

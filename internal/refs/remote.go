@@ -35,7 +35,7 @@ func (RemoteBases) Scan(d *promotable.Dir) ([]promotable.Found, error) {
 	}
 	var out []promotable.Found
 	for _, k := range ks {
-		if !bytes.Contains(k.Data, []byte("ref=")) {
+		if !k.Mentions("ref=") {
 			continue
 		}
 		docs, err := d.Documents(k.File)
